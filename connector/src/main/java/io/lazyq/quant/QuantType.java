@@ -25,15 +25,15 @@ public enum QuantType {
   BF16("bf16", 30, 30, 1, 2),
 
   /** Affine 8-bit: per block of 64, a float32 minimum and a float32 step, then 64 unsigned codes. */
-  AFFINE8("affine8", 100, NO_GGML_ID, 64, 8 + 64),
+  AFFINE8("affine8", 100, QuantType.NO_GGML_ID, 64, 8 + 64),
   /** Affine 4-bit: per block of 64, a float32 minimum and a float32 step, then 32 bytes of nibbles. */
-  AFFINE4("affine4", 101, NO_GGML_ID, 64, 8 + 32),
+  AFFINE4("affine4", 101, QuantType.NO_GGML_ID, 64, 8 + 32),
   /**
    * Error-bounded: the writer is given a maximum absolute error and picks a step and a bit width
    * per block of 128 values. Blocks vary in size, so the encoded region starts with an offset table
    * (see {@code docs/FORMAT.md}).
    */
-  ERROR_BOUNDED("error_bounded", 102, NO_GGML_ID, 128, VARIABLE);
+  ERROR_BOUNDED("error_bounded", 102, QuantType.NO_GGML_ID, 128, QuantType.VARIABLE);
 
   /** {@link #ggmlTypeId()} of a type that GGUF cannot hold. */
   public static final int NO_GGML_ID_VALUE = -1;
