@@ -5,7 +5,6 @@ import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorQuantizer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Quantize the float tensors (F32, F16, BF16, 2-D and up) of a GGUF or Safetensors"
         + " file into a GGUF file, one chunk of rows at a time. Other tensors are copied as they"
         + " are, and listed.")
-public final class QuantizeCommand implements Callable<Integer> {
+public final class QuantizeCommand implements Subcommand {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "IN", description = "a GGUF or Safetensors file")

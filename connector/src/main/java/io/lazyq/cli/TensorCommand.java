@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tensor", mixinStandardHelpOptions = true,
     description = "Write one tensor of a GGUF or Safetensors file, dequantized, as little-endian"
         + " float32 in row-major order (what numpy.fromfile(OUT, dtype='<f4') reads).")
-public final class TensorCommand implements Callable<Integer> {
+public final class TensorCommand implements Subcommand {
   /** Rows are decoded about this many values at a time. */
   private static final int CHUNK_VALUES = 1 << 20;
 

@@ -24,6 +24,8 @@ public enum QuantType {
   Q6_K("q6_K", 14, 14, 256, 210),
   BF16("bf16", 30, 30, 1, 2),
 
+  // The two constants below are named QuantType.X because an enum constant may not refer to a
+  // static field declared after it by its simple name.
   /** Affine 8-bit: per block of 64, a float32 minimum and a float32 step, then 64 unsigned codes. */
   AFFINE8("affine8", 100, QuantType.NO_GGML_ID, 64, 8 + 64),
   /** Affine 4-bit: per block of 64, a float32 minimum and a float32 step, then 32 bytes of nibbles. */

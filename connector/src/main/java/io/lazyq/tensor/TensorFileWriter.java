@@ -1,13 +1,11 @@
 package io.lazyq.tensor;
 
+import io.lazyq.format.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -19,8 +17,7 @@ import java.util.List;
 public abstract class TensorFileWriter implements AutoCloseable {
   private static final int BUFFER = 1 << 16;
 
-  private final Path target;
-  private final Path temp;
+  private final AtomicFile file;
   private final FileChannel out;
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
   private final List<TensorSpec> tensors;
@@ -29,15 +26,13 @@ public abstract class TensorFileWriter implements AutoCloseable {
   private boolean finished;
 
   protected TensorFileWriter(Path target, List<TensorSpec> tensors) throws IOException {
-    this.target = target.toAbsolutePath();
     this.tensors = List.copyOf(tensors);
-    Path dir = this.target.getParent();
-    this.temp = Files.createTempFile(dir, "." + this.target.getFileName(), ".tmp");
-    this.out = FileChannel.open(temp, StandardOpenOption.WRITE);
+    this.file = AtomicFile.create(target);
+    this.out = file.channel();
   }
 
   public final Path target() {
-    return target;
+    return file.target();
   }
 
   /** The declared tensors, in the order their data must come. */
@@ -98,11 +93,7 @@ public abstract class TensorFileWriter implements AutoCloseable {
   public final void abort() throws IOException {
     if (!finished) {
       finished = true;
-      try {
-        out.close();
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      file.abort();
     }
   }
 
@@ -117,14 +108,12 @@ public abstract class TensorFileWriter implements AutoCloseable {
     }
     if (next < tensors.size()) {
       abort();
-      throw new IllegalStateException(target + " not written: tensor '" + tensors.get(next).name()
+      throw new IllegalStateException(file.target() + " not written: tensor '" + tensors.get(next).name()
           + "' (" + (next + 1) + " of " + tensors.size() + ") is missing");
     }
     try {
       flush();
-      out.force(true);
-      out.close();
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      file.commit();
       finished = true;
     } finally {
       if (!finished) {

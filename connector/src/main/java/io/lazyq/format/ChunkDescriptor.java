@@ -1,0 +1,41 @@
+package io.lazyq.format;
+
+import java.util.List;
+
+/**
+ * One chunk: a run of rows stored as one frame, with a {@link ColumnChunk} per column.
+ *
+ * @param ordinal the chunk's position in the file, from 0
+ * @param frameOffset absolute offset of the chunk's frame header
+ * @param payloadLength bytes of the frame's payload
+ * @param firstRow the file-wide index of the chunk's first row
+ * @param rows rows in the chunk
+ * @param columns one entry per schema column, in schema order
+ */
+public record ChunkDescriptor(
+    int ordinal, long frameOffset, long payloadLength, long firstRow, int rows, List<ColumnChunk> columns) {
+
+  public ChunkDescriptor {
+    columns = List.copyOf(columns);
+  }
+
+  /**
+   * Decodes the descriptor at the start of a chunk frame's payload, checking it against the frame.
+   *
+   * @param payload the whole payload, index 0 at its first byte
+   */
+  public static ChunkDescriptor decode(java.nio.ByteBuffer payload, Schema schema, int ordinal, long frameOffset,
+      long firstRow, String source) throws LazyQFormatException {
+    BinaryIn in = new BinaryIn(payload, source, frameOffset + FileLayout.FRAME_HEADER_BYTES);
+    return MetadataCodec.decodeChunkBody(in, schema, ordinal, frameOffset, payload.limit(), firstRow);
+  }
+
+  /** Absolute offset of the payload, where column offsets start from. */
+  public long payloadOffset() {
+    return frameOffset + FileLayout.FRAME_HEADER_BYTES;
+  }
+
+  public ColumnChunk column(int ordinal) {
+    return columns.get(ordinal);
+  }
+}

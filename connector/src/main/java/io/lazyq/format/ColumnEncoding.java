@@ -1,0 +1,81 @@
+package io.lazyq.format;
+
+import io.lazyq.quant.QuantType;
+import java.util.Objects;
+
+/**
+ * How a column's values are stored: plain (Arrow's layout, readable in place) or quantized into
+ * blocks of a {@link QuantType}, and whether a lossless stage compresses the stored bytes.
+ *
+ * @param quant the block type, or {@code null} for plain values
+ * @param errorBound the maximum absolute error the writer guaranteed, or {@code NaN} where it gave none
+ * @param lossless the lossless stage applied to value buffers where it pays
+ */
+public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossless) {
+
+  public static final ColumnEncoding PLAIN = new ColumnEncoding(null, Double.NaN, Lossless.NONE);
+
+  /** The optional lossless stage over stored bytes. */
+  public enum Lossless {
+    NONE(0),
+    ZSTD(1);
+
+    private final int id;
+
+    Lossless(int id) {
+      this.id = id;
+    }
+
+    public int id() {
+      return id;
+    }
+
+    static Lossless byId(int id) {
+      for (Lossless l : values()) {
+        if (l.id == id) {
+          return l;
+        }
+      }
+      return null;
+    }
+  }
+
+  public ColumnEncoding {
+    Objects.requireNonNull(lossless, "lossless");
+    if (quant == QuantType.F32) {
+      quant = null;
+    }
+  }
+
+  public static ColumnEncoding quantized(QuantType type) {
+    return new ColumnEncoding(type, Double.NaN, Lossless.NONE);
+  }
+
+  public static ColumnEncoding errorBounded(double maxAbsError) {
+    if (!(maxAbsError > 0) || Double.isInfinite(maxAbsError)) {
+      throw new IllegalArgumentException("an error bound must be a positive finite number, not " + maxAbsError);
+    }
+    return new ColumnEncoding(QuantType.ERROR_BOUNDED, maxAbsError, Lossless.NONE);
+  }
+
+  public ColumnEncoding withLossless(Lossless stage) {
+    return new ColumnEncoding(quant, errorBound, stage);
+  }
+
+  public boolean isQuantized() {
+    return quant != null;
+  }
+
+  public boolean hasErrorBound() {
+    return !Double.isNaN(errorBound);
+  }
+
+  @Override
+  public String toString() {
+    String s = quant == null ? "plain" : quant.label();
+    if (hasErrorBound()) {
+      s += "(" + errorBound + ")";
+    }
+    return lossless == Lossless.NONE ? s : s + "+" + lossless.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

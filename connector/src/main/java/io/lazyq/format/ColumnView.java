@@ -1,0 +1,289 @@
+package io.lazyq.format;
+
+import io.lazyq.quant.BlockCodec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Read access to one column of one chunk, over bytes that stay where they are: a mapped region of
+ * a file, or a sequential reader's reused buffer.
+ *
+ * <p>Construction validates everything that later reads rely on (buffer bounds, list and string
+ * offsets, quantized block structure), so accessors need no checks beyond the JVM's own. The raw
+ * buffers ({@link #valuesBuffer()} and friends) are zero-copy slices, laid out as Arrow lays them.
+ * A view is valid until its owner releases the bytes: for a sequential reader, until its next
+ * chunk; for a mapped file, until {@link #close()}.
+ */
+public final class ColumnView implements AutoCloseable {
+  private final Field field;
+  private final ColumnChunk chunk;
+  private final int rows;
+  private final ByteBuffer validity;
+  private final ByteBuffer offsets;
+  private final ByteBuffer values;
+  private final BlockCodec codec;
+  private final AutoCloseable owner;
+  private final float[] one = new float[256];
+
+  /**
+   * @param region the column's bytes, index 0 at the column's region start
+   * @param source the file or stream name for errors
+   * @param regionOffset the absolute offset of the region, for errors
+   * @param owner released by {@link #close()}, or {@code null}
+   */
+  public ColumnView(Field field, ColumnChunk chunk, int rows, ByteBuffer region, String source, long regionOffset,
+      AutoCloseable owner) throws LazyQFormatException {
+    this.field = field;
+    this.chunk = chunk;
+    this.rows = rows;
+    this.owner = owner;
+    if (region.limit() != chunk.length()) {
+      throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' region holds "
+          + region.limit() + " bytes, its descriptor " + chunk.length());
+    }
+    if (chunk.compression() != ColumnEncoding.Lossless.NONE) {
+      throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' uses the lossless stage "
+          + chunk.compression() + ", which this reader does not support");
+    }
+    this.validity = slice(region, chunk.validity());
+    this.offsets = slice(region, chunk.offsets());
+    ByteBuffer v = slice(region, chunk.values());
+    this.values = v != null ? v : ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+    if (offsets != null) {
+      checkOffsets(source, regionOffset + chunk.offsets().offset());
+    }
+    if (field.encoding().isQuantized()) {
+      codec = field.encoding().quant().codec();
+      try {
+        codec.validate(values, chunk.valueCount());
+      } catch (LazyQFormatException e) {
+        throw e.locate(source, regionOffset + chunk.values().offset());
+      }
+    } else {
+      codec = null;
+    }
+  }
+
+  public Field field() {
+    return field;
+  }
+
+  public ColumnChunk chunk() {
+    return chunk;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public boolean isQuantized() {
+    return codec != null;
+  }
+
+  public boolean isNull(int row) {
+    return validity != null && (validity.get(row >>> 3) & (1 << (row & 7))) == 0;
+  }
+
+  public int getInt(int row) {
+    return values.getInt(row << 2);
+  }
+
+  /** An int64 or a timestamp in microseconds. */
+  public long getLong(int row) {
+    return values.getLong(row << 3);
+  }
+
+  public double getDouble(int row) {
+    return values.getDouble(row << 3);
+  }
+
+  public boolean getBool(int row) {
+    return (values.get(row >>> 3) & (1 << (row & 7))) != 0;
+  }
+
+  /** A float32 value; a quantized column decodes just the block that holds it. */
+  public float getFloat(int row) {
+    if (codec == null) {
+      return values.getFloat(row << 2);
+    }
+    codec.decode(values, row, 1, one, 0);
+    return one[0];
+  }
+
+  /** Decodes (or copies) float values {@code [first, first + count)} into {@code dst}. */
+  public void readFloats(long first, int count, float[] dst, int dstOff) {
+    if (codec != null) {
+      codec.decode(values, first, count, dst, dstOff);
+    } else {
+      values.asFloatBuffer().get(Math.toIntExact(first), dst, dstOff, count);
+    }
+  }
+
+  public String getString(int row) {
+    int start = offsets.getInt(row << 2);
+    int end = offsets.getInt((row + 1) << 2);
+    byte[] b = new byte[end - start];
+    values.get(start, b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** Index of the first element of {@code row}'s list in the values buffer. */
+  public int listStart(int row) {
+    return offsets.getInt(row << 2);
+  }
+
+  public int listLength(int row) {
+    return offsets.getInt((row + 1) << 2) - offsets.getInt(row << 2);
+  }
+
+  /** Element {@code i} of a {@code list<float32>} row; reads only the bytes (or block) that hold it. */
+  public float getListFloat(int row, int i) {
+    return getFloat(elementIndex(row, i));
+  }
+
+  public int getListInt(int row, int i) {
+    return getInt(elementIndex(row, i));
+  }
+
+  public long getListLong(int row, int i) {
+    return getLong(elementIndex(row, i));
+  }
+
+  public double getListDouble(int row, int i) {
+    return getDouble(elementIndex(row, i));
+  }
+
+  public boolean getListBool(int row, int i) {
+    return getBool(elementIndex(row, i));
+  }
+
+  /** Decodes a whole {@code list<float32>} row into {@code dst}; returns its length. */
+  public int readListFloats(int row, float[] dst, int dstOff) {
+    int n = listLength(row);
+    readFloats(listStart(row), n, dst, dstOff);
+    return n;
+  }
+
+  /**
+   * The value of {@code row} boxed: {@link Integer}, {@link Long} (int64 and timestamps),
+   * {@link Float}, {@link Double}, {@link Boolean}, {@link String}, a primitive array for lists, or
+   * {@code null}. For tools and tests; scans use the typed accessors.
+   */
+  public Object getObject(int row) {
+    if (isNull(row)) {
+      return null;
+    }
+    ColumnType type = field.type();
+    if (!type.isList()) {
+      switch (type.kind()) {
+        case INT32: return getInt(row);
+        case INT64: case TIMESTAMP_MICROS: return getLong(row);
+        case FLOAT32: return getFloat(row);
+        case FLOAT64: return getDouble(row);
+        case BOOL: return getBool(row);
+        case UTF8: return getString(row);
+        default: throw new IllegalStateException(type.toString());
+      }
+    }
+    int start = listStart(row);
+    int n = listLength(row);
+    switch (type.element()) {
+      case FLOAT32: {
+        float[] a = new float[n];
+        readFloats(start, n, a, 0);
+        return a;
+      }
+      case FLOAT64: {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = getDouble(start + i);
+        }
+        return a;
+      }
+      case INT32: {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = getInt(start + i);
+        }
+        return a;
+      }
+      case INT64: case TIMESTAMP_MICROS: {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = getLong(start + i);
+        }
+        return a;
+      }
+      case BOOL: {
+        boolean[] a = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = getBool(start + i);
+        }
+        return a;
+      }
+      default: throw new IllegalStateException(type.toString());
+    }
+  }
+
+  /** The validity bitmap (bit set = valid), or {@code null} when no value is null. */
+  public ByteBuffer validityBuffer() {
+    return validity == null ? null : validity.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The int32 offsets of a utf8 or list column, or {@code null}. */
+  public ByteBuffer offsetsBuffer() {
+    return offsets == null ? null : offsets.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The values: plain values, utf8 bytes, list elements or quantized blocks. */
+  public ByteBuffer valuesBuffer() {
+    return values.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Releases the bytes under this view; the view must not be used afterwards. */
+  @Override
+  public void close() throws Exception {
+    if (owner != null) {
+      owner.close();
+    }
+  }
+
+  private int elementIndex(int row, int i) {
+    int start = offsets.getInt(row << 2);
+    int end = offsets.getInt((row + 1) << 2);
+    if (i < 0 || i >= end - start) {
+      throw new IndexOutOfBoundsException("element " + i + " of a list of " + (end - start));
+    }
+    return start + i;
+  }
+
+  private static ByteBuffer slice(ByteBuffer region, BufferRef ref) {
+    if (!ref.isPresent()) {
+      return null;
+    }
+    return region.duplicate().position((int) ref.offset()).limit((int) ref.end()).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Offsets start at 0, never decrease, and end at the values' size. */
+  private void checkOffsets(String source, long absolute) throws LazyQFormatException {
+    long end = field.type().isList() ? chunk.valueCount() : values.limit();
+    if (field.type().kind() == ColumnType.Kind.UTF8 && chunk.valueCount() != end) {
+      throw new LazyQFormatException(source, absolute, "column '" + field.name() + "' counts " + chunk.valueCount()
+          + " string bytes but stores " + end);
+    }
+    int previous = 0;
+    for (int i = 0; i <= rows; i++) {
+      int o = offsets.getInt(i << 2);
+      if (i == 0 ? o != 0 : o < previous) {
+        throw new LazyQFormatException(source, absolute + 4L * i, "column '" + field.name() + "' offset " + i
+            + " is " + o + " after " + previous);
+      }
+      previous = o;
+    }
+    if (previous != end) {
+      throw new LazyQFormatException(source, absolute + 4L * rows, "column '" + field.name() + "' offsets end at "
+          + previous + ", its values at " + end);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.lazyq.format;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * The fixed parts of a {@code .lzq} file, as {@code docs/FORMAT.md} specifies them:
+ *
+ * <pre>
+ *   file header (64) | SCHEMA frame | CHUNK frame* | FOOTER frame | trailer (24)
+ * </pre>
+ *
+ * Every frame starts at a multiple of 64, and so does every buffer inside a chunk's payload, so
+ * that mapped buffers can serve as Arrow buffers in place.
+ */
+public final class FileLayout {
+  /** PNG-style magic: a non-ASCII byte, the name, and CR LF, EOF and LF to catch text-mode damage. */
+  static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'Q', '\r', '\n', 0x1A, '\n'};
+
+  public static final int MAJOR_VERSION = 1;
+  public static final int MINOR_VERSION = 0;
+  public static final int ALIGNMENT = 64;
+  public static final int FILE_HEADER_BYTES = 64;
+  public static final int FRAME_HEADER_BYTES = 64;
+  public static final int TRAILER_BYTES = 24;
+  /** The smallest valid file: header, an empty schema frame, an empty footer frame, trailer. */
+  public static final int MIN_FILE_BYTES = FILE_HEADER_BYTES + 2 * (FRAME_HEADER_BYTES + ALIGNMENT) + TRAILER_BYTES;
+
+  private FileLayout() {}
+
+  /** Rounds up to the next multiple of {@link #ALIGNMENT}. */
+  public static long align(long offset) {
+    return (offset + ALIGNMENT - 1) & -ALIGNMENT;
+  }
+
+  /** Whether the bytes start with the {@code .lzq} magic. */
+  public static boolean hasMagic(byte[] head) {
+    return head.length >= MAGIC.length && Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+  }
+
+  static ByteBuffer encodeFileHeader() {
+    ByteBuffer b = ByteBuffer.allocate(FILE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(0, MAGIC);
+    b.putShort(8, (short) MAJOR_VERSION);
+    b.putShort(10, (short) MINOR_VERSION);
+    b.putInt(60, crc(b, 0, 60));
+    return b;
+  }
+
+  /** Checks the magic, the checksum and the major version of a file header. */
+  public static void checkFileHeader(ByteBuffer b, String source) throws LazyQFormatException {
+    b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    byte[] head = new byte[MAGIC.length];
+    b.get(0, head);
+    if (!hasMagic(head)) {
+      throw new LazyQFormatException(source, 0, "not a LazyQ file (bad magic)");
+    }
+    if (b.getInt(60) != crc(b, 0, 60)) {
+      throw new LazyQFormatException(source, 60, "file header checksum mismatch");
+    }
+    int major = b.getShort(8) & 0xFFFF;
+    if (major != MAJOR_VERSION) {
+      throw new LazyQFormatException(source, 8, "format major version " + major
+          + " is not supported; this reader reads version " + MAJOR_VERSION);
+    }
+  }
+
+  static ByteBuffer encodeTrailer(long footerOffset) {
+    ByteBuffer b = ByteBuffer.allocate(TRAILER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(0, footerOffset);
+    b.putInt(8, crc(b, 0, 8));
+    b.put(16, MAGIC);
+    return b;
+  }
+
+  /** Decodes the trailer at {@code fileSize - 24} and returns the footer frame's offset. */
+  public static long decodeTrailer(ByteBuffer b, String source, long fileSize) throws LazyQFormatException {
+    b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    long at = fileSize - TRAILER_BYTES;
+    byte[] tail = new byte[MAGIC.length];
+    b.get(16, tail);
+    if (!hasMagic(tail)) {
+      throw new LazyQFormatException(source, at + 16, "no trailer: the file is truncated or was not closed");
+    }
+    if (b.getInt(8) != crc(b, 0, 8)) {
+      throw new LazyQFormatException(source, at + 8, "trailer checksum mismatch");
+    }
+    long footer = b.getLong(0);
+    long minFooter = FILE_HEADER_BYTES + FRAME_HEADER_BYTES;
+    if (footer < minFooter || footer > at - FRAME_HEADER_BYTES || footer % ALIGNMENT != 0) {
+      throw new LazyQFormatException(source, at, "footer offset " + footer + " is not a frame inside the file");
+    }
+    return footer;
+  }
+
+  static int crc(ByteBuffer b, int from, int to) {
+    CRC32C crc = new CRC32C();
+    crc.update(b.duplicate().position(from).limit(to));
+    return (int) crc.getValue();
+  }
+}

@@ -1,0 +1,89 @@
+package io.lazyq.format;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+
+/**
+ * What a random-access reader learns from a {@code .lzq} file's two ends, without touching a
+ * chunk: its schema, from the first frame, and its chunk index, from the footer. This is the whole
+ * of "plan mode"; its memory is that of the index.
+ *
+ * @param schema the columns
+ * @param index the chunks
+ * @param fileSize the file's size in bytes
+ * @param firstChunkOffset where the first chunk frame starts (the end of the schema frame)
+ */
+public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long firstChunkOffset) {
+
+  /** Reads and checks a file's header, schema, trailer and footer. */
+  public static FileMetadata read(FileChannel channel, String source) throws IOException {
+    long size = channel.size();
+    if (size < FileLayout.MIN_FILE_BYTES) {
+      byte[] head = new byte[(int) Math.min(size, 8)];
+      readFully(channel, 0, ByteBuffer.wrap(head), source);
+      throw new LazyQFormatException(source, size, FileLayout.hasMagic(head)
+          ? "truncated: " + size + " bytes, less than the " + FileLayout.MIN_FILE_BYTES + " of an empty LazyQ file"
+          : "not a LazyQ file (" + size + " bytes, bad magic)");
+    }
+    FileLayout.checkFileHeader(read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
+
+    long schemaAt = FileLayout.FILE_HEADER_BYTES;
+    long room = size - schemaAt - FileLayout.FRAME_HEADER_BYTES - FileLayout.TRAILER_BYTES;
+    FrameHeader schemaFrame = FrameHeader.decode(read(channel, schemaAt, FileLayout.FRAME_HEADER_BYTES, source),
+        source, schemaAt, room);
+    expect(schemaFrame, FrameType.SCHEMA, source, schemaAt);
+    ByteBuffer schemaPayload = read(channel, schemaAt + FileLayout.FRAME_HEADER_BYTES, schemaFrame.payloadLength(), source);
+    schemaFrame.checkPayload(schemaPayload, source, schemaAt);
+    Schema schema = Schema.decode(schemaPayload, source, schemaAt + FileLayout.FRAME_HEADER_BYTES);
+    long firstChunk = schemaFrame.nextFrameOffset(schemaAt);
+
+    long footerAt = FileLayout.decodeTrailer(read(channel, size - FileLayout.TRAILER_BYTES, FileLayout.TRAILER_BYTES, source),
+        source, size);
+    if (footerAt < firstChunk) {
+      throw new LazyQFormatException(source, size - FileLayout.TRAILER_BYTES, "footer offset " + footerAt
+          + " lies inside the schema frame, which ends at " + firstChunk);
+    }
+    long footerRoom = size - FileLayout.TRAILER_BYTES - footerAt - FileLayout.FRAME_HEADER_BYTES;
+    FrameHeader footerFrame = FrameHeader.decode(read(channel, footerAt, FileLayout.FRAME_HEADER_BYTES, source),
+        source, footerAt, footerRoom);
+    expect(footerFrame, FrameType.FOOTER, source, footerAt);
+    if (footerFrame.nextFrameOffset(footerAt) != size - FileLayout.TRAILER_BYTES) {
+      throw new LazyQFormatException(source, footerAt + 8, "the footer frame does not end at the trailer");
+    }
+    long footerPayloadAt = footerAt + FileLayout.FRAME_HEADER_BYTES;
+    ByteBuffer footer = read(channel, footerPayloadAt, footerFrame.payloadLength(), source);
+    footerFrame.checkPayload(footer, source, footerAt);
+    ChunkIndex index = ChunkIndex.decode(footer, source, footerPayloadAt, schema, firstChunk, footerAt);
+    return new FileMetadata(schema, index, size, firstChunk);
+  }
+
+  private static void expect(FrameHeader frame, FrameType type, String source, long at) throws LazyQFormatException {
+    if (frame.type() != type) {
+      throw new LazyQFormatException(source, at + 4, "expected a " + type + " frame, found " + frame.type());
+    }
+  }
+
+  /** Reads {@code length} bytes at {@code offset}; callers bound {@code length} by the file size first. */
+  static ByteBuffer read(FileChannel channel, long offset, long length, String source) throws IOException {
+    if (length > Integer.MAX_VALUE - 8) {
+      throw new LazyQFormatException(source, offset, "a metadata frame of " + length + " bytes exceeds 2 GiB");
+    }
+    ByteBuffer b = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(channel, offset, b, source);
+    return b.flip();
+  }
+
+  private static void readFully(FileChannel channel, long offset, ByteBuffer b, String source) throws IOException {
+    long at = offset;
+    while (b.hasRemaining()) {
+      int n = channel.read(b, at);
+      if (n < 0) {
+        throw new LazyQFormatException(source, at, "unexpected end of file", new EOFException());
+      }
+      at += n;
+    }
+  }
+}

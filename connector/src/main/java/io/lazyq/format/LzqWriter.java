@@ -1,0 +1,346 @@
+package io.lazyq.format;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes a {@code .lzq} file row by row, holding at most one chunk in memory.
+ *
+ * <p>Set each column of a row with the typed setters, then call {@link #endRow()}; a column left
+ * unset is null. Written to a path, the file appears under its final name only when
+ * {@link #close()} succeeds; {@link #abort()} (or a crash) leaves no file behind.
+ *
+ * <pre>{@code
+ * try (LzqWriter w = LzqWriter.create(path, schema, WriterOptions.DEFAULTS)) {
+ *   w.setLong(0, ts).setString(1, "s-01").setFloat(2, 1013.25f).endRow();
+ * }
+ * }</pre>
+ */
+public final class LzqWriter implements AutoCloseable {
+  private static final ByteBuffer ZEROS = ByteBuffer.allocate(FileLayout.ALIGNMENT);
+
+  private final Schema schema;
+  private final WriterOptions options;
+  private final AtomicFile file;
+  private final WritableByteChannel out;
+  private final ColumnBuilder[] columns;
+  private final boolean[] set;
+  private final List<ChunkDescriptor> chunks = new ArrayList<>();
+  private long position;
+  private long rowCount;
+  private boolean closed;
+
+  private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out) throws IOException {
+    this.schema = schema;
+    this.options = options;
+    this.file = file;
+    this.out = out;
+    this.columns = new ColumnBuilder[schema.size()];
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = new ColumnBuilder(schema.field(i));
+    }
+    this.set = new boolean[schema.size()];
+    write(FileLayout.encodeFileHeader());
+    writeFrame(FrameType.SCHEMA, 0, List.of(MetadataCodec.encodeSchema(schema)));
+  }
+
+  /** Writes {@code target} atomically: it appears, complete, when {@link #close()} returns. */
+  public static LzqWriter create(Path target, Schema schema, WriterOptions options) throws IOException {
+    AtomicFile file = AtomicFile.create(target);
+    try {
+      return new LzqWriter(schema, options, file, file.channel());
+    } catch (IOException | RuntimeException e) {
+      file.abort();
+      throw e;
+    }
+  }
+
+  /** Writes to a stream (a pipe, a socket), which the writer does not close. */
+  public static LzqWriter toStream(OutputStream stream, Schema schema, WriterOptions options) throws IOException {
+    return new LzqWriter(schema, options, null, Channels.newChannel(stream));
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public LzqWriter setInt(int column, int v) {
+    columns[mark(column)].appendInt(v);
+    return this;
+  }
+
+  /** Sets an int64 or a timestamp (microseconds since the epoch). */
+  public LzqWriter setLong(int column, long v) {
+    columns[mark(column)].appendLong(v);
+    return this;
+  }
+
+  public LzqWriter setFloat(int column, float v) {
+    columns[mark(column)].appendFloat(v);
+    return this;
+  }
+
+  public LzqWriter setDouble(int column, double v) {
+    columns[mark(column)].appendDouble(v);
+    return this;
+  }
+
+  public LzqWriter setBool(int column, boolean v) {
+    columns[mark(column)].appendBool(v);
+    return this;
+  }
+
+  /** Sets a utf8 value; {@code null} sets the column null. */
+  public LzqWriter setString(int column, String v) {
+    if (v == null) {
+      return setNull(column);
+    }
+    columns[mark(column)].appendUtf8(v);
+    return this;
+  }
+
+  public LzqWriter setFloats(int column, float[] list) {
+    return setFloats(column, list, 0, list.length);
+  }
+
+  public LzqWriter setFloats(int column, float[] list, int from, int count) {
+    columns[mark(column)].appendFloatList(list, from, count);
+    return this;
+  }
+
+  public LzqWriter setDoubles(int column, double[] list) {
+    columns[mark(column)].appendDoubleList(list);
+    return this;
+  }
+
+  public LzqWriter setInts(int column, int[] list) {
+    columns[mark(column)].appendIntList(list);
+    return this;
+  }
+
+  /** Sets a list of int64 or timestamps. */
+  public LzqWriter setLongs(int column, long[] list) {
+    columns[mark(column)].appendLongList(list);
+    return this;
+  }
+
+  public LzqWriter setBools(int column, boolean[] list) {
+    columns[mark(column)].appendBoolList(list);
+    return this;
+  }
+
+  /**
+   * Sets a boxed value of the column's type, as {@link ColumnView#getObject} returns it; any
+   * {@link Number} is accepted for a numeric column. {@code null} sets the column null.
+   */
+  public LzqWriter setObject(int column, Object v) {
+    if (v == null) {
+      return setNull(column);
+    }
+    ColumnType type = schema.field(column).type();
+    if (type.isList()) {
+      switch (type.element()) {
+        case FLOAT32: return setFloats(column, (float[]) v);
+        case FLOAT64: return setDoubles(column, (double[]) v);
+        case INT32: return setInts(column, (int[]) v);
+        case INT64: case TIMESTAMP_MICROS: return setLongs(column, (long[]) v);
+        case BOOL: return setBools(column, (boolean[]) v);
+        default: throw new IllegalStateException(type.toString());
+      }
+    }
+    switch (type.kind()) {
+      case INT32: return setInt(column, ((Number) v).intValue());
+      case INT64: case TIMESTAMP_MICROS: return setLong(column, ((Number) v).longValue());
+      case FLOAT32: return setFloat(column, ((Number) v).floatValue());
+      case FLOAT64: return setDouble(column, ((Number) v).doubleValue());
+      case BOOL: return setBool(column, (Boolean) v);
+      case UTF8: return setString(column, v.toString());
+      default: throw new IllegalStateException(type.toString());
+    }
+  }
+
+  public LzqWriter setNull(int column) {
+    columns[mark(column)].appendNull();
+    return this;
+  }
+
+  /** Ends the row; unset columns become null. Writes a chunk when one is full. */
+  public void endRow() throws IOException {
+    for (int i = 0; i < set.length; i++) {
+      if (!set[i]) {
+        columns[i].appendNull();
+      }
+      set[i] = false;
+    }
+    rowCount++;
+    if (columns.length > 0 && columns[0].rows() >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
+      flushChunk();
+    }
+    if (columns.length == 0 && ++emptyRows >= options.chunkRows()) {
+      flushChunk();
+    }
+  }
+
+  private int emptyRows;
+
+  /** Rows written so far, flushed or not. */
+  public long rowCount() {
+    return rowCount;
+  }
+
+  /** Chunks written so far. */
+  public int chunkCount() {
+    return chunks.size();
+  }
+
+  /** Bytes written to the output so far. */
+  public long bytesWritten() {
+    return position;
+  }
+
+  /** Writes any buffered rows as a chunk now, so that it becomes readable to a stream reader. */
+  public void flushChunk() throws IOException {
+    int rows = columns.length == 0 ? emptyRows : columns[0].rows();
+    if (rows == 0) {
+      return;
+    }
+    long dataStart = MetadataCodec.chunkDataStart(columns.length);
+    List<ColumnChunk> described = new ArrayList<>(columns.length);
+    List<ByteBuffer> data = new ArrayList<>();
+    long at = dataStart;
+    for (ColumnBuilder builder : columns) {
+      ColumnBuilder.EncodedColumn enc = builder.encode();
+      CRC32C crc = new CRC32C();
+      List<ByteBuffer> region = new ArrayList<>();
+      long regionLength = 0;
+      BufferRef[] refs = new BufferRef[3];
+      ByteBuffer[] parts = {enc.validity(), enc.offsets(), enc.values()};
+      for (int b = 0; b < 3; b++) {
+        ByteBuffer part = parts[b];
+        if (part == null || !part.hasRemaining()) {
+          refs[b] = BufferRef.ABSENT;
+          continue;
+        }
+        long start = FileLayout.align(regionLength);
+        if (start > regionLength) {
+          region.add(ZEROS.duplicate().limit((int) (start - regionLength)));
+        }
+        region.add(part.duplicate());
+        refs[b] = new BufferRef(start, part.remaining(), part.remaining());
+        regionLength = start + part.remaining();
+      }
+      for (ByteBuffer r : region) {
+        crc.update(r.duplicate());
+      }
+      described.add(new ColumnChunk(at, regionLength, (int) crc.getValue(), ColumnEncoding.Lossless.NONE,
+          enc.valueCount(), enc.stats(), refs[0], refs[1], refs[2]));
+      data.addAll(region);
+      long next = FileLayout.align(at + regionLength);
+      if (next > at + regionLength) {
+        data.add(ZEROS.duplicate().limit((int) (next - at - regionLength)));
+      }
+      at = next;
+    }
+    BinaryOut body = new BinaryOut();
+    MetadataCodec.encodeChunkBody(body, rows, described);
+    ByteBuffer descriptor = body.toBuffer();
+    List<ByteBuffer> payload = new ArrayList<>();
+    payload.add(descriptor);
+    if (dataStart > descriptor.remaining()) {
+      payload.add(ZEROS.duplicate().limit((int) (dataStart - descriptor.remaining())));
+    }
+    payload.addAll(data);
+    long frameOffset = position;
+    long payloadLength = writeFrame(FrameType.CHUNK, chunks.size(), payload);
+    long firstRow = chunks.isEmpty() ? 0 : last().firstRow() + last().rows();
+    chunks.add(new ChunkDescriptor(chunks.size(), frameOffset, payloadLength, firstRow, rows, described));
+    for (ColumnBuilder builder : columns) {
+      builder.reset();
+    }
+    emptyRows = 0;
+  }
+
+  /** Writes the last chunk, the footer and the trailer, and publishes the file. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    try {
+      flushChunk();
+      ChunkIndex index = new ChunkIndex(chunks, rowCount);
+      long footerOffset = position;
+      writeFrame(FrameType.FOOTER, 0, List.of(MetadataCodec.encodeFooter(index)));
+      write(FileLayout.encodeTrailer(footerOffset));
+      closed = true;
+      if (file != null) {
+        file.commit();
+      }
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  /** Drops everything written; the target path is left as it was. */
+  public void abort() throws IOException {
+    closed = true;
+    if (file != null) {
+      file.abort();
+    }
+  }
+
+  private ChunkDescriptor last() {
+    return chunks.get(chunks.size() - 1);
+  }
+
+  private long bufferedBytes() {
+    long total = 0;
+    for (ColumnBuilder c : columns) {
+      total += c.bufferedBytes();
+    }
+    return total;
+  }
+
+  private int mark(int column) {
+    if (set[column]) {
+      throw new IllegalStateException("column " + column + " ('" + schema.field(column).name() + "') was already set in this row");
+    }
+    set[column] = true;
+    return column;
+  }
+
+  /** Writes a frame (header, payload, padding) and returns its payload length. */
+  private long writeFrame(FrameType type, long sequence, List<ByteBuffer> payload) throws IOException {
+    CRC32C crc = new CRC32C();
+    long length = 0;
+    for (ByteBuffer p : payload) {
+      length += p.remaining();
+      crc.update(p.duplicate());
+    }
+    write(new FrameHeader(type, length, (int) crc.getValue(), sequence).encode());
+    for (ByteBuffer p : payload) {
+      write(p.duplicate());
+    }
+    long end = FileLayout.align(position);
+    if (end > position) {
+      write(ZEROS.duplicate().limit((int) (end - position)));
+    }
+    return length;
+  }
+
+  private void write(ByteBuffer b) throws IOException {
+    b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    while (b.hasRemaining()) {
+      position += out.write(b);
+    }
+  }
+}

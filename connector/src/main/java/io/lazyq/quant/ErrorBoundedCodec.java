@@ -1,0 +1,255 @@
+package io.lazyq.quant;
+
+import io.lazyq.format.LazyQFormatException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * LazyQ's error-bounded type ({@link QuantType#ERROR_BOUNDED}): the writer is given a maximum
+ * absolute error {@code e}, and every value decodes to a float32 within {@code e} of its float32
+ * input. Each block of 128 values gets its own step and bit width, as HDF5's scale-offset filter
+ * picks them per chunk.
+ *
+ * <p>Region layout, all little-endian:
+ *
+ * <pre>
+ *   u32 blockCount                      ceil(n / 128)
+ *   u32 offsets[blockCount + 1]         start of each block from byte 0 of the region;
+ *                                       the last entry is the region's length
+ *   block*                              in order, each starting at its offset
+ * </pre>
+ *
+ * A block of {@code m} values (128, or fewer for the last) starts with one byte {@code w}:
+ *
+ * <ul>
+ *   <li>{@code w = 0}: constant; an f32 {@code base} follows, and every value is {@code base}
+ *       (5 bytes).
+ *   <li>{@code 1 <= w <= 16}: an f32 {@code base}, an f32 {@code step}, then {@code ceil(m * w / 8)}
+ *       bytes of codes, code i in bits {@code [i * w, (i + 1) * w)} counted from the least
+ *       significant bit of the first byte. Value i is {@code (float) ((double) base + (double) step * q_i)}.
+ *   <li>{@code w = 32}: verbatim; {@code m} f32 values follow, for blocks where float32 rounding
+ *       makes the bound unattainable with a step (a large offset with a tiny {@code e}) or where
+ *       codes would need more than 16 bits.
+ * </ul>
+ *
+ * <p>The encoder decodes every block it writes and checks each value against {@code e}; a block
+ * that fails is written verbatim. Decoding needs no bound: {@code QuantType.ERROR_BOUNDED.codec()}
+ * decodes any region but does not encode; {@link #withBound} gives an encoder.
+ */
+public final class ErrorBoundedCodec implements BlockCodec {
+  /** Values per block. */
+  static final int BLOCK = 128;
+  static final int CONSTANT = 0;
+  static final int MAX_WIDTH = 16;
+  static final int VERBATIM = 32;
+
+  private static final ThreadLocal<byte[]> BLOCK_BYTES =
+      ThreadLocal.withInitial(() -> new byte[1 + 4 * BLOCK]);
+  private static final ThreadLocal<float[]> BLOCK_VALUES =
+      ThreadLocal.withInitial(() -> new float[BLOCK]);
+
+  /** The instance behind {@code QuantType.ERROR_BOUNDED.codec()}: decodes, and refuses to encode. */
+  static final ErrorBoundedCodec DECODER = new ErrorBoundedCodec(Double.NaN);
+
+  private final double maxAbsError;
+
+  private ErrorBoundedCodec(double maxAbsError) {
+    this.maxAbsError = maxAbsError;
+  }
+
+  /** An encoder whose every decoded value lies within {@code maxAbsError} of its input; 0 means lossless. */
+  public static ErrorBoundedCodec withBound(double maxAbsError) {
+    if (!(maxAbsError >= 0) || Double.isInfinite(maxAbsError)) {
+      throw new IllegalArgumentException("maximum absolute error must be finite and >= 0, got " + maxAbsError);
+    }
+    return new ErrorBoundedCodec(maxAbsError);
+  }
+
+  /** The bound this codec encodes with, or NaN for the decode-only instance. */
+  public double maxAbsError() {
+    return maxAbsError;
+  }
+
+  @Override
+  public QuantType type() {
+    return QuantType.ERROR_BOUNDED;
+  }
+
+  /** Header, offset table, and every block verbatim. */
+  @Override
+  public long maxEncodedBytes(long n) {
+    long blocks = QuantType.ERROR_BOUNDED.blockCount(n);
+    return headerBytes(blocks) + blocks + 4 * n;
+  }
+
+  private static long headerBytes(long blocks) {
+    return 4 + 4 * (blocks + 1);
+  }
+
+  /** Bytes of a block of {@code m} values whose first byte is {@code w}, or -1 for an unknown {@code w}. */
+  static int blockBytes(int w, int m) {
+    if (w == CONSTANT) {
+      return 1 + 4;
+    }
+    if (w == VERBATIM) {
+      return 1 + 4 * m;
+    }
+    if (w >= 1 && w <= MAX_WIDTH) {
+      return 1 + 8 + (m * w + 7) / 8;
+    }
+    return -1;
+  }
+
+  private static int valuesIn(long block, long n) {
+    return (int) Math.min(BLOCK, n - block * BLOCK);
+  }
+
+  @Override
+  public void validate(ByteBuffer region, long n) throws LazyQFormatException {
+    if (n < 0) {
+      throw new LazyQFormatException(null, LazyQFormatException.NO_OFFSET, "negative value count " + n);
+    }
+    long limit = region.limit();
+    if (limit < 4) {
+      throw new LazyQFormatException(null, 0, "error_bounded region of " + limit + " bytes has no block count");
+    }
+    long blocks = Integer.toUnsignedLong(LittleEndian.i32(region, 0));
+    long expectedBlocks = QuantType.ERROR_BOUNDED.blockCount(n);
+    if (blocks != expectedBlocks) {
+      throw new LazyQFormatException(null, 0,
+          "error_bounded block count " + blocks + " does not match " + expectedBlocks + " for " + n + " values");
+    }
+    long tableEnd = headerBytes(blocks);
+    if (tableEnd > limit) {
+      throw new LazyQFormatException(null, 4,
+          "offset table of " + (blocks + 1) + " entries runs past the region's " + limit + " bytes");
+    }
+    long start = Integer.toUnsignedLong(LittleEndian.i32(region, 4));
+    if (start != tableEnd) {
+      throw new LazyQFormatException(null, 4, "first block starts at " + start + ", not right after the offset table at " + tableEnd);
+    }
+    for (long k = 0; k < blocks; k++) {
+      int entry = (int) (8 + 4 * k);
+      long end = Integer.toUnsignedLong(LittleEndian.i32(region, entry));
+      if (end <= start || end > limit) {
+        throw new LazyQFormatException(null, entry,
+            "block " + k + " ends at " + end + ": offsets must increase and stay within " + limit + " bytes (start " + start + ")");
+      }
+      int w = region.get((int) start) & 0xFF;
+      int m = valuesIn(k, n);
+      int size = blockBytes(w, m);
+      if (size < 0) {
+        throw new LazyQFormatException(null, start, "block " + k + " has unknown width byte " + w);
+      }
+      if (end - start != size) {
+        throw new LazyQFormatException(null, start, "block " + k + " of width " + w + " and " + m
+            + " values must be " + size + " bytes, but its offsets span " + (end - start));
+      }
+      start = end;
+    }
+    if (start != limit) {
+      throw new LazyQFormatException(null, start, "region has " + (limit - start) + " bytes after its last block");
+    }
+  }
+
+  @Override
+  public void decode(ByteBuffer region, long first, int count, float[] dst, int dstOff) {
+    Objects.checkFromIndexSize(dstOff, count, dst.length);
+    if (first < 0) {
+      throw new IndexOutOfBoundsException("first value " + first);
+    }
+    byte[] bytes = BLOCK_BYTES.get();
+    float[] values = BLOCK_VALUES.get();
+    long block = first / BLOCK;
+    int skip = (int) (first - block * BLOCK);
+    while (count > 0) {
+      int at = LittleEndian.i32(region, (int) (4 + 4 * block));
+      int end = LittleEndian.i32(region, (int) (8 + 4 * block));
+      int take = Math.min(count, BLOCK - skip);
+      region.get(at, bytes, 0, end - at);
+      if (skip == 0 && take == BLOCK) {
+        decodeBlock(bytes, BLOCK, dst, dstOff);
+      } else {
+        decodeBlock(bytes, skip + take, values, 0);
+        System.arraycopy(values, skip, dst, dstOff, take);
+      }
+      dstOff += take;
+      count -= take;
+      skip = 0;
+      block++;
+    }
+  }
+
+  /** Decodes the first {@code m} values of the block in {@code b}. */
+  static void decodeBlock(byte[] b, int m, float[] dst, int dstOff) {
+    int w = b[0] & 0xFF;
+    if (w == VERBATIM) {
+      for (int i = 0; i < m; i++) {
+        dst[dstOff + i] = LittleEndian.f32(b, 1 + 4 * i);
+      }
+      return;
+    }
+    float base = LittleEndian.f32(b, 1);
+    if (w == CONSTANT) {
+      Arrays.fill(dst, dstOff, dstOff + m, base);
+      return;
+    }
+    double dBase = base;
+    double step = LittleEndian.f32(b, 5);
+    int mask = (1 << w) - 1;
+    long acc = 0;
+    int bitsHeld = 0;
+    int next = 9;
+    for (int i = 0; i < m; i++) {
+      while (bitsHeld < w) {
+        acc |= (long) (b[next++] & 0xFF) << bitsHeld;
+        bitsHeld += 8;
+      }
+      int q = (int) acc & mask;
+      acc >>>= w;
+      bitsHeld -= w;
+      dst[dstOff + i] = (float) (dBase + step * q);
+    }
+  }
+
+  @Override
+  public boolean canEncode() {
+    return !Double.isNaN(maxAbsError);
+  }
+
+  /** {@code dst} needs {@link #maxEncodedBytes} bytes remaining; fewer are usually written. */
+  @Override
+  public int encode(float[] src, int srcOff, int n, ByteBuffer dst) {
+    if (!canEncode()) {
+      throw new UnsupportedOperationException(
+          "error_bounded needs a bound to encode: use ErrorBoundedCodec.withBound(maxAbsError)");
+    }
+    Objects.checkFromIndexSize(srcOff, n, src.length);
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(src[srcOff + i])) {
+        throw new QuantizationException(i, src[srcOff + i], QuantType.ERROR_BOUNDED);
+      }
+    }
+    if (dst.remaining() < maxEncodedBytes(n)) {
+      throw new BufferOverflowException();
+    }
+    int blocks = (int) QuantType.ERROR_BOUNDED.blockCount(n);
+    int regionStart = dst.position();
+    byte[] table = new byte[(int) headerBytes(blocks)];
+    LittleEndian.putInt(table, 0, blocks);
+    dst.position(regionStart + table.length);
+    byte[] block = BLOCK_BYTES.get();
+    for (int k = 0; k < blocks; k++) {
+      LittleEndian.putInt(table, 4 + 4 * k, dst.position() - regionStart);
+      int m = valuesIn(k, n);
+      int size = BoundedBlockEncoder.encode(src, srcOff + k * BLOCK, m, maxAbsError, block, BLOCK_VALUES.get());
+      dst.put(block, 0, size);
+    }
+    int written = dst.position() - regionStart;
+    LittleEndian.putInt(table, 4 + 4 * blocks, written);
+    dst.put(regionStart, table);
+    return written;
+  }
+}

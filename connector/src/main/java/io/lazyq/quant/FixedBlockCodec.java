@@ -1,0 +1,189 @@
+package io.lazyq.quant;
+
+import io.lazyq.format.LazyQFormatException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A codec whose blocks all have their type's fixed size. Range handling, chunking and padding live
+ * here once; subclasses supply the kernels, which see only whole blocks in a {@code byte[]}.
+ *
+ * <p>Kernels run on a heap array so that the JIT compiles them to plain loads it can unroll: a heap
+ * region is read in place, any other (a mapping) is copied out a chunk at a time.
+ */
+abstract class FixedBlockCodec implements BlockCodec {
+  /** Bytes copied out of a region per kernel call: small enough that the copy stays in L1 for the kernel. */
+  static final int CHUNK_BYTES = 16 * 1024;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** Per-thread buffers, so that decoding allocates nothing. */
+  private static final class Scratch {
+    final byte[] bytes = new byte[CHUNK_BYTES];
+    final float[] block = new float[256];
+  }
+
+  final QuantType type;
+  final int blockSize;
+  final int blockBytes;
+  private final boolean canEncode;
+
+  FixedBlockCodec(QuantType type, boolean canEncode) {
+    this.type = type;
+    this.blockSize = type.blockSize();
+    this.blockBytes = type.blockBytes();
+    this.canEncode = canEncode;
+  }
+
+  /** Decodes {@code blocks} whole blocks at {@code src[srcOff]} into {@code dst[dstOff]}. */
+  abstract void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** Encodes one whole block of values at {@code src[srcOff]}; only encoders override this. */
+  void encodeBlock(float[] src, int srcOff, byte[] dst, int dstOff) {
+    throw new UnsupportedOperationException(type.label());
+  }
+
+  /** Encodes {@code blocks} whole blocks; types of one value per block override this to skip a call per value. */
+  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    for (int b = 0; b < blocks; b++) {
+      encodeBlock(src, srcOff + b * blockSize, dst, dstOff + b * blockBytes);
+    }
+  }
+
+  /**
+   * Whether the encoder refuses NaN and infinities: quantized types cannot hold them, while the
+   * plain float types (one value per block) convert them as ggml does.
+   */
+  private boolean finiteOnly() {
+    return blockSize > 1;
+  }
+
+  /** Fills {@code block[filled, blockSize)} before a partial last block is encoded: zeros, as ggml pads. */
+  void padTail(float[] block, int filled) {
+    Arrays.fill(block, filled, blockSize, 0f);
+  }
+
+  @Override
+  public final QuantType type() {
+    return type;
+  }
+
+  @Override
+  public long maxEncodedBytes(long n) {
+    return type.byteSize(n);
+  }
+
+  @Override
+  public void validate(ByteBuffer region, long n) throws LazyQFormatException {
+    if (n < 0) {
+      throw new LazyQFormatException(null, LazyQFormatException.NO_OFFSET, "negative value count " + n);
+    }
+    long expected;
+    try {
+      expected = type.byteSize(n);
+    } catch (ArithmeticException e) {
+      throw new LazyQFormatException(null, LazyQFormatException.NO_OFFSET,
+          n + " values of " + type.label() + " overflow a byte size");
+    }
+    if (region.limit() != expected) {
+      throw new LazyQFormatException(null, Math.min(region.limit(), expected),
+          type.label() + " region for " + n + " values must be " + expected + " bytes, but is "
+              + region.limit());
+    }
+  }
+
+  @Override
+  public void decode(ByteBuffer region, long first, int count, float[] dst, int dstOff) {
+    Objects.checkFromIndexSize(dstOff, count, dst.length);
+    if (first < 0) {
+      throw new IndexOutOfBoundsException("first value " + first);
+    }
+    long block = first / blockSize;
+    int skip = (int) (first - block * blockSize);
+    if (skip != 0 && count > 0) {
+      int take = Math.min(count, blockSize - skip);
+      decodePartial(region, block, skip, take, dst, dstOff);
+      block++;
+      dstOff += take;
+      count -= take;
+    }
+    int whole = count / blockSize;
+    if (whole > 0) {
+      decodeWhole(region, block, whole, dst, dstOff);
+    }
+    int rest = count - whole * blockSize;
+    if (rest > 0) {
+      decodePartial(region, block + whole, 0, rest, dst, dstOff + whole * blockSize);
+    }
+  }
+
+  private void decodePartial(ByteBuffer region, long block, int skip, int take, float[] dst, int dstOff) {
+    float[] values = SCRATCH.get().block;
+    decodeWhole(region, block, 1, values, 0);
+    System.arraycopy(values, skip, dst, dstOff, take);
+  }
+
+  private void decodeWhole(ByteBuffer region, long block, int blocks, float[] dst, int dstOff) {
+    int at = Math.toIntExact(block * blockBytes);
+    Objects.checkFromIndexSize(at, blocks * blockBytes, region.limit());
+    if (region.hasArray()) {
+      decodeBlocks(region.array(), region.arrayOffset() + at, blocks, dst, dstOff);
+      return;
+    }
+    byte[] bytes = SCRATCH.get().bytes;
+    int perChunk = CHUNK_BYTES / blockBytes;
+    while (blocks > 0) {
+      int nb = Math.min(blocks, perChunk);
+      region.get(at, bytes, 0, nb * blockBytes);
+      decodeBlocks(bytes, 0, nb, dst, dstOff);
+      at += nb * blockBytes;
+      dstOff += nb * blockSize;
+      blocks -= nb;
+    }
+  }
+
+  @Override
+  public boolean canEncode() {
+    return canEncode;
+  }
+
+  @Override
+  public int encode(float[] src, int srcOff, int n, ByteBuffer dst) {
+    if (!canEncode()) {
+      throw new UnsupportedOperationException(type.label()
+          + " can be decoded but not encoded: its quantizer's output depends on ggml's build");
+    }
+    Objects.checkFromIndexSize(srcOff, n, src.length);
+    if (finiteOnly()) {
+      for (int i = 0; i < n; i++) {
+        if (!Float.isFinite(src[srcOff + i])) {
+          throw new QuantizationException(i, src[srcOff + i], type);
+        }
+      }
+    }
+    long total = type.byteSize(n);
+    if (dst.remaining() < total) {
+      throw new BufferOverflowException();
+    }
+    Scratch scratch = SCRATCH.get();
+    int whole = n / blockSize;
+    int perChunk = CHUNK_BYTES / blockBytes;
+    for (int b = 0; b < whole; ) {
+      int nb = Math.min(perChunk, whole - b);
+      encodeBlocks(src, srcOff + b * blockSize, nb, scratch.bytes, 0);
+      dst.put(scratch.bytes, 0, nb * blockBytes);
+      b += nb;
+    }
+    int rest = n - whole * blockSize;
+    if (rest > 0) {
+      float[] last = scratch.block;
+      System.arraycopy(src, srcOff + whole * blockSize, last, 0, rest);
+      padTail(last, rest);
+      encodeBlocks(last, 0, 1, scratch.bytes, 0);
+      dst.put(scratch.bytes, 0, blockBytes);
+    }
+    return (int) total;
+  }
+}
