@@ -26,9 +26,7 @@ public interface TensorFile extends AutoCloseable {
    */
   static TensorFile open(Path path) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
-    long size;
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      size = ch.size();
       while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
         // a short read just leaves the head shorter
       }
@@ -37,9 +35,9 @@ public interface TensorFile extends AutoCloseable {
     if (head.remaining() >= 4 && head.getInt(0) == GgufFile.MAGIC) {
       return GgufFile.open(path);
     }
-    // Safetensors: a little-endian u64 header length, then a JSON object.
-    if (head.remaining() == 9 && head.get(8) == '{' && head.getLong(0) > 0
-        && head.getLong(0) <= size - 8) {
+    // Safetensors: a little-endian u64 header length, then a JSON object. The reader checks the
+    // length, so that a bad one gets its own message.
+    if (head.remaining() == 9 && head.get(8) == '{') {
       return SafetensorsFile.open(path);
     }
     throw new LazyQFormatException(path.toString(), 0, "not a GGUF or Safetensors file");
