@@ -1,5 +1,6 @@
 package io.lazyq.cli;
 
+import io.lazyq.tensor.TensorFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -7,8 +8,11 @@ import java.nio.file.Path;
 final class TensorInspect {
   private TensorInspect() {}
 
-  static int print(Path file, PrintWriter out, boolean json) throws Exception {
-    new TensorFileSummary(file).print(out, json);
+  static int print(Path path, PrintWriter out, boolean json) throws Exception {
+    try (TensorFile file = TensorFile.open(path)) {
+      TensorFileSummary summary = new TensorFileSummary(file);
+      out.println(json ? summary.toJson() : summary.toText());
+    }
     out.flush();
     return LazyQ.OK;
   }
