@@ -105,12 +105,13 @@ public final class InspectCommand implements Subcommand {
       Field f = schema.field(c);
       long bytes = meta.index().columnBytes(c);
       ColumnSummary s = ColumnSummary.of(meta, c);
+      boolean ts = f.type().kind() == io.lazyq.format.ColumnType.Kind.TIMESTAMP_MICROS;
       String encoding = f.encoding().isQuantized() ? f.encoding().quant().label() : "plain";
       if (f.encoding().hasErrorBound()) {
         encoding += " (±" + f.encoding().errorBound() + ")";
       }
       out.printf("%-20s %-16s %-20s %,14d %10.3f %,10d  %-14s %-14s%n", f.name(), f.type(), encoding, bytes,
-          rows == 0 ? 0.0 : (double) bytes / rows, s.nulls, show(s.min), show(s.max));
+          rows == 0 ? 0.0 : (double) bytes / rows, s.nulls, show(s.min, ts), show(s.max, ts));
     }
     if (!schema.metadata().isEmpty()) {
       out.printf("%nmetadata%n");
@@ -118,8 +119,11 @@ public final class InspectCommand implements Subcommand {
     }
   }
 
-  private static String show(Object v) {
-    return v == null ? "" : v.toString();
+  private static String show(Object v, boolean timestamp) {
+    if (v == null) {
+      return "";
+    }
+    return timestamp ? RowFormat.timestamp(((Number) v).longValue()) : v.toString();
   }
 
   /** A column's statistics over all chunks. */

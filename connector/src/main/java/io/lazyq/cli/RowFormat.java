@@ -100,6 +100,7 @@ abstract class RowFormat implements AutoCloseable {
       this.out = out;
       try {
         this.gen = JSON.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        gen.setRootValueSeparator(null);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
