@@ -8,13 +8,13 @@ import io.lazyq.stream.LzqStream;
 import io.lazyq.stream.StreamOptions;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,9 +40,11 @@ public final class CatCommand implements Subcommand {
   @Option(names = "--tail", description = "With -, stop quietly after the last complete chunk of a truncated stream.")
   boolean tail;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+    Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
     try (RowFormat rows = RowFormat.of(format, out)) {
       if (input.equals("-")) {
         catStream(rows);
