@@ -9,31 +9,16 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Every decoder on cache-resident data: {@link #VALUES} float32 values (1 MiB of output) per call.
  * GB/s of float32 output = score (calls/s) * 4 * VALUES / 1e9; {@code docs/BENCHMARKS.md} converts.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class DecodeBench {
+public class DecodeBench extends KernelBenchmark {
   public static final int VALUES = 1 << 18;
 
   /** Offsets of the fp16 scales in each K-quant super-block: random bytes there would be NaN or subnormal. */
