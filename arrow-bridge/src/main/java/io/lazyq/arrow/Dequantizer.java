@@ -39,6 +39,8 @@ final class Dequantizer {
       }
       setValidity(list.getValidityBuffer(), validity, count);
       fillFloats(view, start, elements, (Float4Vector) list.getDataVector(), null);
+      // Without lastSet, setValueCount would take the offsets for unset rows and overwrite them.
+      list.setLastSet(count - 1);
       list.setValueCount(count);
     } else {
       if ((long) first + count > values) {
