@@ -241,6 +241,15 @@ public final class ColumnView implements AutoCloseable {
     return values.duplicate().order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /**
+   * What {@link #close()} releases: for a mapped file its {@code io.lazyq.lazy.Mapping}, which a
+   * zero-copy consumer retains for as long as it points into the bytes; {@code null} for a
+   * sequential reader's buffer, which is reused and must be copied.
+   */
+  public AutoCloseable owner() {
+    return owner;
+  }
+
   /** Releases the bytes under this view; the view must not be used afterwards. */
   @Override
   public void close() throws Exception {
