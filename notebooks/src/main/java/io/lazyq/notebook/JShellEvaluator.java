@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
@@ -22,6 +23,11 @@ import jdk.jshell.execution.LocalExecutionControlProvider;
  * {@code --add-opens} included, and can reach the kernel to display images.
  */
 final class JShellEvaluator implements AutoCloseable {
+  /** The imports of the {@code jshell} tool's default startup, which the JShell API leaves out. */
+  private static final List<String> DEFAULT_IMPORTS = List.of("java.io.*", "java.math.*", "java.net.*",
+      "java.nio.file.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*",
+      "java.util.regex.*", "java.util.stream.*");
+
   private final JShell shell;
 
   JShellEvaluator(String classpath) {
@@ -29,6 +35,9 @@ final class JShellEvaluator implements AutoCloseable {
         .executionEngine(new LocalExecutionControlProvider(), Map.of())
         .compilerOptions("--class-path", classpath)
         .build();
+    for (String pkg : DEFAULT_IMPORTS) {
+      eval("import " + pkg + ";");
+    }
   }
 
   /**
@@ -72,11 +81,25 @@ final class JShellEvaluator implements AutoCloseable {
         String name = thrown instanceof EvalException ee ? ee.getExceptionClassName() : thrown.getClass().getSimpleName();
         throw new CellException(name + ": " + thrown.getMessage(), thrown);
       }
-      boolean expression = snippet.kind() == Snippet.Kind.EXPRESSION
-          || snippet.kind() == Snippet.Kind.VAR && ((VarSnippet) snippet).subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
-      value = expression ? event.value() : null;
+      value = shownValue(snippet) ? event.value() : null;
     }
     return value;
+  }
+
+  /**
+   * Whether a snippet's value is the cell's result: an expression, unless it is the
+   * {@code PrintStream} that {@code System.out.printf} returns, which is noise after the printing.
+   */
+  private static boolean shownValue(Snippet snippet) {
+    String type;
+    if (snippet instanceof ExpressionSnippet e) {
+      type = e.typeName();
+    } else if (snippet instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+      type = v.typeName();
+    } else {
+      return false;
+    }
+    return !type.equals("java.io.PrintStream") && !type.equals("PrintStream");
   }
 
   private String diagnostics(Snippet snippet) {
