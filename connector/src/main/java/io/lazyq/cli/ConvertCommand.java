@@ -35,11 +35,14 @@ public final class ConvertCommand implements Subcommand {
   @Option(names = "--error-bound", paramLabel = "col=E,...", description = "Error-bounded float columns: maximum absolute error per value.")
   String errorBound;
 
+  @Option(names = "--lossless", paramLabel = "none|zstd", description = "A lossless stage over stored values, kept per chunk where it saves 5%% or more (default: none).")
+  String lossless;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    EncodingSpec encodings = EncodingSpec.parse(quantize, errorBound);
+    EncodingSpec encodings = EncodingSpec.parse(quantize, errorBound).withLossless(lossless);
     WriterOptions options = WriterOptions.DEFAULTS.withChunkRows(chunkRows);
     long rows;
     try (Progress progress = Progress.start("convert", Files.size(input), "chars")) {
