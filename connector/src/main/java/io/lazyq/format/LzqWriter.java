@@ -191,6 +191,28 @@ public final class LzqWriter implements AutoCloseable {
 
   private int emptyRows;
 
+  /**
+   * Writes one chunk copied column by column from views of another file's chunk (same column
+   * types, in schema order), re-encoding as this writer's schema says. Rows buffered before are
+   * written as a chunk of their own first.
+   */
+  public void appendChunk(ColumnView[] views) throws IOException {
+    if (views.length != columns.length) {
+      throw new IllegalArgumentException("a chunk of " + views.length + " columns for a schema of " + columns.length);
+    }
+    flushChunk();
+    for (int c = 0; c < columns.length; c++) {
+      if (!views[c].field().type().equals(schema.field(c).type())) {
+        throw new IllegalArgumentException("column '" + schema.field(c).name() + "' is " + schema.field(c).type()
+            + ", the chunk's " + views[c].field().type());
+      }
+      columns[c].appendAll(views[c]);
+    }
+    int rows = views.length == 0 ? 0 : views[0].rows();
+    rowCount += rows;
+    flushChunk();
+  }
+
   /** Rows written so far, flushed or not. */
   public long rowCount() {
     return rowCount;

@@ -136,6 +136,32 @@ class CliTest {
     assertTrue(run("inspect", a.toString()).out().contains("error_bounded (±0.01)"));
   }
 
+  @Test
+  void quantizingAnLzqFileByStreamingEqualsWritingItQuantized() throws Exception {
+    Path plain = dir.resolve("plain.lzq");
+    Path direct = dir.resolve("direct.lzq");
+    Path streamed = dir.resolve("streamed.lzq");
+    String[] common = {"--rows", "70000", "--chunk-rows", "20000", "--seed", "9"};
+    assertEquals(0, run(concat(new String[] {"generate", "sensors", "--out", plain.toString()}, common)).exit());
+    assertEquals(0, run(concat(new String[] {"generate", "sensors", "--out", direct.toString(), "--error-bound", "0.005"}, common)).exit());
+    Run plan = run("quantize", plain.toString(), streamed.toString(), "--error-bound", "0.005", "--plan");
+    assertEquals(0, plan.exit(), plan.err());
+    assertTrue(Files.notExists(streamed), "--plan writes nothing");
+    long planned = Long.parseLong(plan.out().replaceAll("(?s).*at most ([0-9,]+) bytes.*", "$1").replace(",", ""));
+    Run q = run("quantize", plain.toString(), streamed.toString(), "--error-bound", "0.005");
+    assertEquals(0, q.exit(), q.err());
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(direct), Files.readAllBytes(streamed)),
+        "the streamed quantization is byte-identical to writing the data quantized");
+    assertTrue(Files.size(streamed) <= planned, Files.size(streamed) + " > planned " + planned);
+    assertEquals(LazyQ.USAGE, run("quantize", plain.toString(), streamed.toString()).exit());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
   private static com.univocity.parsers.csv.CsvParserSettings csvSettings() {
     var s = new com.univocity.parsers.csv.CsvParserSettings();
     s.setNullValue(null);
