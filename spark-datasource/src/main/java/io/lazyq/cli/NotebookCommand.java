@@ -46,7 +46,9 @@ public final class NotebookCommand implements Subcommand {
     Path notebooks = root.resolve("notebooks");
     Path jupyterPath = notebooks.resolve("target/jupyter");
     Path kernelJson = jupyterPath.resolve("kernels/lazyq-java/kernel.json");
-    if (isStale(kernelJson, root)) {
+    // Maven leaves files whose content is unchanged alone, so a stamp of our own dates the build.
+    Path stamp = jupyterPath.resolve(".built");
+    if (!Files.exists(kernelJson) || isStale(stamp, root)) {
       out.println("lazyq notebook: building the kernel (mvn -pl notebooks -am package)...");
       out.flush();
       int built = run(new ProcessBuilder("mvn", "-q", "-B", "-DskipTests", "-pl", "notebooks", "-am", "package")
@@ -55,6 +57,7 @@ public final class NotebookCommand implements Subcommand {
         spec.commandLine().getErr().println("lazyq notebook: the kernel build failed (exit " + built + ")");
         return LazyQ.FAILURE;
       }
+      Files.write(stamp, new byte[0]);
     }
     out.println("kernel: " + kernelJson.getParent());
     if (kernelOnly) {
@@ -70,6 +73,9 @@ public final class NotebookCommand implements Subcommand {
     List<String> command = new ArrayList<>(List.of("jupyter", app.get(), "--notebook-dir=" + notebooks));
     if (noBrowser) {
       command.add("--no-browser");
+    }
+    if ("root".equals(System.getProperty("user.name"))) {
+      command.add("--allow-root"); // in a container, say; Jupyter refuses root without it
     }
     ProcessBuilder jupyter = new ProcessBuilder(command).directory(notebooks.toFile()).inheritIO();
     String existing = System.getenv("JUPYTER_PATH");
@@ -118,12 +124,12 @@ public final class NotebookCommand implements Subcommand {
     return Optional.empty();
   }
 
-  /** Whether the kernelspec is missing or older than a source or pom it is built from. */
-  private static boolean isStale(Path kernelJson, Path root) throws IOException {
-    if (!Files.exists(kernelJson)) {
+  /** Whether the build stamp is missing or older than a source or pom the kernel is built from. */
+  private static boolean isStale(Path stamp, Path root) throws IOException {
+    if (!Files.exists(stamp)) {
       return true;
     }
-    long built = Files.getLastModifiedTime(kernelJson).toMillis();
+    long built = Files.getLastModifiedTime(stamp).toMillis();
     for (String module : List.of("connector", "arrow-bridge", "spark-datasource", "notebooks")) {
       Path src = root.resolve(module).resolve("src/main");
       if (Files.getLastModifiedTime(root.resolve(module).resolve("pom.xml")).toMillis() > built) {
