@@ -1,0 +1,51 @@
+package io.lazyq.spark;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableProvider;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.sources.DataSourceRegister;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * The {@code lazyq} data source: {@code spark.read.format("lazyq").load(path)}, or
+ * {@code CREATE TABLE t USING lazyq LOCATION 'path'}. A path is a file, a directory or a glob; the
+ * schema comes from the files' headers and footers alone. Options: {@link LazyQReadConf}.
+ */
+public final class LazyQSource implements TableProvider, DataSourceRegister {
+  /** Spark asks for the schema and then the table with the same options: resolve the files once. */
+  private Map<String, String> resolvedFor;
+  private LazyQReadConf conf;
+  private List<DataFile> files;
+  private StructType schema;
+
+  @Override
+  public String shortName() {
+    return "lazyq";
+  }
+
+  @Override
+  public StructType inferSchema(CaseInsensitiveStringMap options) {
+    resolve(options.asCaseSensitiveMap());
+    return schema;
+  }
+
+  @Override
+  public Table getTable(StructType ignored, Transform[] partitioning, Map<String, String> properties) {
+    resolve(properties);
+    return new LazyQTable(files, conf, schema);
+  }
+
+  private synchronized void resolve(Map<String, String> options) {
+    if (options.equals(resolvedFor)) {
+      return;
+    }
+    conf = LazyQReadConf.parse(options);
+    files = TableFiles.resolve(conf.paths(), SparkSession.active().sessionState().newHadoopConf());
+    schema = SparkSchemas.toSpark(files.get(0).metadata().schema(), conf);
+    resolvedFor = Map.copyOf(options);
+  }
+}
