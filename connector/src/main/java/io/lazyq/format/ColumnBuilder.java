@@ -291,6 +291,7 @@ final class ColumnBuilder {
 
     MinMax(ColumnType.Kind kind) {
       this.floating = kind == ColumnType.Kind.FLOAT32 || kind == ColumnType.Kind.FLOAT64;
+      reset();
     }
 
     void reset() {

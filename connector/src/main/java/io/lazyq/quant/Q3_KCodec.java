@@ -19,14 +19,15 @@ final class Q3_KCodec extends FixedBlockCodec {
       int q = srcOff + 32;
       unpackScales(src, srcOff + 96, scale);
       int is = 0;
-      int m = 1;
+      int bit = 0;
       for (int n = 0; n < 256; n += 128, q += 32) {
-        for (int shift = 0; shift < 8; shift += 2, m <<= 1) {
+        for (int shift = 0; shift < 8; shift += 2, bit++) {
           for (int half16 = 0; half16 < 32; half16 += 16) {
             float dl = dAll * scale[is++];
             for (int l = 0; l < 16; l++) {
               int k = half16 + l;
-              int v = ((src[q + k] >> shift) & 3) - ((src[hm + k] & m) != 0 ? 0 : 4);
+              // q - 4 unless the high bit is set: the same integer as ggml's, without a branch.
+              int v = ((src[q + k] >> shift) & 3) - 4 + (((src[hm + k] >> bit) & 1) << 2);
               dst[y++] = dl * v;
             }
           }

@@ -21,19 +21,18 @@ final class Q5_KCodec extends FixedBlockCodec {
       KScales.unpack(src, srcOff + 4, scale, mins);
       int qh = srcOff + 16;
       int ql = srcOff + 48;
-      int u1 = 1;
-      for (int is = 0; is < 8; is += 2, ql += 32, y += 64, u1 <<= 2) {
-        int u2 = u1 << 1;
+      int bit = 0;
+      for (int is = 0; is < 8; is += 2, ql += 32, y += 64, bit += 2) {
         float d1 = d * scale[is];
         float m1 = min * mins[is];
         float d2 = d * scale[is + 1];
         float m2 = min * mins[is + 1];
         for (int l = 0; l < 32; l++) {
-          int v = (src[ql + l] & 0xF) + ((src[qh + l] & u1) != 0 ? 16 : 0);
+          int v = (src[ql + l] & 0xF) | ((src[qh + l] >> bit) & 1) << 4;
           dst[y + l] = d1 * v - m1;
         }
         for (int l = 0; l < 32; l++) {
-          int v = ((src[ql + l] >> 4) & 0xF) + ((src[qh + l] & u2) != 0 ? 16 : 0);
+          int v = ((src[ql + l] >> 4) & 0xF) | ((src[qh + l] >> (bit + 1)) & 1) << 4;
           dst[y + 32 + l] = d2 * v - m2;
         }
       }

@@ -1,0 +1,117 @@
+package io.lazyq.format;
+
+import io.lazyq.quant.QuantType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-column encodings as users write them, on the command line and in Spark options:
+ * {@code quantize = "col=TYPE,..."} and {@code errorBound = "col=1e-3,..."}. A bare {@code TYPE}
+ * or bound, without {@code col=}, applies to every float column.
+ */
+public final class EncodingSpec {
+  private static final String ALL = "*";
+  private final Map<String, ColumnEncoding> byColumn;
+
+  private EncodingSpec(Map<String, ColumnEncoding> byColumn) {
+    this.byColumn = byColumn;
+  }
+
+  public static final EncodingSpec NONE = new EncodingSpec(Map.of());
+
+  /**
+   * Parses both options; either may be {@code null} or empty.
+   *
+   * @throws IllegalArgumentException naming the entry that is wrong and the valid choices
+   */
+  public static EncodingSpec parse(String quantize, String errorBound) {
+    Map<String, ColumnEncoding> map = new LinkedHashMap<>();
+    for (String[] entry : entries(quantize)) {
+      QuantType type = QuantType.byLabel(entry[1])
+          .filter(t -> t != QuantType.ERROR_BOUNDED)
+          .orElseThrow(() -> new IllegalArgumentException("unknown quantized type '" + entry[1] + "' for column '"
+              + entry[0] + "'; valid: " + encoderLabels() + " (or use errorBound)"));
+      if (!type.codec().canEncode()) {
+        throw new IllegalArgumentException(type.label() + " can be read but not written; valid: " + encoderLabels());
+      }
+      map.put(entry[0], ColumnEncoding.quantized(type));
+    }
+    for (String[] entry : entries(errorBound)) {
+      double bound;
+      try {
+        bound = Double.parseDouble(entry[1]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("error bound '" + entry[1] + "' for column '" + entry[0] + "' is not a number");
+      }
+      if (map.containsKey(entry[0])) {
+        throw new IllegalArgumentException("column '" + entry[0] + "' has both a quantized type and an error bound");
+      }
+      map.put(entry[0], ColumnEncoding.errorBounded(bound));
+    }
+    return new EncodingSpec(map);
+  }
+
+  /** The labels of the types a writer can produce. */
+  public static String encoderLabels() {
+    List<String> labels = new ArrayList<>();
+    for (QuantType t : QuantType.values()) {
+      if (t != QuantType.ERROR_BOUNDED && t != QuantType.F32 && t.codec().canEncode()) {
+        labels.add(t.label());
+      }
+    }
+    return String.join(", ", labels);
+  }
+
+  public boolean isEmpty() {
+    return byColumn.isEmpty();
+  }
+
+  /** Whether the spec names this column (or applies to all float columns). */
+  public boolean names(String column) {
+    return byColumn.containsKey(column) || byColumn.containsKey(ALL);
+  }
+
+  /**
+   * Applies the spec to a schema. Every named column must exist and hold float32 values.
+   *
+   * @throws IllegalArgumentException for an unknown or non-float column
+   */
+  public Schema applyTo(Schema schema) {
+    for (String name : byColumn.keySet()) {
+      if (!name.equals(ALL)) {
+        Field f = schema.find(name).orElseThrow(() -> new IllegalArgumentException("no column '" + name
+            + "' to encode; columns: " + schema.fields().stream().map(Field::name).toList()));
+        if (!f.type().holdsFloat32()) {
+          throw new IllegalArgumentException("column '" + name + "' is " + f.type()
+              + "; only float32 and list<float32> columns can be quantized");
+        }
+      }
+    }
+    List<Field> fields = new ArrayList<>();
+    for (Field f : schema.fields()) {
+      ColumnEncoding e = byColumn.getOrDefault(f.name(), f.type().holdsFloat32() ? byColumn.get(ALL) : null);
+      fields.add(e == null ? f : f.withEncoding(e));
+    }
+    return new Schema(fields, schema.metadata());
+  }
+
+  private static List<String[]> entries(String spec) {
+    List<String[]> out = new ArrayList<>();
+    if (spec == null || spec.isBlank()) {
+      return out;
+    }
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      out.add(eq < 0 ? new String[] {ALL, p.toLowerCase(Locale.ROOT)}
+          : new String[] {p.substring(0, eq).trim(), p.substring(eq + 1).trim()});
+    }
+    return out;
+  }
+}

@@ -1,0 +1,216 @@
+package io.lazyq.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.lazyq.lazy.LzqFile;
+import io.lazyq.stream.LzqStream;
+import io.lazyq.stream.StreamOptions;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every damaged file raises {@link LazyQFormatException} naming the file and an offset, through
+ * both readers, quickly, and without allocating more than a small multiple of the file's size.
+ */
+class CorruptInputTest {
+  @TempDir Path dir;
+  private byte[] good;
+  private Path damaged;
+
+  @BeforeEach
+  void writeSmallFile() throws Exception {
+    Path path = dir.resolve("good.lzq");
+    Schema schema = SampleTables.allTypes();
+    List<Field> fields = new java.util.ArrayList<>(schema.fields());
+    fields.add(Field.of("q", ColumnType.FLOAT32).withEncoding(ColumnEncoding.quantized(io.lazyq.quant.QuantType.Q8_0)));
+    fields.add(Field.of("e", ColumnType.FLOAT32).withEncoding(ColumnEncoding.errorBounded(1e-3)));
+    Schema wide = new Schema(fields, java.util.Map.of("k", "v"));
+    List<Object[]> rows = SampleTables.allTypesRows(40, 3);
+    try (LzqWriter w = LzqWriter.create(path, wide, WriterOptions.DEFAULTS.withChunkRows(16))) {
+      int i = 0;
+      for (Object[] row : rows) {
+        for (int c = 0; c < row.length; c++) {
+          w.setObject(c, row[c]);
+        }
+        w.setFloat(row.length, i * 0.5f).setFloat(row.length + 1, 1013.25f + i * 0.01f).endRow();
+        i++;
+      }
+    }
+    good = Files.readAllBytes(path);
+    damaged = dir.resolve("damaged.lzq");
+  }
+
+  @Test
+  void theUndamagedFileReads() throws Exception {
+    assertEquals(Outcome.READ, readBoth(good));
+  }
+
+  @Test
+  void truncationAtEveryByte() {
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (int n = 0; n < good.length; n++) {
+        Outcome o = readBoth(java.util.Arrays.copyOf(good, n));
+        if (o != Outcome.REFUSED) {
+          fail("a file cut to " + n + " of " + good.length + " bytes was " + o);
+        }
+      }
+    });
+  }
+
+  @Test
+  void everySingleByteFlip() {
+    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+      int read = 0;
+      for (int i = 0; i < good.length; i++) {
+        byte[] b = good.clone();
+        b[i] ^= (byte) (0x5A + i);
+        Outcome o = readBoth(b);
+        if (o == Outcome.READ) {
+          read++;
+        }
+      }
+      // Only padding and reserved bytes may change without being noticed.
+      assertTrue(read < good.length / 4, read + " of " + good.length + " flips went unnoticed");
+    });
+  }
+
+  @Test
+  void hostileLengthsAndCounts() throws Exception {
+    long footer = ByteBuffer.wrap(good, good.length - 24, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    long[][] edits = {
+        // {absolute offset, value, width}: frame lengths, footer offset, counts, with checksums fixed where possible
+        {good.length - 24, Long.MAX_VALUE, 8},
+        {good.length - 24, footer - 64, 8},
+        {good.length - 24, 64, 8},
+        {good.length - 24, -64, 8},
+        {footer + 64, -1, 8},
+        {footer + 64 + 8, 0x7FFF_FFFF, 4},
+        {footer + 64 + 8, -1, 4},
+        {footer + 64 + 12, 1L << 40, 8},
+        {64 + 64, 0x7FFF_FFFF, 4},
+    };
+    for (long[] e : edits) {
+      byte[] b = good.clone();
+      ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+      if (e[2] == 8) {
+        bb.putLong((int) e[0], e[1]);
+      } else {
+        bb.putInt((int) e[0], (int) e[1]);
+      }
+      fixChecksums(bb, footer);
+      assertEquals(Outcome.REFUSED, readBoth(b), "edit at " + e[0]);
+    }
+  }
+
+  @Test
+  void unknownMajorVersionIsNamed() throws Exception {
+    byte[] b = good.clone();
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    bb.putShort(8, (short) 7);
+    bb.putInt(60, FileLayout.crc(bb, 0, 60));
+    Files.write(damaged, b);
+    try (LzqFile f = LzqFile.open(damaged)) {
+      fail("opened a version 7 file");
+    } catch (LazyQFormatException e) {
+      assertTrue(e.getMessage().contains("major version 7"), e.getMessage());
+      assertEquals(8, e.offset());
+      assertEquals(damaged.toString(), e.source());
+    }
+  }
+
+  /** Recomputes header, frame-header, payload and trailer checksums so that only structure checks can object. */
+  private static void fixChecksums(ByteBuffer bb, long footer) {
+    int trailer = bb.capacity() - 24;
+    bb.putInt(trailer + 8, FileLayout.crc(bb, trailer, trailer + 8));
+    int f = (int) footer;
+    long len = bb.getLong(f + 8);
+    if (len >= 0 && f + 64 + len <= trailer) {
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      crc.update(bb.duplicate().position(f + 64).limit((int) (f + 64 + len)));
+      bb.putInt(f + 16, (int) crc.getValue());
+    }
+    bb.putInt(f + 60, FileLayout.crc(bb, f, f + 60));
+    bb.putInt(64 + 60, FileLayout.crc(bb, 64, 64 + 60));
+  }
+
+  enum Outcome { READ, REFUSED }
+
+  /** Reads everything through both readers; anything but LazyQFormatException fails the test. */
+  private Outcome readBoth(byte[] bytes) throws Exception {
+    Files.write(damaged, bytes);
+    Outcome mapped = bounded(bytes.length, () -> readMapped());
+    Outcome streamed = bounded(bytes.length, () -> readStream(bytes));
+    if (mapped != streamed && !(mapped == Outcome.READ && streamed == Outcome.REFUSED)) {
+      fail("the readers disagree: mapped " + mapped + ", streamed " + streamed);
+    }
+    return mapped == Outcome.READ && streamed == Outcome.READ ? Outcome.READ : Outcome.REFUSED;
+  }
+
+  private Outcome readMapped() throws Exception {
+    try (LzqFile f = LzqFile.open(damaged)) {
+      for (int chunk = 0; chunk < f.index().size(); chunk++) {
+        for (int c = 0; c < f.schema().size(); c++) {
+          try (ColumnView v = f.column(chunk, c)) {
+            for (int r = 0; r < v.rows(); r++) {
+              v.getObject(r);
+            }
+          }
+        }
+      }
+      return Outcome.READ;
+    } catch (LazyQFormatException e) {
+      checkNamed(e);
+      return Outcome.REFUSED;
+    }
+  }
+
+  private Outcome readStream(byte[] bytes) throws Exception {
+    try (LzqStream s = LzqStream.open(new ByteArrayInputStream(bytes), "<damaged>", StreamOptions.DEFAULTS)) {
+      while (s.next()) {
+        for (int c = 0; c < s.schema().size(); c++) {
+          ColumnView v = s.column(c);
+          for (int r = 0; r < v.rows(); r++) {
+            v.getObject(r);
+          }
+        }
+      }
+      return Outcome.READ;
+    } catch (LazyQFormatException e) {
+      checkNamed(e);
+      return Outcome.REFUSED;
+    }
+  }
+
+  private static void checkNamed(LazyQFormatException e) {
+    assertTrue(e.source() != null, "the error names its source: " + e.getMessage());
+    assertTrue(e.offset() >= 0, "the error names an offset: " + e.getMessage());
+  }
+
+  interface Read {
+    Outcome run() throws Exception;
+  }
+
+  /** Runs a read and checks that it allocated at most a small multiple of the file's size. */
+  private static Outcome bounded(long fileSize, Read read) throws Exception {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    Outcome o = read.run();
+    long allocated = threads.getThreadAllocatedBytes(id) - before;
+    long limit = 64 * fileSize + (4L << 20);
+    assertTrue(allocated < limit, "reading a " + fileSize + "-byte file allocated " + allocated + " bytes");
+    return o;
+  }
+}

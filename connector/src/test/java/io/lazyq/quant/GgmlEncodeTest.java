@@ -1,0 +1,41 @@
+package io.lazyq.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The encoders against the bytes ggml's reference quantizers wrote, byte for byte. */
+class GgmlEncodeTest {
+  static Stream<Arguments> cases() {
+    return Stream.of(QuantType.F32, QuantType.F16, QuantType.BF16, QuantType.Q8_0, QuantType.Q4_0,
+            QuantType.Q4_1, QuantType.Q5_0, QuantType.Q5_1)
+        .flatMap(t -> GgmlFixtures.TENSORS.stream().map(n -> Arguments.of(t, n)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void encodesByteExact(QuantType type, String tensor) {
+    float[] src = GgmlFixtures.source(tensor);
+    byte[] expected = GgmlFixtures.quantized(type, tensor);
+    ByteBuffer dst = ByteBuffer.allocate(expected.length + 8);
+    dst.position(5);
+    int written = type.codec().encode(src, 0, src.length, dst);
+    assertEquals(expected.length, written, type + " " + tensor + ": bytes written");
+    assertEquals(5 + written, dst.position(), "position advanced past the region");
+    byte[] actual = new byte[written];
+    dst.get(5, actual);
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] != actual[i]) {
+        int block = i / type.blockBytes();
+        fail(type + " " + tensor + ": first difference at byte " + i + " (block " + block
+            + ", byte " + (i % type.blockBytes()) + "): expected " + (expected[i] & 0xFF) + ", got "
+            + (actual[i] & 0xFF));
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.lazyq.quant.bench;
+
+import io.lazyq.quant.BlockCodec;
+import io.lazyq.quant.QuantType;
+import java.nio.ByteBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+
+/** The encoders checked byte for byte against ggml, on {@link DecodeBench#VALUES} float32 inputs per call. */
+public class EncodeBench extends KernelBenchmark {
+  @Param({"q8_0", "q4_0"})
+  public String type;
+
+  private BlockCodec codec;
+  private float[] src;
+  private ByteBuffer encoded;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    codec = QuantType.byLabel(type).orElseThrow().codec();
+    src = DecodeBench.signal(DecodeBench.VALUES);
+    encoded = ByteBuffer.allocate((int) codec.maxEncodedBytes(src.length));
+  }
+
+  @Benchmark
+  public ByteBuffer encode() {
+    encoded.clear();
+    codec.encode(src, 0, src.length, encoded);
+    return encoded;
+  }
+}

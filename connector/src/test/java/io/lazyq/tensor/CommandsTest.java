@@ -1,0 +1,75 @@
+package io.lazyq.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lazyq.cli.QuantizeCommand;
+import io.lazyq.cli.TensorCommand;
+import io.lazyq.cli.TensorFileSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The tensor, quantize and inspect commands, run through picocli. */
+class CommandsTest {
+  @TempDir Path dir;
+
+  @Test
+  void tensorWritesGgmlsDequantizedFloats() throws Exception {
+    for (String type : new String[] {"f16", "q8_0"}) {
+      Path out = dir.resolve(type + ".f32");
+      int code = new CommandLine(new TensorCommand()).execute(
+          Fixtures.ggml().resolve(type + ".gguf").toString(), "blk.0.ffn_up.weight",
+          "--out", out.toString());
+      assertEquals(0, code);
+      assertArrayEquals(Files.readAllBytes(
+          Fixtures.ggml().resolve(type).resolve("blk.0.ffn_up.weight.deq.f32")),
+          Files.readAllBytes(out), type);
+    }
+  }
+
+  @Test
+  void quantizePlanWritesNothing() {
+    Path out = dir.resolve("out.gguf");
+    int code = new CommandLine(new QuantizeCommand()).execute(
+        Fixtures.ggml().resolve("f32.gguf").toString(), out.toString(), "--type", "q8_0",
+        "--plan");
+    assertEquals(0, code);
+    assertTrue(Files.notExists(out));
+    assertEquals(2, new CommandLine(new QuantizeCommand()).execute(
+        Fixtures.ggml().resolve("f32.gguf").toString(), out.toString(), "--type", "q4_K"));
+  }
+
+  @Test
+  void quantizeWritesAGguf() throws Exception {
+    Path out = dir.resolve("out.gguf");
+    assertEquals(0, new CommandLine(new QuantizeCommand()).execute(
+        Fixtures.ggml().resolve("f32.gguf").toString(), out.toString(), "--type", "q8_0"));
+    try (TensorFile f = TensorFile.open(out)) {
+      assertEquals("q8_0", f.require("blk.0.attn_q.weight").type().label());
+      assertEquals(16, f.metadata().size());
+    }
+  }
+
+  @Test
+  void summaryAsJson() throws Exception {
+    try (TensorFile f = TensorFile.open(Fixtures.ggml().resolve("mixed.gguf"))) {
+      JsonNode j = new ObjectMapper().readTree(new TensorFileSummary(f).toJson());
+      assertEquals("gguf", j.get("format").asText());
+      assertEquals(64, j.get("alignment").asInt());
+      assertEquals(13, j.get("tensors").size());
+      JsonNode q = j.get("tensors").get(3);
+      assertEquals("mixed.q8_0", q.get("name").asText());
+      assertEquals("[64,256]", q.get("shape").toString());
+      assertEquals(132288, q.get("offset").asLong());
+      assertEquals(5, j.get("metadata").get("test.arr_i32").get("length").asInt());
+      assertTrue(new TensorFileSummary(f).toText().contains("mixed.q6_K"));
+      assertEquals(0, f.mappedBytes());
+    }
+  }
+}
