@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -13,13 +14,16 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * The {@code lazyq} data source: {@code spark.read.format("lazyq").load(path)}, or
  * {@code CREATE TABLE t USING lazyq LOCATION 'path'}. A path is a file, a directory or a glob; the
- * schema comes from the files' headers and footers alone. Options: {@link LazyQReadConf}.
+ * schema comes from the files' headers and footers alone. GGUF and Safetensors files, told apart
+ * by their first bytes, read as tables of tensors, tensor rows or metadata. Options:
+ * {@link LazyQReadConf}.
  */
 public final class LazyQSource implements TableProvider, DataSourceRegister {
   /** Spark asks for the schema and then the table with the same options: resolve the files once. */
   private Map<String, String> resolvedFor;
   private LazyQReadConf conf;
   private List<DataFile> files;
+  private List<Path> tensorFiles;
   private StructType schema;
 
   @Override
@@ -36,7 +40,7 @@ public final class LazyQSource implements TableProvider, DataSourceRegister {
   @Override
   public Table getTable(StructType ignored, Transform[] partitioning, Map<String, String> properties) {
     resolve(properties);
-    return new LazyQTable(files, conf, schema);
+    return tensorFiles != null ? new TensorTable(tensorFiles, conf) : new LazyQTable(files, conf, schema);
   }
 
   private synchronized void resolve(Map<String, String> options) {
@@ -44,8 +48,16 @@ public final class LazyQSource implements TableProvider, DataSourceRegister {
       return;
     }
     conf = LazyQReadConf.parse(options);
-    files = TableFiles.resolve(conf.paths(), SparkSession.active().sessionState().newHadoopConf());
-    schema = SparkSchemas.toSpark(files.get(0).metadata().schema(), conf);
+    List<Path> paths = TableFiles.list(conf.paths(), SparkSession.active().sessionState().newHadoopConf());
+    if (TableFiles.isLazyQ(paths.get(0))) {
+      files = TableFiles.read(paths);
+      tensorFiles = null;
+      schema = SparkSchemas.toSpark(files.get(0).metadata().schema(), conf);
+    } else {
+      files = null;
+      tensorFiles = paths;
+      schema = TensorSchemas.of(conf.view());
+    }
     resolvedFor = Map.copyOf(options);
   }
 }

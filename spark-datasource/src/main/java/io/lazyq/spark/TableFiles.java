@@ -1,8 +1,10 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.Field;
+import io.lazyq.format.FileLayout;
 import io.lazyq.format.Schema;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,9 +13,9 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,18 +28,32 @@ import org.apache.hadoop.fs.FileSystem;
 final class TableFiles {
   private TableFiles() {}
 
-  static List<DataFile> resolve(List<String> paths, Configuration hadoopConf) {
+  /** The files that the paths name, in order, each once. */
+  static List<Path> list(List<String> paths, Configuration hadoopConf) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("lazyq needs a path: load(\"file.lzq\"), a directory or a glob");
     }
-    Map<Path, Boolean> found = new LinkedHashMap<>();
+    Set<Path> found = new LinkedHashSet<>();
     for (String p : paths) {
-      for (Path file : expand(p, hadoopConf)) {
-        found.put(file, true);
-      }
+      found.addAll(expand(p, hadoopConf));
     }
-    List<DataFile> files = new ArrayList<>(found.size());
-    for (Path p : found.keySet()) {
+    return List.copyOf(found);
+  }
+
+  /** Whether a file starts with the {@code .lzq} magic (tensor files are told apart by theirs). */
+  static boolean isLazyQ(Path file) {
+    byte[] head = new byte[8];
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(head, 0, 8) == 8 && FileLayout.hasMagic(head);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads the footers of {@code .lzq} files, which must share one schema. */
+  static List<DataFile> read(List<Path> paths) {
+    List<DataFile> files = new ArrayList<>(paths.size());
+    for (Path p : paths) {
       try {
         files.add(DataFile.read(p));
       } catch (IOException e) {

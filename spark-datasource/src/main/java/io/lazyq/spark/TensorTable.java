@@ -1,0 +1,63 @@
+package io.lazyq.spark;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * GGUF and Safetensors files as a table: one row per tensor ({@code view=tensors}), per tensor row
+ * ({@code view=rows}) or per metadata key ({@code view=metadata}). Tensor data is dequantized only
+ * where the {@code data} or {@code values} column is selected.
+ */
+final class TensorTable implements SupportsRead {
+  private final List<Path> files;
+  private final LazyQReadConf conf;
+  private final StructType schema;
+
+  TensorTable(List<Path> files, LazyQReadConf conf) {
+    this.files = files;
+    this.conf = conf;
+    this.schema = TensorSchemas.of(conf.view());
+  }
+
+  @Override
+  public String name() {
+    return "lazyq tensors " + conf.paths();
+  }
+
+  @Override
+  public StructType schema() {
+    return schema;
+  }
+
+  @Override
+  public Set<TableCapability> capabilities() {
+    return Set.of(TableCapability.BATCH_READ);
+  }
+
+  @Override
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+    return new Builder();
+  }
+
+  /** Only column pruning: an unselected {@code data} column is never dequantized. */
+  private final class Builder implements SupportsPushDownRequiredColumns {
+    private StructType required = schema;
+
+    @Override
+    public void pruneColumns(StructType requiredSchema) {
+      required = requiredSchema;
+    }
+
+    @Override
+    public TensorScan build() {
+      return new TensorScan(files, conf.view(), required);
+    }
+  }
+}
