@@ -2,9 +2,6 @@ package io.lazyq.spark;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import org.apache.spark.sql.connector.catalog.SupportsRead;
-import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.types.StructType;
@@ -15,30 +12,14 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * ({@code view=rows}) or per metadata key ({@code view=metadata}). Tensor data is dequantized only
  * where the {@code data} or {@code values} column is selected.
  */
-final class TensorTable implements SupportsRead {
+final class TensorTable extends BatchReadTable {
   private final List<Path> files;
   private final LazyQReadConf conf;
-  private final StructType schema;
 
   TensorTable(List<Path> files, LazyQReadConf conf) {
+    super("lazyq tensors " + conf.paths(), TensorSchemas.of(conf.view()));
     this.files = files;
     this.conf = conf;
-    this.schema = TensorSchemas.of(conf.view());
-  }
-
-  @Override
-  public String name() {
-    return "lazyq tensors " + conf.paths();
-  }
-
-  @Override
-  public StructType schema() {
-    return schema;
-  }
-
-  @Override
-  public Set<TableCapability> capabilities() {
-    return Set.of(TableCapability.BATCH_READ);
   }
 
   @Override
@@ -48,7 +29,7 @@ final class TensorTable implements SupportsRead {
 
   /** Only column pruning: an unselected {@code data} column is never dequantized. */
   private final class Builder implements SupportsPushDownRequiredColumns {
-    private StructType required = schema;
+    private StructType required = schema();
 
     @Override
     public void pruneColumns(StructType requiredSchema) {
