@@ -186,6 +186,18 @@ class LazyQReadTest extends SparkTestBase {
   }
 
   @Test
+  void streamReadsFrontToBackAndMapsNothing() throws Exception {
+    Result mapped = run(lazyq(sensors).selectExpr("sum(temp)", "max(vib)"));
+    Result streamed = run(lazyq(sensors, "stream", "true").selectExpr("sum(temp)", "max(vib)"));
+    assertEquals(mapped.rows(), streamed.rows());
+    assertEquals(0, streamed.metric(BytesMapped.NAME));
+    // every chunk frame is read, and the footer is not: the stream stops after the last chunk wanted
+    long bytes = streamed.metric(io.lazyq.spark.metrics.BytesStreamed.NAME);
+    assertTrue(bytes > Files.size(sensors) * 0.9 && bytes < Files.size(sensors), bytes + " bytes streamed");
+    assertTrue(streamed.metric(BlocksDequantized.NAME) > 0);
+  }
+
+  @Test
   void rawBlocksWhenNotDequantized() {
     List<Row> rows = run(lazyq(sensors, "dequantize", "false").select("vib")).rows();
     var field = lazyq(sensors, "dequantize", "false").schema().apply("vib");
