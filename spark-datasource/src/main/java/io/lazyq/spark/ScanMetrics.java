@@ -19,9 +19,11 @@ public final class ScanMetrics {
 
   /** Metric name to value, for a dataset that has been executed (collected, counted, written). */
   public static Map<String, Long> of(Dataset<?> executed) {
-    SparkPlan plan = ((org.apache.spark.sql.classic.Dataset<?>) executed).queryExecution().executedPlan();
     Map<String, Long> totals = new TreeMap<>();
-    for (BatchScanExec scan : lazyqScans(plan, new ArrayList<>())) {
+    for (BatchScanExec scan : nodes(executed, BatchScanExec.class)) {
+      if (!(scan.scan() instanceof LazyQScan)) {
+        continue;
+      }
       for (CustomMetric m : scan.scan().supportedCustomMetrics()) {
         scala.Option<SQLMetric> metric = scan.metrics().get(m.name());
         if (metric.isDefined()) {
@@ -32,21 +34,27 @@ public final class ScanMetrics {
     return totals;
   }
 
-  private static List<BatchScanExec> lazyqScans(SparkPlan plan, List<BatchScanExec> found) {
+  /** The nodes of a type in an executed query's final plan, through adaptive query stages. */
+  public static <T extends SparkPlan> List<T> nodes(Dataset<?> executed, Class<T> type) {
+    SparkPlan plan = ((org.apache.spark.sql.classic.Dataset<?>) executed).queryExecution().executedPlan();
+    return collect(plan, type, new ArrayList<>());
+  }
+
+  private static <T extends SparkPlan> List<T> collect(SparkPlan plan, Class<T> type, List<T> found) {
     if (plan instanceof AdaptiveSparkPlanExec) {
-      return lazyqScans(((AdaptiveSparkPlanExec) plan).executedPlan(), found);
+      return collect(((AdaptiveSparkPlanExec) plan).executedPlan(), type, found);
     }
     if (plan instanceof QueryStageExec) {
-      return lazyqScans(((QueryStageExec) plan).plan(), found);
+      return collect(((QueryStageExec) plan).plan(), type, found);
     }
-    if (plan instanceof BatchScanExec && ((BatchScanExec) plan).scan() instanceof LazyQScan) {
-      found.add((BatchScanExec) plan);
+    if (type.isInstance(plan)) {
+      found.add(type.cast(plan));
     }
     for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
-      lazyqScans(child, found);
+      collect(child, type, found);
     }
     for (SparkPlan sub : CollectionConverters.asJava(plan.subqueries())) {
-      lazyqScans(sub, found);
+      collect(sub, type, found);
     }
     return found;
   }
