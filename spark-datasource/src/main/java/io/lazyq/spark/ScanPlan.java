@@ -91,17 +91,25 @@ final class ScanPlan {
       weight += cost;
     }
 
+    /** The group, naming only the files that its chunks lie in. */
     ChunkGroup build() {
       int n = chunks.size();
       int[] fileOf = new int[n];
       int[] ordinals = new int[n];
       int[] rows = new int[n];
+      List<String> used = new ArrayList<>();
+      int last = -1;
       for (int i = 0; i < n; i++) {
-        fileOf[i] = chunks.get(i)[0];
-        ordinals[i] = chunks.get(i)[1];
-        rows[i] = chunks.get(i)[2];
+        int[] c = chunks.get(i);
+        if (c[0] != last) {
+          used.add(files[c[0]]);
+          last = c[0];
+        }
+        fileOf[i] = used.size() - 1;
+        ordinals[i] = c[1];
+        rows[i] = c[2];
       }
-      return new ChunkGroup(files, fileOf, ordinals, rows);
+      return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows);
     }
   }
 }

@@ -150,6 +150,31 @@ class LazyQReadTest extends SparkTestBase {
   }
 
   @Test
+  void partitionsAreChunkGroupsOfAboutMaxPartitionBytesAcrossFiles() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("split"));
+    table.write(d.resolve("a.lzq"), 0, 9000, 1000);
+    table.write(d.resolve("b.lzq"), 9000, ROWS, 1000);
+    long chunkBytes;
+    try (LzqFile f = LzqFile.open(d.resolve("a.lzq"))) {
+      chunkBytes = f.index().chunk(0).column(4).length();
+    }
+    spark.conf().set("spark.sql.files.maxPartitionBytes", String.valueOf(3 * chunkBytes + 3 * 4096));
+    spark.conf().set("spark.sql.files.openCostInBytes", "4096");
+    try {
+      var df = lazyq(d).select("temp");
+      assertEquals(7, df.rdd().getNumPartitions(), "20 chunks, 3 per partition");
+      double sum = 0;
+      for (double t : table.temp) {
+        sum += t;
+      }
+      assertEquals(sum, df.selectExpr("sum(temp)").first().getDouble(0), 1e-6);
+    } finally {
+      spark.conf().unset("spark.sql.files.maxPartitionBytes");
+      spark.conf().unset("spark.sql.files.openCostInBytes");
+    }
+  }
+
+  @Test
   void countStarReadsNoColumn() {
     Result r = sql("SELECT count(*) FROM sensors");
     assertEquals((long) ROWS, r.rows().get(0).getLong(0));
