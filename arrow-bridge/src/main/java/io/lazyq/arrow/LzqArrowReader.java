@@ -1,0 +1,204 @@
+package io.lazyq.arrow;
+
+import io.lazyq.arrow.ArrowReadOptions.QuantizedView;
+import io.lazyq.format.ColumnView;
+import io.lazyq.format.Field;
+import io.lazyq.lazy.LzqFile;
+import io.lazyq.quant.QuantType;
+import io.lazyq.stream.LzqStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * An Arrow {@link ArrowReader} over a LazyQ file, so that Arrow's IPC writers and the C Data
+ * Interface ({@code Data.exportArrayStream}) take it as they are.
+ *
+ * <p>Over a {@link LzqFile}, plain and raw columns point into the mapped file (zero-copy); over an
+ * {@link LzqStream} they are copies, since the stream reuses its buffer. Only selected columns
+ * are mapped. Dequantized columns are decoded batch by batch into vectors allocated once. A batch
+ * never spans two chunks. The reader owns the file or stream and closes it.
+ */
+public final class LzqArrowReader extends ArrowReader {
+  static {
+    QuantizedType.register();
+  }
+
+  private final Chunks chunks;
+  private final int[] ordinals;
+  private final boolean[] dequantize;
+  private final boolean raw;
+  private final int batchRows;
+  private final Schema schema;
+  private final Dequantizer dequantizer;
+  private ColumnView[] current;
+  private int position;
+  private int units;
+  private long bytesRead;
+  private boolean allocated;
+
+  private LzqArrowReader(Chunks chunks, ArrowReadOptions options, BufferAllocator allocator) {
+    super(allocator);
+    this.chunks = chunks;
+    io.lazyq.format.Schema lzq = chunks.schema();
+    List<String> names = options.columns();
+    if (names == null) {
+      names = lzq.fields().stream().map(Field::name).toList();
+    }
+    ordinals = new int[names.size()];
+    dequantize = new boolean[names.size()];
+    List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
+    int rawColumns = 0;
+    int rawBlockSize = -1;
+    for (int i = 0; i < ordinals.length; i++) {
+      int ordinal = lzq.indexOf(names.get(i));
+      if (ordinal < 0) {
+        throw new IllegalArgumentException("no column '" + names.get(i) + "'; columns: "
+            + lzq.fields().stream().map(Field::name).toList());
+      }
+      ordinals[i] = ordinal;
+      Field f = lzq.field(ordinal);
+      QuantizedView view = options.view(f.name());
+      if (f.encoding().isQuantized() && view == QuantizedView.RAW) {
+        QuantType q = f.encoding().quant();
+        if (rawBlockSize >= 0 && rawBlockSize != q.blockSize()) {
+          throw new IllegalArgumentException("raw columns in one reader need one block size: column '" + f.name()
+              + "' has " + q.blockSize() + ", another " + rawBlockSize);
+        }
+        rawBlockSize = q.blockSize();
+        rawColumns++;
+      }
+      dequantize[i] = f.encoding().isQuantized() && view == QuantizedView.DEQUANTIZED;
+      fields.add(ArrowSchemas.field(f, view, f.encoding().isQuantized() && view == QuantizedView.RAW
+          ? chunks.values(ordinal) : -1));
+    }
+    // Rows of a raw column are blocks, so a batch cannot hold table rows beside them.
+    if (rawColumns > 0 && rawColumns != ordinals.length) {
+      throw new IllegalArgumentException("a reader with raw quantized columns reads only raw quantized columns:"
+          + " their rows are blocks, not table rows");
+    }
+    this.raw = rawColumns > 0;
+    this.batchRows = options.batchRows();
+    this.schema = new Schema(fields, lzq.metadata());
+    this.dequantizer = new Dequantizer(Math.min(batchRows, 1 << 16));
+  }
+
+  /** Reads a mapped file, zero-copy. */
+  public static LzqArrowReader open(LzqFile file, ArrowReadOptions options, BufferAllocator allocator) {
+    return new LzqArrowReader(Chunks.of(file), options, allocator);
+  }
+
+  /** Reads a stream chunk by chunk, copying into Arrow memory. */
+  public static LzqArrowReader open(LzqStream stream, ArrowReadOptions options, BufferAllocator allocator) {
+    return new LzqArrowReader(Chunks.of(stream), options, allocator);
+  }
+
+  /** Allocates the dequantized vectors once, at the largest batch; every batch reuses them. */
+  private void allocateOnce() throws IOException {
+    if (allocated) {
+      return;
+    }
+    allocated = true;
+    VectorSchemaRoot root = getVectorSchemaRoot();
+    for (int i = 0; i < ordinals.length; i++) {
+      if (dequantize[i]) {
+        FieldVector v = root.getVector(i);
+        v.setInitialCapacity(batchRows);
+        v.allocateNew();
+      }
+    }
+  }
+
+  @Override
+  public boolean loadNextBatch() throws IOException {
+    prepareLoadNextBatch();
+    allocateOnce();
+    while (current == null || position >= units) {
+      releaseChunk();
+      if (!chunks.next()) {
+        return false;
+      }
+      openChunk();
+    }
+    int n = Math.min(batchRows, units - position);
+    VectorSchemaRoot root = getVectorSchemaRoot();
+    for (int i = 0; i < ordinals.length; i++) {
+      FieldVector v = root.getVector(i);
+      if (raw) {
+        bytesRead += BlockLoader.load(current[i], position, n, v, allocator);
+      } else if (dequantize[i]) {
+        dequantizer.fill(current[i], position, n, v);
+        bytesRead += v.getBufferSize();
+      } else {
+        bytesRead += PlainLoader.load(current[i], position, n, v, allocator);
+      }
+    }
+    root.setRowCount(n);
+    position += n;
+    return true;
+  }
+
+  /** Maps the selected columns of the new chunk, checking them all before any batch of it is made. */
+  private void openChunk() throws IOException {
+    current = new ColumnView[ordinals.length];
+    for (int i = 0; i < ordinals.length; i++) {
+      current[i] = chunks.column(ordinals[i]);
+    }
+    position = 0;
+    units = chunks.rows();
+    if (raw) {
+      for (int i = 0; i < ordinals.length; i++) {
+        int blocks = BlockLoader.blocks(current[i]);
+        if (i > 0 && blocks != units) {
+          throw Slices.corrupt(current[i], blocks + " blocks where the other raw columns have " + units);
+        }
+        units = blocks;
+      }
+    }
+  }
+
+  private void releaseChunk() throws IOException {
+    if (current == null) {
+      return;
+    }
+    try {
+      for (ColumnView v : current) {
+        if (v != null) {
+          v.close();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    } finally {
+      current = null;
+    }
+  }
+
+  /** Bytes of the input the batches so far referred to, copied or decoded. */
+  @Override
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  protected void closeReadSource() throws IOException {
+    try {
+      releaseChunk();
+    } finally {
+      chunks.close();
+    }
+  }
+
+  @Override
+  protected Schema readSchema() {
+    return schema;
+  }
+
+}
