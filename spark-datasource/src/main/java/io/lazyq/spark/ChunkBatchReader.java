@@ -9,7 +9,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -30,15 +29,16 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
   private int position;
   private boolean closed;
 
-  ChunkBatchReader(ChunkSource source, ChunkVector[] vectors, int batchRows, ReadCounters counters) {
+  /** @param allocator the task's allocator, which the vectors use; the reader closes it */
+  ChunkBatchReader(ChunkSource source, ChunkVector[] vectors, int batchRows, ReadCounters counters,
+      BufferAllocator allocator) {
     this.source = source;
     this.vectors = vectors;
     this.batch = new ColumnarBatch(vectors.clone());
     this.batchRows = batchRows;
     this.counters = counters;
+    this.allocator = allocator;
     TaskContext task = TaskContext.get();
-    this.allocator = TaskAllocators.newTaskAllocator(
-        "lazyq-task-" + (task == null ? Thread.currentThread().getName() : task.taskAttemptId()));
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> closeQuietly());
     }
@@ -78,7 +78,7 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
         new TaskValue(BytesStreamed.NAME, source.bytesStreamed())};
   }
 
-  /** Releases the chunk's views and files, then the task's allocator; safe to call twice. */
+  /** Releases the vectors, the chunk's views and files, then the task's allocator; safe to call twice. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -86,6 +86,9 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
     }
     closed = true;
     try {
+      for (ChunkVector v : vectors) {
+        v.release();
+      }
       source.close();
     } finally {
       allocator.close();
@@ -98,10 +101,5 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  /** The vectors, for tests. */
-  ColumnVector[] vectors() {
-    return vectors.clone();
   }
 }

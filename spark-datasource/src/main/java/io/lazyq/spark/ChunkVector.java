@@ -1,6 +1,7 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ColumnView;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
@@ -40,11 +41,18 @@ abstract class ChunkVector extends ColumnVector {
   }
 
   /** Makes rows {@code [first, first + rows)} of the chunk this vector's batch. */
-  void window(int first, int rows) {
+  void window(int first, int rows) throws IOException {
+    setWindow(first, rows);
+  }
+
+  final void setWindow(int first, int rows) {
     start = first;
     count = rows;
     nulls = -1;
   }
+
+  /** Frees what the vector holds across batches; the reader calls it once, at its end. */
+  void release() {}
 
   @Override
   public void close() {

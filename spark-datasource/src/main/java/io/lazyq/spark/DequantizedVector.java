@@ -30,7 +30,7 @@ final class DequantizedVector extends ChunkVector {
 
   @Override
   void window(int first, int rows) {
-    super.window(first, rows);
+    setWindow(first, rows);
     decoded = false;
   }
 

@@ -1,12 +1,13 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ColumnView;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.vectorized.ColumnarArray;
 
 /**
- * A list column: each row is a {@link ColumnarArray} over the element vector, whose window is the
+ * A quantized list column: each row is a {@link ColumnarArray} over the element vector, whose window is the
  * batch's elements; so a quantized element vector dequantizes the batch's elements at once.
  */
 final class ListVector extends ChunkVector {
@@ -27,10 +28,15 @@ final class ListVector extends ChunkVector {
   }
 
   @Override
-  void window(int first, int rows) {
-    super.window(first, rows);
+  void window(int first, int rows) throws IOException {
+    setWindow(first, rows);
     firstElement = offsets.getInt(first << 2);
     elements.window(firstElement, offsets.getInt((first + rows) << 2) - firstElement);
+  }
+
+  @Override
+  void release() {
+    elements.release();
   }
 
   @Override
