@@ -31,6 +31,9 @@ final class MappedChunks implements ChunkSource {
       closeFile();
       return false;
     }
+    if (columns.length == 0) {
+      return true; // count(*): the planned row counts come from the index; no file is opened
+    }
     int f = group.fileOf()[position];
     if (f != fileIndex) {
       closeFile();

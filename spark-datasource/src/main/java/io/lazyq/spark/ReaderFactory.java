@@ -71,7 +71,9 @@ final class ReaderFactory implements PartitionReaderFactory {
       allocator.close();
       throw e;
     }
-    ChunkSource source = conf.stream() ? new StreamedChunks(group, columns) : new MappedChunks(group, columns);
+    // With no column selected (count(*)), the index's row counts are the whole answer: read nothing.
+    ChunkSource source = conf.stream() && columns.length > 0 ? new StreamedChunks(group, columns)
+        : new MappedChunks(group, columns);
     return new ChunkBatchReader(source, vectors, conf.batchRows(), counters, allocator);
   }
 

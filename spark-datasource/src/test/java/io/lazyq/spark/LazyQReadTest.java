@@ -180,6 +180,9 @@ class LazyQReadTest extends SparkTestBase {
     assertEquals((long) ROWS, r.rows().get(0).getLong(0));
     assertEquals(0, r.metric(BytesMapped.NAME), r.metrics().toString());
     assertEquals(0, r.metric(BlocksDequantized.NAME));
+    Result streamed = run(lazyq(sensors, "stream", "true").selectExpr("count(*)"));
+    assertEquals((long) ROWS, streamed.rows().get(0).getLong(0));
+    assertEquals(0, streamed.metric(io.lazyq.spark.metrics.BytesStreamed.NAME));
   }
 
   @Test
