@@ -36,6 +36,8 @@ public final class LzqWriter implements AutoCloseable {
   private final List<ChunkDescriptor> chunks = new ArrayList<>();
   private long position;
   private long rowCount;
+  /** Rows buffered for the chunk being built. */
+  private int pendingRows;
   private boolean closed;
 
   private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out) throws IOException {
@@ -181,15 +183,11 @@ public final class LzqWriter implements AutoCloseable {
       set[i] = false;
     }
     rowCount++;
-    if (columns.length > 0 && columns[0].rows() >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
-      flushChunk();
-    }
-    if (columns.length == 0 && ++emptyRows >= options.chunkRows()) {
+    pendingRows++;
+    if (pendingRows >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
       flushChunk();
     }
   }
-
-  private int emptyRows;
 
   /**
    * Writes one chunk copied column by column from views of another file's chunk (same column
@@ -210,6 +208,7 @@ public final class LzqWriter implements AutoCloseable {
     }
     int rows = views.length == 0 ? 0 : views[0].rows();
     rowCount += rows;
+    pendingRows = rows;
     flushChunk();
   }
 
@@ -230,7 +229,7 @@ public final class LzqWriter implements AutoCloseable {
 
   /** Writes any buffered rows as a chunk now, so that it becomes readable to a stream reader. */
   public void flushChunk() throws IOException {
-    int rows = columns.length == 0 ? emptyRows : columns[0].rows();
+    int rows = pendingRows;
     if (rows == 0) {
       return;
     }
@@ -297,7 +296,7 @@ public final class LzqWriter implements AutoCloseable {
     for (ColumnBuilder builder : columns) {
       builder.reset();
     }
-    emptyRows = 0;
+    pendingRows = 0;
   }
 
   /** Writes the last chunk, the footer and the trailer, and publishes the file. */
