@@ -243,16 +243,16 @@ public final class LzqWriter implements AutoCloseable {
       List<ByteBuffer> region = new ArrayList<>();
       long regionLength = 0;
       BufferRef[] refs = new BufferRef[3];
-      ByteBuffer values = enc.values();
+      ByteBuffer[] raw = {enc.validity(), enc.offsets(), enc.values()};
+      ByteBuffer[] parts = raw;
       ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.NONE;
-      if (builder.field().encoding().lossless() == ColumnEncoding.Lossless.ZSTD && values.hasRemaining()) {
-        ByteBuffer packed = LosslessStage.compressIfItPays(values);
-        if (packed != null) {
-          values = packed;
-          compression = ColumnEncoding.Lossless.ZSTD;
+      if (builder.field().encoding().lossless() != ColumnEncoding.Lossless.NONE) {
+        LosslessStage.Stored stored = LosslessStage.compressIfItPays(raw, builder.field().type());
+        if (stored != null) {
+          parts = stored.buffers();
+          compression = stored.stage();
         }
       }
-      ByteBuffer[] parts = {enc.validity(), enc.offsets(), values};
       for (int b = 0; b < 3; b++) {
         ByteBuffer part = parts[b];
         if (part == null || !part.hasRemaining()) {
@@ -264,7 +264,7 @@ public final class LzqWriter implements AutoCloseable {
           region.add(ZEROS.duplicate().limit((int) (start - regionLength)));
         }
         region.add(part.duplicate());
-        long decoded = b == 2 ? enc.values().remaining() : part.remaining();
+        long decoded = raw[b].remaining();
         refs[b] = new BufferRef(start, part.remaining(), decoded);
         regionLength = start + part.remaining();
       }
