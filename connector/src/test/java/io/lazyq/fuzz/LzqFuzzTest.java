@@ -1,0 +1,37 @@
+package io.lazyq.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.lazyq.lazy.LzqFile;
+import io.lazyq.stream.LzqStream;
+import io.lazyq.stream.StreamOptions;
+import io.lazyq.testing.ReadAll;
+import io.lazyq.testing.ReaderContract;
+import io.lazyq.testing.ScratchFile;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+
+/**
+ * Both {@code .lzq} readers on arbitrary bytes: the seekable one over a file, the sequential one
+ * over a stream. Seeds: {@code LzqFuzzTestInputs/<method>/}, written by {@link SeedCorpus}.
+ */
+class LzqFuzzTest {
+
+  @FuzzTest
+  void mapped(byte[] input) throws Exception {
+    Path file = ScratchFile.write(input);
+    ReaderContract.check(input.length, () -> {
+      try (LzqFile lzq = LzqFile.open(file)) {
+        ReadAll.lzq(lzq);
+      }
+    });
+  }
+
+  @FuzzTest
+  void stream(byte[] input) {
+    ReaderContract.check(input.length, () -> {
+      try (LzqStream s = LzqStream.open(new ByteArrayInputStream(input), "<fuzz>", StreamOptions.DEFAULTS)) {
+        ReadAll.lzq(s);
+      }
+    });
+  }
+}
