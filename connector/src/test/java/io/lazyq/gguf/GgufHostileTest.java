@@ -152,6 +152,13 @@ class GgufHostileTest {
         .tensor("a", new long[] {8}, 0, 32).zeros(200), -1, "duplicate tensor name");
   }
 
+  /** A zero dimension makes a tensor empty, but must not hide dims whose row count overflows. */
+  @Test
+  void zeroDimensionBesideAnOverflow() throws Exception {
+    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {0, 1L << 40, 1L << 40}, 0, 0).zeros(64), 24 + 9,
+        "overflows int64");
+  }
+
   @Test
   void notAGgufOrSafetensorsFile() throws Exception {
     Path p = dir.resolve("model.gguf");
