@@ -6,6 +6,7 @@ import io.lazyq.lazy.MappingStats;
 import io.lazyq.stream.LzqStream;
 import io.lazyq.stream.StreamOptions;
 import io.lazyq.testing.ReaderContract;
+import io.lazyq.testing.Reseal;
 import io.lazyq.testing.ScratchFile;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
- * {@link LzqArrowReader} on arbitrary bytes, over a mapped file and over a stream. Besides the
+ * {@link LzqArrowReader} on arbitrary bytes, over a mapped file and over a stream, as they are and
+ * resealed ({@link Reseal}). Besides the
  * reader contract, every input must leave its allocator empty and nothing mapped, and every byte
  * of every batch's buffers is read, so that a buffer pointing outside its mapping would fault here.
  */
@@ -24,16 +26,20 @@ class ArrowReaderFuzzTest {
 
   @FuzzTest
   void mapped(byte[] input) throws Exception {
-    Path file = ScratchFile.write(input);
-    readChecked(input.length, allocator -> LzqArrowReader.open(LzqFile.open(file), ArrowReadOptions.defaults(),
-        allocator));
+    for (byte[] bytes : Reseal.asIsAndResealed(input)) {
+      Path file = ScratchFile.write(bytes);
+      readChecked(bytes.length, allocator -> LzqArrowReader.open(LzqFile.open(file), ArrowReadOptions.defaults(),
+          allocator));
+    }
   }
 
   @FuzzTest
   void stream(byte[] input) {
-    readChecked(input.length, allocator -> LzqArrowReader.open(
-        LzqStream.open(new ByteArrayInputStream(input), "<fuzz>", StreamOptions.DEFAULTS), ArrowReadOptions.defaults(),
-        allocator));
+    for (byte[] bytes : Reseal.asIsAndResealed(input)) {
+      readChecked(bytes.length, allocator -> LzqArrowReader.open(
+          LzqStream.open(new ByteArrayInputStream(bytes), "<fuzz>", StreamOptions.DEFAULTS),
+          ArrowReadOptions.defaults(), allocator));
+    }
   }
 
   private interface Opener {
