@@ -41,6 +41,7 @@ public final class Reseal {
       long length = b.getLong(frame + 8);
       int payload = frame + 64;
       if (length < 0 || length > out.length - payload) {
+        b.putInt(frame + 60, crc(b, frame, frame + 60));
         break;
       }
       int type = b.get(frame + 4);
