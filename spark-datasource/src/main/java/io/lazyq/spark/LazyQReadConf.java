@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
 
 /**
  * The read options of the {@code lazyq} source, parsed once, case-insensitively. Every other class
@@ -71,7 +72,7 @@ public final class LazyQReadConf implements Serializable {
     boolean stream = false;
     TensorView view = TensorView.TENSORS;
     for (Map.Entry<String, String> e : options.entrySet()) {
-      String key = e.getKey().toLowerCase(Locale.ROOT);
+      String key = key(e.getKey());
       String value = e.getValue();
       if (key.equals("path")) {
         paths.add(value);
@@ -105,6 +106,15 @@ public final class LazyQReadConf implements Serializable {
     int rows = has(scanOptions, BATCH_ROWS) ? o.batchRows : batchRows;
     boolean streamed = has(scanOptions, STREAM) ? o.stream : stream;
     return new LazyQReadConf(paths, rows, dequantize, streamed, view);
+  }
+
+  /**
+   * An option's key, lowercase, without the {@code option.} prefix under which a catalog keeps a
+   * table's options among its properties.
+   */
+  static String key(String raw) {
+    String k = raw.toLowerCase(Locale.ROOT);
+    return k.startsWith(TableCatalog.OPTION_PREFIX) ? k.substring(TableCatalog.OPTION_PREFIX.length()) : k;
   }
 
   /**

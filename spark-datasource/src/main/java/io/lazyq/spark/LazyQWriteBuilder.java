@@ -45,7 +45,7 @@ final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
     StructType rows = info.schema();
     Schema fileSchema = conf.fileSchema(rows);
     if (!direct) {
-      return SaveModes.insertion(conf);
+      return SaveModes.insertion(conf, overwrite);
     }
     if (!overwrite && !existing.isEmpty()) {
       String difference = TableFiles.difference(TableFiles.tableSchema(existing), fileSchema);

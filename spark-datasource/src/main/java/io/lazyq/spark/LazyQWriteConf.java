@@ -71,7 +71,7 @@ public final class LazyQWriteConf implements Serializable {
     String lossless = null;
     int chunkRows = WriterOptions.DEFAULT_CHUNK_ROWS;
     for (Map.Entry<String, String> e : options.entrySet()) {
-      String key = lower(e.getKey());
+      String key = LazyQReadConf.key(e.getKey());
       String value = e.getValue();
       if (key.equals("path")) {
         path = value;

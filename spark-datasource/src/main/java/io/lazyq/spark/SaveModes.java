@@ -49,9 +49,13 @@ final class SaveModes {
     write(data, options, mode == SaveMode.Overwrite);
   }
 
-  /** The write of a catalog table, which Spark plans as a V1 insertion. */
-  static V1Write insertion(LazyQWriteConf conf) {
-    return () -> (data, overwrite) -> write(data, conf.options(), overwrite);
+  /**
+   * The write of a catalog table, which Spark plans as a V1 insertion. Spark's V1 fallback passes
+   * {@code overwrite = false} to the relation even for {@code INSERT OVERWRITE}, which it expresses
+   * through the builder's truncation instead.
+   */
+  static V1Write insertion(LazyQWriteConf conf, boolean truncate) {
+    return () -> (data, overwrite) -> write(data, conf.options(), truncate || overwrite);
   }
 
   private static void write(Dataset<Row> data, Map<String, String> options, boolean overwrite) {

@@ -194,6 +194,33 @@ class LazyQWriteTest extends SparkTestBase {
     assertFalse(Files.exists(out));
   }
 
+  @Test
+  void sqlCreateTableAsSelectAndInsertInto() {
+    Path loc = dir.resolve("sql-table");
+    spark.sql("CREATE TABLE sensors USING lazyq OPTIONS (quantize 'value=q8_0') LOCATION '" + loc + "'"
+        + " AS SELECT id, CAST(sin(id / 10.0) AS FLOAT) AS value FROM range(1000)");
+    spark.sql("INSERT INTO sensors SELECT id + 1000, CAST(sin((id + 1000) / 10.0) AS FLOAT) FROM range(500)");
+    Result r = sql("SELECT count(*), max(abs(value - sin(id / 10.0))) FROM sensors");
+    assertEquals(1500L, r.rows().get(0).getLong(0));
+    assertTrue(r.rows().get(0).getDouble(1) <= SensorTable.q8Bound(1.0), "q8_0 error " + r.rows().get(0));
+    assertTrue(lazyq(loc, "dequantize", "false").schema().apply("value").metadata().contains(SparkSchemas.QUANT));
+    spark.sql("INSERT OVERWRITE sensors SELECT id, CAST(0 AS FLOAT) FROM range(10)");
+    assertEquals(10L, sql("SELECT count(*) FROM sensors").rows().get(0).getLong(0));
+    spark.sql("DROP TABLE sensors");
+  }
+
+  @Test
+  void readersSeeOnlyWhatTheManifestLists() throws Exception {
+    Path out = dir.resolve("manifest");
+    frame(allTypesRows(100, 8), 2).write().format("lazyq").save(out.toString());
+    // a part file moved in by a job that was killed before publishing its manifest
+    Files.copy(out.resolve(dataFiles(out).get(0)), out.resolve("part-99999-orphan.lzq"));
+    assertEquals(100, lazyq(out).count());
+    Files.delete(out.resolve(dataFiles(out).get(0)));
+    Exception e = assertThrows(Exception.class, () -> lazyq(out).count());
+    assertTrue(e.getMessage().contains("is incomplete"), e.getMessage());
+  }
+
   static List<String> dataFiles(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_") && !n.startsWith("."))
