@@ -2,6 +2,8 @@ package io.lazyq.cli;
 
 import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.WriterOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options of every command that writes a {@code .lzq} file: how columns are stored, and chunk size. */
@@ -23,6 +25,22 @@ final class EncodingOptions {
 
   EncodingSpec spec() {
     return EncodingSpec.parse(quantize, errorBound).withLossless(lossless);
+  }
+
+  /** The options as the Spark source's write options name them. */
+  Map<String, String> writeOptions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    putIf(m, "quantize", quantize);
+    putIf(m, "errorBound", errorBound);
+    putIf(m, "lossless", lossless);
+    m.put("chunkRows", String.valueOf(chunkRows));
+    return m;
+  }
+
+  private static void putIf(Map<String, String> m, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      m.put(key, value);
+    }
   }
 
   WriterOptions writerOptions() {
