@@ -17,7 +17,8 @@ final class EncodingOptions {
   String errorBound;
 
   @Option(names = "--lossless", paramLabel = "none|zstd",
-      description = "A lossless stage over stored values, kept per chunk where it saves 5%% or more (default: none).")
+      description = "A lossless stage, kept per chunk where it saves 5%% or more (default: zstd for integer, timestamp,"
+          + " string and error-bounded columns only).")
   String lossless;
 
   @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")

@@ -19,7 +19,8 @@ import java.util.Set;
  *   <li>{@code errorBound} ({@code col=1e-3,...}): error-bounded float columns, every value within
  *       the bound of its input;
  *   <li>{@code chunkRows} (1048576): rows per chunk, the unit of a writer's memory;
- *   <li>{@code lossless} ({@code none}|{@code zstd}, default none).
+ *   <li>{@code lossless} ({@code none}|{@code zstd}; by default zstd where it was measured to pay:
+ *       integer, timestamp and string columns, and error-bounded codes).
  * </ul>
  *
  * A float column without an entry stays plain float32. Read options are accepted and ignored, so
@@ -35,7 +36,7 @@ public final class LazyQWriteConf implements Serializable {
 
   static final String VALID = QUANTIZE + " (col=TYPE,...; TYPE one of " + EncodingSpec.encoderLabels() + "), "
       + ERROR_BOUND + " (col=BOUND,...), " + CHUNK_ROWS + " (a positive integer, default "
-      + WriterOptions.DEFAULT_CHUNK_ROWS + "), " + LOSSLESS + " (none|zstd, default none)";
+      + WriterOptions.DEFAULT_CHUNK_ROWS + "), " + LOSSLESS + " (none|zstd, default zstd where it pays)";
 
   private static final Set<String> KEYS = Set.of(lower(QUANTIZE), lower(ERROR_BOUND), lower(CHUNK_ROWS),
       lower(LOSSLESS));
