@@ -57,9 +57,8 @@ public class DecodeBench extends KernelBenchmark {
     codec = t.codec();
     byte[] bytes;
     if (encoder.canEncode()) {
-      ByteBuffer b = ByteBuffer.allocate((int) encoder.maxEncodedBytes(VALUES)).order(ByteOrder.LITTLE_ENDIAN);
-      encoder.encode(src, 0, VALUES, b);
-      bytes = Arrays.copyOf(b.array(), b.position());
+      ByteBuffer b = encodedSignal(encoder);
+      bytes = Arrays.copyOf(b.array(), b.limit());
     } else {
       bytes = randomKBlocks(t);
     }
@@ -74,6 +73,13 @@ public class DecodeBench extends KernelBenchmark {
       x[i] = (float) (Math.sin(i * 1e-3) * 0.5 + r.nextGaussian() * 0.05);
     }
     return x;
+  }
+
+  /** {@link #signal} of {@link #VALUES} values as {@code encoder} writes it, in a heap buffer. */
+  static ByteBuffer encodedSignal(BlockCodec encoder) {
+    ByteBuffer b = ByteBuffer.allocate((int) encoder.maxEncodedBytes(VALUES)).order(ByteOrder.LITTLE_ENDIAN);
+    encoder.encode(signal(VALUES), 0, VALUES, b);
+    return b.flip();
   }
 
   private static byte[] randomKBlocks(QuantType t) {

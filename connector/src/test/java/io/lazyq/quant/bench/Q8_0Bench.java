@@ -4,7 +4,6 @@ import io.lazyq.quant.Fp16;
 import io.lazyq.quant.QuantType;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -31,11 +30,8 @@ public class Q8_0Bench extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    float[] x = DecodeBench.signal(DecodeBench.VALUES);
-    ByteBuffer b = ByteBuffer.allocate((int) QuantType.Q8_0.byteSize(x.length)).order(ByteOrder.LITTLE_ENDIAN);
-    QuantType.Q8_0.codec().encode(x, 0, x.length, b);
-    src = b.array();
-    out = new float[x.length];
+    src = DecodeBench.encodedSignal(QuantType.Q8_0.codec()).array();
+    out = new float[DecodeBench.VALUES];
   }
 
   private float scale(int at) {
