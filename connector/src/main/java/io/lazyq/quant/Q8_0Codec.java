@@ -2,19 +2,6 @@ package io.lazyq.quant;
 
 /** ggml's Q8_0: per 32 values, an fp16 scale {@code d} and 32 signed bytes; value = q * d. */
 final class Q8_0Codec extends FixedBlockCodec {
-  /**
-   * Each byte's value as a signed int8, in float: the kernel multiplies a table entry by d rather
-   * than converting the byte, since JDK 17's C2 compiles the int-to-float conversion to a scalar
-   * instruction that costs more than the load ({@code Q8_0Bench}: about a quarter faster). The
-   * entries are exact, so the products are ggml's bit for bit.
-   */
-  private static final float[] INT8 = new float[256];
-
-  static {
-    for (int b = 0; b < 256; b++) {
-      INT8[b] = (byte) b;
-    }
-  }
   Q8_0Codec() {
     super(QuantType.Q8_0, true);
   }
@@ -22,7 +9,7 @@ final class Q8_0Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     float[] half = Fp16.table();
-    float[] int8 = INT8;
+    float[] int8 = ByteFloats.INT8;
     for (int b = 0; b < blocks; b++, srcOff += 34, dstOff += 32) {
       float d = half[LittleEndian.u16(src, srcOff)];
       int qs = srcOff + 2;
