@@ -188,7 +188,7 @@ public final class ErrorBoundedCodec implements BlockCodec {
     // amortise.
     byte[] bytes = scratch.chunk;
     while (count > 0) {
-      int blocks = Math.min(CHUNK_BLOCKS, (skip + count + BLOCK - 1) / BLOCK);
+      int blocks = (int) Math.min(CHUNK_BLOCKS, ((long) skip + count + BLOCK - 1) / BLOCK);
       int tableBytes = 4 * (blocks + 1);
       region.get(4 + 4 * block, bytes, 0, tableBytes);
       int at = LittleEndian.i32(bytes, 0);
