@@ -183,9 +183,9 @@ public final class ErrorBoundedCodec implements BlockCodec {
       decodeRun(a, base + 4 + 4 * block, -base, a.length, skip, count, dst, dstOff, scratch);
       return;
     }
-    // Off-heap (a mapping): copy a run of blocks and its slice of the offset table in two bulk
-    // reads, since each read of a direct buffer has a fixed cost that a block-sized copy does not
-    // amortise.
+    // Off-heap, as a mapping is (or a read-only heap buffer): copy a run of blocks and its slice of
+    // the offset table in two bulk reads, since each read of a direct buffer has a fixed cost that
+    // a block-sized copy does not amortise.
     byte[] bytes = scratch.chunk;
     while (count > 0) {
       int blocks = (int) Math.min(CHUNK_BLOCKS, ((long) skip + count + BLOCK - 1) / BLOCK);
