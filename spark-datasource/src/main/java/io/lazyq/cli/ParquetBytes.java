@@ -20,15 +20,15 @@ import org.apache.spark.sql.execution.FileSourceScanExec;
  * columns' chunks, from the files' footers, for every scan in the plan. Spark's task input metrics
  * cannot give this: with Spark 4.1's vectorized reader they count little more than the footers.
  */
-final class ParquetBytes {
+public final class ParquetBytes {
   private final Configuration conf;
   private final Map<String, List<BlockMetaData>> footers = new HashMap<>();
 
-  ParquetBytes(Configuration conf) {
+  public ParquetBytes(Configuration conf) {
     this.conf = conf;
   }
 
-  long of(Dataset<?> executed) throws IOException {
+  public long of(Dataset<?> executed) throws IOException {
     long total = 0;
     for (FileSourceScanExec scan : ScanMetrics.nodes(executed, FileSourceScanExec.class)) {
       Set<String> columns = Set.of(scan.requiredSchema().fieldNames());

@@ -1,45 +1,179 @@
 package io.lazyq.spark.bench;
 
+import io.lazyq.cli.ParquetBytes;
+import io.lazyq.format.EncodingSpec;
+import io.lazyq.format.LzqWriter;
+import io.lazyq.format.Schema;
+import io.lazyq.format.WriterOptions;
+import io.lazyq.sample.SensorDay;
 import io.lazyq.spark.ScanMetrics;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Scan throughput, LazyQ against Parquet, one session, warm page cache:
- * {@code ScanBench <dir from lazyq demo> [master] [repeats]}.
+ * End-to-end scans, LazyQ against Parquet, on the same sensor data, in one Spark session, warm
+ * page cache: {@code mvn -pl spark-datasource -Pbench test-compile exec:exec [-Dbench.rows=N]
+ * [-Dbench.master=local[2]]}.
+ *
+ * <p>For each format and query it prints the best wall time of several runs as rows/s, the ratio to
+ * Parquet (snappy), the bytes on disk, the bytes the scan read (LazyQ: mapped or streamed, from its
+ * metrics; Parquet: the selected column chunks' stored sizes, from the footers) and the heap's peak
+ * during the query. Parquet's BYTE_STREAM_SPLIT is not compared: Spark 4.1.3's writer ignores it
+ * and its vectorized reader rejects it.
  */
 public final class ScanBench {
-  public static void main(String[] args) {
-    String dir = args[0];
-    SparkSession spark = SparkSession.builder().master(args.length > 1 ? args[1] : "local[2]")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+  private static final String[] QUERIES = {
+      "SELECT sum(temperature) FROM %s",
+      "SELECT sum(temperature), sum(pressure), sum(vibration) FROM %s",
+      "SELECT sensor, avg(temperature), max(vibration) FROM %s GROUP BY sensor",
+  };
+
+  public static void main(String[] args) throws IOException {
+    long rows = Long.getLong("bench.rows", 20_000_000L);
+    String master = System.getProperty("bench.master", "local[2]");
+    int repeats = Integer.getInteger("bench.repeats", 5);
+    Path dir = Path.of(System.getProperty("bench.dir", "target/bench-scan"));
+    Files.createDirectories(dir);
+    SensorDay day = new SensorDay(rows, 16, 1);
+
+    Map<String, Path> lazyq = new LinkedHashMap<>();
+    lazyq.put("lazyq q8_0", write(day, dir, "q8_0", EncodingSpec.parse("q8_0", null)));
+    lazyq.put("lazyq affine8", write(day, dir, "affine8", EncodingSpec.parse("affine8", null)));
+    lazyq.put("lazyq error-bounded 0.01", write(day, dir, "eb", EncodingSpec.parse(null, "0.01")));
+    lazyq.put("lazyq plain float32", write(day, dir, "plain", EncodingSpec.NONE));
+
+    SparkSession spark = SparkSession.builder().master(master).appName("scan bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    spark.read().format("lazyq").load(dir + "/sensors.lzq").createOrReplaceTempView("lzq_q");
-    spark.read().format("lazyq").load(dir + "/sensors-plain.lzq").createOrReplaceTempView("lzq_p");
-    spark.read().parquet(dir + "/sensors.parquet").createOrReplaceTempView("pq");
-    long rows = spark.table("pq").count();
-    String[] queries = {
-        "SELECT sum(vibration) FROM %s",
-        "SELECT sum(temperature) FROM %s",
-        "SELECT max(ts), count(sensor) FROM %s",
-        "SELECT sensor, avg(temperature), max(vibration) FROM %s GROUP BY sensor"};
-    for (String q : queries) {
-      for (String t : new String[] {"lzq_q", "lzq_p", "pq"}) {
+    Map<String, Path> all = new LinkedHashMap<>(lazyq);
+    for (String codec : List.of("snappy", "zstd")) {
+      Path p = dir.resolve("parquet-" + codec);
+      if (!Files.exists(p)) {
+        spark.read().format("lazyq").load(lazyq.get("lazyq plain float32").toString())
+            .write().option("compression", codec).parquet(p.toString());
+      }
+      all.put("parquet float32 " + codec, p);
+    }
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<String, Path> e : all.entrySet()) {
+      String view = "t" + names.size();
+      names.add(e.getKey());
+      Dataset<Row> df = e.getKey().startsWith("lazyq") ? spark.read().format("lazyq").load(e.getValue().toString())
+          : spark.read().parquet(e.getValue().toString());
+      df.createOrReplaceTempView(view);
+    }
+    ParquetBytes parquetBytes = new ParquetBytes(spark.sessionState().newHadoopConf());
+
+    System.out.printf(Locale.ROOT, "%n%,d rows x 3 float channels, %s, best of %d, Java %s%n%n", rows, master, repeats,
+        System.getProperty("java.version"));
+    System.out.println("| query | format | M rows/s | vs Parquet snappy | bytes on disk | bytes read | heap peak MB |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|");
+    for (String q : QUERIES) {
+      double parquetRate = 0;
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        String sql = String.format(Locale.ROOT, q, "t" + i);
+        spark.sql(sql).collectAsList(); // warm-up: JIT, page cache
         double best = Double.MAX_VALUE;
-        Dataset<Row> df = null;
-        for (int i = 0; i < repeats; i++) {
-          df = spark.sql(String.format(q, t));
+        long heapPeak = 0;
+        Dataset<Row> last = null;
+        for (int r = 0; r < repeats; r++) {
+          last = spark.sql(sql);
+          System.gc();
+          HeapWatch watch = HeapWatch.start();
           long start = System.nanoTime();
-          df.collectAsList();
+          last.collectAsList();
           best = Math.min(best, (System.nanoTime() - start) / 1e9);
+          heapPeak = Math.max(heapPeak, watch.stop());
         }
-        System.out.printf(Locale.ROOT, "%-70s %-6s %7.3f s %8.1f M rows/s %s%n", String.format(q, t), t, best,
-            rows / best / 1e6, t.startsWith("lzq") ? ScanMetrics.of(df) : "");
+        double rate = rows / best / 1e6;
+        String name = names.get(i);
+        if (name.equals("parquet float32 snappy")) {
+          parquetRate = rate;
+        }
+        long read = name.startsWith("lazyq")
+            ? ScanMetrics.of(last).getOrDefault("bytesMapped", 0L) + ScanMetrics.of(last).getOrDefault("bytesStreamed", 0L)
+            : parquetBytes.of(last);
+        lines.add(String.format(Locale.ROOT, "| `%s` | %s | %.1f | %%s | %,d | %,d | %d |", q.replace(" FROM %s", ""),
+            name, rate, size(all.get(name)), read, heapPeak >> 20) + "\t" + rate);
+      }
+      for (String line : lines) {
+        String[] parts = line.split("\t");
+        System.out.println(String.format(Locale.ROOT, parts[0], String.format(Locale.ROOT, "%.2fx", Double.parseDouble(parts[1]) / parquetRate)));
       }
     }
     spark.stop();
+  }
+
+  private static Path write(SensorDay day, Path dir, String name, EncodingSpec spec) throws IOException {
+    Path p = dir.resolve(name + "-" + day.rows() + ".lzq");
+    if (!Files.exists(p)) {
+      Schema schema = spec.applyTo(SensorDay.schema());
+      try (LzqWriter w = LzqWriter.create(p, schema, WriterOptions.DEFAULTS.withChunkRows(1 << 20))) {
+        day.write(w, n -> { });
+      }
+    }
+    return p;
+  }
+
+  private static long size(Path p) throws IOException {
+    if (Files.isRegularFile(p)) {
+      return Files.size(p);
+    }
+    try (Stream<Path> files = Files.walk(p)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  /** Samples the heap in use every 5 ms while a query runs. */
+  private static final class HeapWatch {
+    private final AtomicLong peak = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private HeapWatch() {
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      thread = new Thread(() -> {
+        while (running) {
+          peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-watch");
+      thread.setDaemon(true);
+    }
+
+    static HeapWatch start() {
+      HeapWatch w = new HeapWatch();
+      w.thread.start();
+      return w;
+    }
+
+    long stop() {
+      running = false;
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return peak.get();
+    }
   }
 }
