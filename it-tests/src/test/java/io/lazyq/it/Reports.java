@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class Reports {
   static final String PEAK_HEAP = "peak.heap.bytes";
   static final String VM_HWM = "vm.hwm.bytes";
+  /** Anonymous resident memory (heap, metaspace, direct buffers) when reported: mapped files excluded. */
+  static final String RSS_ANON = "rss.anon.bytes";
   private static final Pattern LINE = Pattern.compile("^([a-z][a-z0-9.]*)=(\\S*)$", Pattern.MULTILINE);
   private static final Pattern TIME_MAX_RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
 
@@ -58,6 +60,7 @@ final class Reports {
   static void printMemory() {
     System.out.println(PEAK_HEAP + "=" + peakHeapBytes());
     vmHwmBytes().ifPresent(b -> System.out.println(VM_HWM + "=" + b));
+    procStatus(ProcessHandle.current().pid(), "RssAnon").ifPresent(b -> System.out.println(RSS_ANON + "=" + b));
     System.out.flush();
   }
 
