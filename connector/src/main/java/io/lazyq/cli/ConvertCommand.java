@@ -26,21 +26,14 @@ public final class ConvertCommand implements Subcommand {
           + CsvImport.INFERENCE_ROWS + " rows.")
   String schema;
 
-  @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")
-  int chunkRows = WriterOptions.DEFAULT_CHUNK_ROWS;
-
-  @Option(names = "--quantize", paramLabel = "col=TYPE,...", description = "Quantize float columns: q8_0, q4_0, affine8, ...")
-  String quantize;
-
-  @Option(names = "--error-bound", paramLabel = "col=E,...", description = "Error-bounded float columns: maximum absolute error per value.")
-  String errorBound;
+  @picocli.CommandLine.Mixin EncodingOptions encoding;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    EncodingSpec encodings = EncodingSpec.parse(quantize, errorBound);
-    WriterOptions options = WriterOptions.DEFAULTS.withChunkRows(chunkRows);
+    EncodingSpec encodings = encoding.spec();
+    WriterOptions options = encoding.writerOptions();
     long rows;
     try (Progress progress = Progress.start("convert", Files.size(input), "chars")) {
       rows = CsvImport.run(input, output, schema, encodings, options, progress::stepTo);

@@ -42,23 +42,16 @@ public final class GenerateCommand implements Subcommand {
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")
-    int chunkRows = WriterOptions.DEFAULT_CHUNK_ROWS;
-
-    @Option(names = "--quantize", paramLabel = "col=TYPE,...", description = "Quantize channels: q8_0, q4_0, affine8, ... (a bare TYPE applies to all).")
-    String quantize;
-
-    @Option(names = "--error-bound", paramLabel = "col=E,...", description = "Error-bounded channels (a bare E applies to all).")
-    String errorBound;
+    @picocli.CommandLine.Mixin EncodingOptions encoding;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       SensorDay day = new SensorDay(rows, sensors, seed);
-      var schema = EncodingSpec.parse(quantize, errorBound).applyTo(SensorDay.schema());
+      var schema = encoding.spec().applyTo(SensorDay.schema());
       try (Progress progress = Progress.start("generate", rows, "rows");
-          LzqWriter w = LzqWriter.create(out, schema, WriterOptions.DEFAULTS.withChunkRows(chunkRows))) {
+          LzqWriter w = LzqWriter.create(out, schema, encoding.writerOptions())) {
         day.write(w, progress::stepTo);
       }
       PrintWriter o = spec.commandLine().getOut();

@@ -40,7 +40,8 @@ public final class LazyQ implements Runnable {
       cli.addSubcommand(sub);
     }
     cli.setExecutionExceptionHandler(LazyQ::onError);
-    cli.setExitCodeExceptionMapper(e -> e instanceof LazyQFormatException ? BAD_INPUT : FAILURE);
+    cli.setExitCodeExceptionMapper(e -> e instanceof LazyQFormatException ? BAD_INPUT
+        : e instanceof CommandLine.ParameterException ? USAGE : FAILURE);
     return cli;
   }
 

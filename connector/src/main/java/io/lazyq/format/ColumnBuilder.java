@@ -173,6 +173,53 @@ final class ColumnBuilder {
     endList(list.length);
   }
 
+  /**
+   * Appends every row of a view of the same column type, typed, without boxing: how a rewrite (a
+   * re-encoding, a quantization) copies a chunk.
+   */
+  void appendAll(ColumnView v) {
+    ColumnType type = field.type();
+    float[] floats = null;
+    for (int r = 0; r < v.rows(); r++) {
+      if (v.isNull(r)) {
+        appendNull();
+        continue;
+      }
+      if (type.isList()) {
+        if (type.element() == ColumnType.Kind.FLOAT32) {
+          int n = v.listLength(r);
+          if (floats == null || floats.length < n) {
+            floats = new float[Math.max(n, 16)];
+          }
+          v.readListFloats(r, floats, 0);
+          appendFloatList(floats, 0, n);
+        } else {
+          appendBoxedList(v.getObject(r));
+        }
+        continue;
+      }
+      switch (type.kind()) {
+        case INT32: appendInt(v.getInt(r)); break;
+        case INT64: case TIMESTAMP_MICROS: appendLong(v.getLong(r)); break;
+        case FLOAT32: appendFloat(v.getFloat(r)); break;
+        case FLOAT64: appendDouble(v.getDouble(r)); break;
+        case BOOL: appendBool(v.getBool(r)); break;
+        case UTF8: appendUtf8(v.getString(r)); break;
+        default: throw new IllegalStateException(type.toString());
+      }
+    }
+  }
+
+  private void appendBoxedList(Object list) {
+    switch (field.type().element()) {
+      case FLOAT64: appendDoubleList((double[]) list); break;
+      case INT32: appendIntList((int[]) list); break;
+      case INT64: case TIMESTAMP_MICROS: appendLongList((long[]) list); break;
+      case BOOL: appendBoolList((boolean[]) list); break;
+      default: throw new IllegalStateException(field.type().toString());
+    }
+  }
+
   /** The column chunk's buffers; quantized columns are encoded here, and their stats taken from the decoded values. */
   EncodedColumn encode() {
     ByteBuffer validityBytes = nullCount > 0 ? validity.view() : null;

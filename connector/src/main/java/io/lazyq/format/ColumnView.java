@@ -42,13 +42,12 @@ public final class ColumnView implements AutoCloseable {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' region holds "
           + region.limit() + " bytes, its descriptor " + chunk.length());
     }
-    if (chunk.compression() != ColumnEncoding.Lossless.NONE) {
-      throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' uses the lossless stage "
-          + chunk.compression() + ", which this reader does not support");
-    }
     this.validity = slice(region, chunk.validity());
     this.offsets = slice(region, chunk.offsets());
     ByteBuffer v = slice(region, chunk.values());
+    if (v != null && chunk.compression() == ColumnEncoding.Lossless.ZSTD) {
+      v = LosslessStage.decompress(v, chunk.values().decodedLength(), source, regionOffset + chunk.values().offset());
+    }
     this.values = v != null ? v : ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
     if (offsets != null) {
       checkOffsets(source, regionOffset + chunk.offsets().offset());

@@ -15,12 +15,30 @@ import java.util.Map;
 public final class EncodingSpec {
   private static final String ALL = "*";
   private final Map<String, ColumnEncoding> byColumn;
+  private final ColumnEncoding.Lossless lossless;
 
-  private EncodingSpec(Map<String, ColumnEncoding> byColumn) {
+  private EncodingSpec(Map<String, ColumnEncoding> byColumn, ColumnEncoding.Lossless lossless) {
     this.byColumn = byColumn;
+    this.lossless = lossless;
   }
 
-  public static final EncodingSpec NONE = new EncodingSpec(Map.of());
+  public static final EncodingSpec NONE = new EncodingSpec(Map.of(), ColumnEncoding.Lossless.NONE);
+
+  /**
+   * The same spec with a lossless stage for every column ({@code none} or {@code zstd}); a writer
+   * keeps it per chunk only where it pays.
+   */
+  public EncodingSpec withLossless(String stage) {
+    if (stage == null || stage.isBlank()) {
+      return this;
+    }
+    for (ColumnEncoding.Lossless l : ColumnEncoding.Lossless.values()) {
+      if (l.name().equalsIgnoreCase(stage.trim())) {
+        return new EncodingSpec(byColumn, l);
+      }
+    }
+    throw new IllegalArgumentException("unknown lossless stage '" + stage + "'; valid: none, zstd");
+  }
 
   /**
    * Parses both options; either may be {@code null} or empty.
@@ -51,7 +69,7 @@ public final class EncodingSpec {
       }
       map.put(entry[0], ColumnEncoding.errorBounded(bound));
     }
-    return new EncodingSpec(map);
+    return new EncodingSpec(map, ColumnEncoding.Lossless.NONE);
   }
 
   /** The labels of the types a writer can produce. */
@@ -66,7 +84,7 @@ public final class EncodingSpec {
   }
 
   public boolean isEmpty() {
-    return byColumn.isEmpty();
+    return byColumn.isEmpty() && lossless == ColumnEncoding.Lossless.NONE;
   }
 
   /** Whether the spec names this column (or applies to all float columns). */
@@ -93,7 +111,8 @@ public final class EncodingSpec {
     List<Field> fields = new ArrayList<>();
     for (Field f : schema.fields()) {
       ColumnEncoding e = byColumn.getOrDefault(f.name(), f.type().holdsFloat32() ? byColumn.get(ALL) : null);
-      fields.add(e == null ? f : f.withEncoding(e));
+      Field encoded = e == null ? f : f.withEncoding(e);
+      fields.add(encoded.withEncoding(encoded.encoding().withLossless(lossless)));
     }
     return new Schema(fields, schema.metadata());
   }

@@ -191,6 +191,28 @@ public final class LzqWriter implements AutoCloseable {
 
   private int emptyRows;
 
+  /**
+   * Writes one chunk copied column by column from views of another file's chunk (same column
+   * types, in schema order), re-encoding as this writer's schema says. Rows buffered before are
+   * written as a chunk of their own first.
+   */
+  public void appendChunk(ColumnView[] views) throws IOException {
+    if (views.length != columns.length) {
+      throw new IllegalArgumentException("a chunk of " + views.length + " columns for a schema of " + columns.length);
+    }
+    flushChunk();
+    for (int c = 0; c < columns.length; c++) {
+      if (!views[c].field().type().equals(schema.field(c).type())) {
+        throw new IllegalArgumentException("column '" + schema.field(c).name() + "' is " + schema.field(c).type()
+            + ", the chunk's " + views[c].field().type());
+      }
+      columns[c].appendAll(views[c]);
+    }
+    int rows = views.length == 0 ? 0 : views[0].rows();
+    rowCount += rows;
+    flushChunk();
+  }
+
   /** Rows written so far, flushed or not. */
   public long rowCount() {
     return rowCount;
@@ -222,7 +244,16 @@ public final class LzqWriter implements AutoCloseable {
       List<ByteBuffer> region = new ArrayList<>();
       long regionLength = 0;
       BufferRef[] refs = new BufferRef[3];
-      ByteBuffer[] parts = {enc.validity(), enc.offsets(), enc.values()};
+      ByteBuffer values = enc.values();
+      ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.NONE;
+      if (builder.field().encoding().lossless() == ColumnEncoding.Lossless.ZSTD && values.hasRemaining()) {
+        ByteBuffer packed = LosslessStage.compressIfItPays(values);
+        if (packed != null) {
+          values = packed;
+          compression = ColumnEncoding.Lossless.ZSTD;
+        }
+      }
+      ByteBuffer[] parts = {enc.validity(), enc.offsets(), values};
       for (int b = 0; b < 3; b++) {
         ByteBuffer part = parts[b];
         if (part == null || !part.hasRemaining()) {
@@ -234,13 +265,14 @@ public final class LzqWriter implements AutoCloseable {
           region.add(ZEROS.duplicate().limit((int) (start - regionLength)));
         }
         region.add(part.duplicate());
-        refs[b] = new BufferRef(start, part.remaining(), part.remaining());
+        long decoded = b == 2 ? enc.values().remaining() : part.remaining();
+        refs[b] = new BufferRef(start, part.remaining(), decoded);
         regionLength = start + part.remaining();
       }
       for (ByteBuffer r : region) {
         crc.update(r.duplicate());
       }
-      described.add(new ColumnChunk(at, regionLength, (int) crc.getValue(), ColumnEncoding.Lossless.NONE,
+      described.add(new ColumnChunk(at, regionLength, (int) crc.getValue(), compression,
           enc.valueCount(), enc.stats(), refs[0], refs[1], refs[2]));
       data.addAll(region);
       long next = FileLayout.align(at + regionLength);

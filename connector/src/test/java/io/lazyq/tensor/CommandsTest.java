@@ -19,18 +19,25 @@ import picocli.CommandLine;
 class CommandsTest {
   @TempDir Path dir;
 
+  /** {@code lazyq tensor} reproduces ggml's own dequantized output for every fixture tensor, byte for byte. */
   @Test
   void tensorWritesGgmlsDequantizedFloats() throws Exception {
-    for (String type : new String[] {"f16", "q8_0"}) {
-      Path out = dir.resolve(type + ".f32");
-      int code = new CommandLine(new TensorCommand()).execute(
-          Fixtures.ggml().resolve(type + ".gguf").toString(), "blk.0.ffn_up.weight",
-          "--out", out.toString());
-      assertEquals(0, code);
-      assertArrayEquals(Files.readAllBytes(
-          Fixtures.ggml().resolve(type).resolve("blk.0.ffn_up.weight.deq.f32")),
-          Files.readAllBytes(out), type);
+    String[] types = {"f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K"};
+    for (String type : types) {
+      for (String tensor : new String[] {"blk.0.attn_q.weight", "blk.0.ffn_up.weight", "blk.0.mixed.weight"}) {
+        assertTensorCommand(type + ".gguf", tensor, Fixtures.ggml().resolve(type).resolve(tensor + ".deq.f32"));
+      }
+      assertTensorCommand("mixed.gguf", "mixed." + type,
+          Fixtures.ggml().resolve(type).resolve("blk.0.attn_q.weight.deq.f32"));
     }
+  }
+
+  private void assertTensorCommand(String file, String tensor, Path expected) throws Exception {
+    Path out = dir.resolve(file + "." + tensor + ".f32");
+    int code = new CommandLine(new TensorCommand()).execute(
+        Fixtures.ggml().resolve(file).toString(), tensor, "--out", out.toString());
+    assertEquals(0, code, file + " " + tensor);
+    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(out), file + " " + tensor);
   }
 
   @Test

@@ -1,0 +1,31 @@
+package io.lazyq.cli;
+
+import io.lazyq.format.EncodingSpec;
+import io.lazyq.format.WriterOptions;
+import picocli.CommandLine.Option;
+
+/** The options of every command that writes a {@code .lzq} file: how columns are stored, and chunk size. */
+final class EncodingOptions {
+  @Option(names = "--quantize", paramLabel = "[col=]TYPE,...",
+      description = "Quantize float columns: q8_0, q4_0, q4_1, q5_0, q5_1, f16, bf16, affine8, affine4 (a bare TYPE applies to all).")
+  String quantize;
+
+  @Option(names = "--error-bound", paramLabel = "[col=]E,...",
+      description = "Error-bounded float columns: every value within E of its input (a bare E applies to all).")
+  String errorBound;
+
+  @Option(names = "--lossless", paramLabel = "none|zstd",
+      description = "A lossless stage over stored values, kept per chunk where it saves 5%% or more (default: none).")
+  String lossless;
+
+  @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")
+  int chunkRows = WriterOptions.DEFAULT_CHUNK_ROWS;
+
+  EncodingSpec spec() {
+    return EncodingSpec.parse(quantize, errorBound).withLossless(lossless);
+  }
+
+  WriterOptions writerOptions() {
+    return WriterOptions.DEFAULTS.withChunkRows(chunkRows);
+  }
+}
