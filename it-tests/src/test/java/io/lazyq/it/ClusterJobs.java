@@ -2,6 +2,7 @@ package io.lazyq.it;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** Spark sessions for the tests: on the cluster with only the bundle jar added, or on local[*]. */
@@ -19,8 +20,13 @@ final class ClusterJobs {
 
   /** A session on {@code master}, its executors getting LazyQ from the bundle jar alone. */
   static SparkSession cluster(String master, String appName) {
+    return cluster(master, appName, Map.of());
+  }
+
+  /** The same, with {@code extra} settings. */
+  static SparkSession cluster(String master, String appName, Map<String, Object> extra) {
     String opens = System.getProperty("lazyq.test.argLine", "");
-    return SparkSession.builder().appName(appName).master(master)
+    return SparkSession.builder().appName(appName).master(master).config(extra)
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")

@@ -18,6 +18,12 @@ final class ItData {
     return Files.createDirectories(dir);
   }
 
+  /** The directory of the cluster tests' tables, shared by both clusters (and mounted into containers). */
+  static Path shared() throws IOException {
+    return Files.createDirectories(Path.of(System.getProperty("lazyq.it.data", "target/it-data")).toAbsolutePath()
+        .resolve("cluster"));
+  }
+
   /** A log file for a child process, kept after the test (data directories are not). */
   static Path log(String name) throws IOException {
     Path dir = Path.of(System.getProperty("lazyq.it.data", "target/it-data")).toAbsolutePath()

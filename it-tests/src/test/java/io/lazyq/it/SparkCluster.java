@@ -134,17 +134,6 @@ final class SparkCluster implements BeforeAllCallback {
       throw new IllegalStateException("workers did not register within " + timeout + ": " + last);
     }
 
-    /** The executor JVMs that the workers have launched and that are alive. */
-    List<ProcessHandle> executors() {
-      List<ProcessHandle> executors = new ArrayList<>();
-      for (Process p : processes) {
-        p.toHandle().descendants()
-            .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-            .forEach(executors::add);
-      }
-      return executors;
-    }
-
     @Override
     public void close() {
       List<ProcessHandle> all = new ArrayList<>();
