@@ -15,10 +15,15 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
 
   public static final ColumnEncoding PLAIN = new ColumnEncoding(null, Double.NaN, Lossless.NONE);
 
-  /** The optional lossless stage over stored bytes. */
+  /**
+   * The optional lossless stage over stored bytes. A column asks for {@code NONE} or {@code ZSTD};
+   * a chunk records what was applied, which for integer and timestamp columns may be
+   * {@code DELTA_ZSTD}: values replaced by their differences before zstd.
+   */
   public enum Lossless {
     NONE(0),
-    ZSTD(1);
+    ZSTD(1),
+    DELTA_ZSTD(2);
 
     private final int id;
 

@@ -42,12 +42,14 @@ public final class ColumnView implements AutoCloseable {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' region holds "
           + region.limit() + " bytes, its descriptor " + chunk.length());
     }
-    this.validity = slice(region, chunk.validity());
-    this.offsets = slice(region, chunk.offsets());
-    ByteBuffer v = slice(region, chunk.values());
-    if (v != null && chunk.compression() == ColumnEncoding.Lossless.ZSTD) {
-      v = LosslessStage.decompress(v, chunk.values().decodedLength(), source, regionOffset + chunk.values().offset());
+    this.validity = stored(region, chunk.validity(), 0, source, regionOffset);
+    this.offsets = stored(region, chunk.offsets(), 0, source, regionOffset);
+    int delta = chunk.compression() == ColumnEncoding.Lossless.DELTA_ZSTD ? LosslessStage.deltaWidth(field.type()) : 0;
+    if (chunk.compression() == ColumnEncoding.Lossless.DELTA_ZSTD && delta == 0) {
+      throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
+          + " cannot be delta-coded");
     }
+    ByteBuffer v = stored(region, chunk.values(), delta, source, regionOffset);
     this.values = v != null ? v : ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
     if (offsets != null) {
       checkOffsets(source, regionOffset + chunk.offsets().offset());
@@ -264,6 +266,16 @@ public final class ColumnView implements AutoCloseable {
       throw new IndexOutOfBoundsException("element " + i + " of a list of " + (end - start));
     }
     return start + i;
+  }
+
+  /** A buffer as readers see it: a slice of the region, or its decoded form under a lossless stage. */
+  private ByteBuffer stored(ByteBuffer region, BufferRef ref, int deltaWidth, String source, long regionOffset)
+      throws LazyQFormatException {
+    ByteBuffer b = slice(region, ref);
+    if (b == null || chunk.compression() == ColumnEncoding.Lossless.NONE) {
+      return b;
+    }
+    return LosslessStage.decompress(b, ref.decodedLength(), deltaWidth, source, regionOffset + ref.offset());
   }
 
   private static ByteBuffer slice(ByteBuffer region, BufferRef ref) {

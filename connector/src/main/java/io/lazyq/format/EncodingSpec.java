@@ -32,7 +32,7 @@ public final class EncodingSpec {
     if (stage == null || stage.isBlank()) {
       return this;
     }
-    for (ColumnEncoding.Lossless l : ColumnEncoding.Lossless.values()) {
+    for (ColumnEncoding.Lossless l : List.of(ColumnEncoding.Lossless.NONE, ColumnEncoding.Lossless.ZSTD)) {
       if (l.name().equalsIgnoreCase(stage.trim())) {
         return new EncodingSpec(byColumn, l);
       }

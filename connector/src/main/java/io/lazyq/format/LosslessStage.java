@@ -10,39 +10,71 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The optional lossless stage over a column chunk's stored values: zstd (through zstd-jni, which
- * Spark already ships). A writer keeps the compressed form only where it saves at least
- * {@link #MIN_SAVING}; a compressed column is decoded into the heap when it is touched, so it
- * trades the zero-copy path for size.
+ * The optional lossless stage over a column chunk's stored buffers: zstd (through zstd-jni, which
+ * Spark already ships), after a delta predictor for integer and timestamp values, where that is
+ * smaller. A writer keeps the stage only where it saves at least {@link #MIN_SAVING} of the
+ * chunk's bytes; a compressed column is decoded into the heap when it is touched, so it trades the
+ * zero-copy path for size.
  */
 public final class LosslessStage {
   /** The smallest saving worth giving up zero-copy reads for. */
   public static final double MIN_SAVING = 0.05;
   static final int LEVEL = 3;
-  /** A column chunk never decodes to more than this, whatever its descriptor claims. */
+  /** A buffer never decodes to more than this, whatever its descriptor claims. */
   static final long MAX_DECODED_BYTES = WriterOptions.MAX_CHUNK_BYTES;
 
   private LosslessStage() {}
 
-  /** Compressed bytes, or {@code null} where compression would not save {@link #MIN_SAVING}. */
-  static ByteBuffer compressIfItPays(ByteBuffer values) {
-    byte[] src = new byte[values.remaining()];
-    values.duplicate().get(src);
-    byte[] packed = Zstd.compress(src, LEVEL);
-    if (packed.length > src.length * (1 - MIN_SAVING)) {
-      return null;
+  /** The buffers of a column chunk as stored, and the stage that produced them. */
+  record Stored(ColumnEncoding.Lossless stage, ByteBuffer[] buffers) {}
+
+  /**
+   * Compresses a column chunk's buffers (validity, offsets, values; {@code null} where absent) if
+   * it pays, trying the delta predictor for values of a fixed-width integer {@code kind}.
+   */
+  static Stored compressIfItPays(ByteBuffer[] raw, ColumnType type) {
+    long rawBytes = 0;
+    ByteBuffer[] zstd = new ByteBuffer[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] != null && raw[i].hasRemaining()) {
+        rawBytes += raw[i].remaining();
+        zstd[i] = compress(raw[i]);
+      }
     }
-    return ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
+    Stored best = new Stored(ColumnEncoding.Lossless.ZSTD, zstd);
+    int width = deltaWidth(type);
+    ByteBuffer values = raw[raw.length - 1];
+    if (width > 0 && values != null && values.hasRemaining()) {
+      ByteBuffer[] delta = zstd.clone();
+      delta[raw.length - 1] = compress(delta(values, width));
+      if (size(delta) < size(zstd)) {
+        best = new Stored(ColumnEncoding.Lossless.DELTA_ZSTD, delta);
+      }
+    }
+    return size(best.buffers()) <= rawBytes * (1 - MIN_SAVING) ? best : null;
   }
 
   /**
-   * Decodes a compressed buffer of exactly {@code decodedLength} bytes. Memory grows only as
-   * decompressed bytes actually arrive, so a false length cannot make it allocate.
+   * Decodes one stored buffer of exactly {@code decodedLength} bytes; {@code deltaWidth} (4 or 8)
+   * undoes the predictor, 0 means none. Memory grows only as decompressed bytes actually arrive,
+   * so a false length cannot make it allocate.
    */
+  static ByteBuffer decompress(ByteBuffer packed, long decodedLength, int deltaWidth, String source, long offset)
+      throws LazyQFormatException {
+    ByteBuffer out = decompress(packed, decodedLength, source, offset);
+    if (deltaWidth > 0) {
+      if (decodedLength % deltaWidth != 0) {
+        throw new LazyQFormatException(source, offset, decodedLength + " delta-coded bytes are not whole values");
+      }
+      undoDelta(out, deltaWidth);
+    }
+    return out;
+  }
+
   static ByteBuffer decompress(ByteBuffer packed, long decodedLength, String source, long offset)
       throws LazyQFormatException {
     if (decodedLength > MAX_DECODED_BYTES) {
-      throw new LazyQFormatException(source, offset, "a column chunk claims " + decodedLength
+      throw new LazyQFormatException(source, offset, "a buffer claims " + decodedLength
           + " decoded bytes, more than the " + MAX_DECODED_BYTES + " a chunk may hold");
     }
     byte[] src = new byte[packed.remaining()];
@@ -77,5 +109,71 @@ public final class LosslessStage {
       throw new LazyQFormatException(source, offset, "zstd data decodes to " + filled + " bytes, " + expected + " declared");
     }
     return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** 8 for int64 and timestamps, 4 for int32, 0 where no predictor applies (floats, strings, lists, bits). */
+  static int deltaWidth(ColumnType type) {
+    if (type.isList()) {
+      return 0;
+    }
+    switch (type.kind()) {
+      case INT64: case TIMESTAMP_MICROS: return 8;
+      case INT32: return 4;
+      default: return 0;
+    }
+  }
+
+  static ByteBuffer compress(ByteBuffer raw) {
+    byte[] src = new byte[raw.remaining()];
+    raw.duplicate().get(src);
+    return ByteBuffer.wrap(Zstd.compress(src, LEVEL)).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static ByteBuffer delta(ByteBuffer values, int width) {
+    ByteBuffer in = values.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(in.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+    int n = in.remaining() / width;
+    int base = in.position();
+    if (width == 8) {
+      long previous = 0;
+      for (int i = 0; i < n; i++) {
+        long v = in.getLong(base + 8 * i);
+        out.putLong(8 * i, v - previous);
+        previous = v;
+      }
+    } else {
+      int previous = 0;
+      for (int i = 0; i < n; i++) {
+        int v = in.getInt(base + 4 * i);
+        out.putInt(4 * i, v - previous);
+        previous = v;
+      }
+    }
+    return out;
+  }
+
+  private static void undoDelta(ByteBuffer b, int width) {
+    int n = b.limit() / width;
+    if (width == 8) {
+      long sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += b.getLong(8 * i);
+        b.putLong(8 * i, sum);
+      }
+    } else {
+      int sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += b.getInt(4 * i);
+        b.putInt(4 * i, sum);
+      }
+    }
+  }
+
+  private static long size(ByteBuffer[] buffers) {
+    long total = 0;
+    for (ByteBuffer b : buffers) {
+      total += b == null ? 0 : b.remaining();
+    }
+    return total;
   }
 }

@@ -36,6 +36,8 @@ public final class LzqWriter implements AutoCloseable {
   private final List<ChunkDescriptor> chunks = new ArrayList<>();
   private long position;
   private long rowCount;
+  /** Rows buffered for the chunk being built. */
+  private int pendingRows;
   private boolean closed;
 
   private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out) throws IOException {
@@ -181,15 +183,11 @@ public final class LzqWriter implements AutoCloseable {
       set[i] = false;
     }
     rowCount++;
-    if (columns.length > 0 && columns[0].rows() >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
-      flushChunk();
-    }
-    if (columns.length == 0 && ++emptyRows >= options.chunkRows()) {
+    pendingRows++;
+    if (pendingRows >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
       flushChunk();
     }
   }
-
-  private int emptyRows;
 
   /**
    * Writes one chunk copied column by column from views of another file's chunk (same column
@@ -210,6 +208,7 @@ public final class LzqWriter implements AutoCloseable {
     }
     int rows = views.length == 0 ? 0 : views[0].rows();
     rowCount += rows;
+    pendingRows = rows;
     flushChunk();
   }
 
@@ -230,7 +229,7 @@ public final class LzqWriter implements AutoCloseable {
 
   /** Writes any buffered rows as a chunk now, so that it becomes readable to a stream reader. */
   public void flushChunk() throws IOException {
-    int rows = columns.length == 0 ? emptyRows : columns[0].rows();
+    int rows = pendingRows;
     if (rows == 0) {
       return;
     }
@@ -244,16 +243,16 @@ public final class LzqWriter implements AutoCloseable {
       List<ByteBuffer> region = new ArrayList<>();
       long regionLength = 0;
       BufferRef[] refs = new BufferRef[3];
-      ByteBuffer values = enc.values();
+      ByteBuffer[] raw = {enc.validity(), enc.offsets(), enc.values()};
+      ByteBuffer[] parts = raw;
       ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.NONE;
-      if (builder.field().encoding().lossless() == ColumnEncoding.Lossless.ZSTD && values.hasRemaining()) {
-        ByteBuffer packed = LosslessStage.compressIfItPays(values);
-        if (packed != null) {
-          values = packed;
-          compression = ColumnEncoding.Lossless.ZSTD;
+      if (builder.field().encoding().lossless() != ColumnEncoding.Lossless.NONE) {
+        LosslessStage.Stored stored = LosslessStage.compressIfItPays(raw, builder.field().type());
+        if (stored != null) {
+          parts = stored.buffers();
+          compression = stored.stage();
         }
       }
-      ByteBuffer[] parts = {enc.validity(), enc.offsets(), values};
       for (int b = 0; b < 3; b++) {
         ByteBuffer part = parts[b];
         if (part == null || !part.hasRemaining()) {
@@ -265,7 +264,7 @@ public final class LzqWriter implements AutoCloseable {
           region.add(ZEROS.duplicate().limit((int) (start - regionLength)));
         }
         region.add(part.duplicate());
-        long decoded = b == 2 ? enc.values().remaining() : part.remaining();
+        long decoded = raw[b].remaining();
         refs[b] = new BufferRef(start, part.remaining(), decoded);
         regionLength = start + part.remaining();
       }
@@ -297,7 +296,7 @@ public final class LzqWriter implements AutoCloseable {
     for (ColumnBuilder builder : columns) {
       builder.reset();
     }
-    emptyRows = 0;
+    pendingRows = 0;
   }
 
   /** Writes the last chunk, the footer and the trailer, and publishes the file. */

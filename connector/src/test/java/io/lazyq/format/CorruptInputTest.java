@@ -37,6 +37,9 @@ class CorruptInputTest {
     List<Field> fields = new java.util.ArrayList<>(schema.fields());
     fields.add(Field.of("q", ColumnType.FLOAT32).withEncoding(ColumnEncoding.quantized(io.lazyq.quant.QuantType.Q8_0)));
     fields.add(Field.of("e", ColumnType.FLOAT32).withEncoding(ColumnEncoding.errorBounded(1e-3)));
+    ColumnEncoding zstd = ColumnEncoding.PLAIN.withLossless(ColumnEncoding.Lossless.ZSTD);
+    fields.add(Field.of("clock", ColumnType.TIMESTAMP).withEncoding(zstd));
+    fields.add(Field.of("label", ColumnType.UTF8).withEncoding(zstd));
     Schema wide = new Schema(fields, java.util.Map.of("k", "v"));
     List<Object[]> rows = SampleTables.allTypesRows(12, 3);
     try (LzqWriter w = LzqWriter.create(path, wide, WriterOptions.DEFAULTS.withChunkRows(8))) {
@@ -45,11 +48,16 @@ class CorruptInputTest {
         for (int c = 0; c < row.length; c++) {
           w.setObject(c, row[c]);
         }
-        w.setFloat(row.length, i * 0.5f).setFloat(row.length + 1, 1013.25f + i * 0.01f).endRow();
+        w.setFloat(row.length, i * 0.5f).setFloat(row.length + 1, 1013.25f + i * 0.01f)
+            .setLong(row.length + 2, 1_767_225_600_000_000L + i * 1000L).setString(row.length + 3, "sensor-" + (i % 3)).endRow();
         i++;
       }
     }
     good = Files.readAllBytes(path);
+    try (LzqFile f = LzqFile.open(path)) {
+      assertEquals(ColumnEncoding.Lossless.DELTA_ZSTD, f.index().chunk(0).column(f.schema().indexOf("clock")).compression());
+      assertEquals(ColumnEncoding.Lossless.ZSTD, f.index().chunk(0).column(f.schema().indexOf("label")).compression());
+    }
     damaged = dir.resolve("damaged.lzq");
   }
 

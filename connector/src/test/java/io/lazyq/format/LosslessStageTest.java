@@ -30,6 +30,9 @@ class LosslessStageTest {
       long compressed = f.index().chunks().stream().flatMap(c -> c.columns().stream())
           .filter(c -> c.compression() == ColumnEncoding.Lossless.ZSTD).count();
       assertTrue(compressed > 0, "some column chunks kept the zstd stage");
+      ColumnChunk ts = f.index().chunk(0).column(f.schema().indexOf("ts"));
+      assertEquals(ColumnEncoding.Lossless.DELTA_ZSTD, ts.compression(), "timestamps take the delta predictor");
+      assertTrue(ts.length() < ts.values().decodedLength() / 20, "a regular clock compresses more than 20-fold");
     }
     List<Object[]> expected = TableReads.readMapped(plain);
     assertRowsEqual(expected, TableReads.readMapped(packed));

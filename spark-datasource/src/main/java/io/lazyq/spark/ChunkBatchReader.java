@@ -1,0 +1,105 @@
+package io.lazyq.spark;
+
+import io.lazyq.spark.metrics.BlocksDequantized;
+import io.lazyq.spark.metrics.BytesMapped;
+import io.lazyq.spark.metrics.BytesStreamed;
+import io.lazyq.spark.metrics.TaskValue;
+import java.io.IOException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * Reads a partition's chunks as columnar batches of at most {@code batchRows} rows; a batch never
+ * spans two chunks. One {@link ColumnarBatch} and its vectors serve every batch. A scan that
+ * selects no column (count(*)) gets one batch per chunk, with the chunk's row count from the index
+ * and nothing mapped.
+ */
+final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
+  private final ChunkSource source;
+  private final ChunkVector[] vectors;
+  private final ColumnarBatch batch;
+  private final int batchRows;
+  private final ReadCounters counters;
+  private final BufferAllocator allocator;
+  private int chunkRows;
+  private int position;
+  private boolean closed;
+
+  /** @param allocator the task's allocator, which the vectors use; the reader closes it */
+  ChunkBatchReader(ChunkSource source, ChunkVector[] vectors, int batchRows, ReadCounters counters,
+      BufferAllocator allocator) {
+    this.source = source;
+    this.vectors = vectors;
+    this.batch = new ColumnarBatch(vectors.clone());
+    this.batchRows = batchRows;
+    this.counters = counters;
+    this.allocator = allocator;
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> closeQuietly());
+    }
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    while (position >= chunkRows) {
+      if (!source.next()) {
+        return false;
+      }
+      chunkRows = source.rows();
+      position = 0;
+      for (int i = 0; i < vectors.length; i++) {
+        vectors[i].bind(source.column(i));
+      }
+    }
+    int n = vectors.length == 0 ? chunkRows - position : Math.min(batchRows, chunkRows - position);
+    for (ChunkVector v : vectors) {
+      v.window(position, n);
+    }
+    batch.setNumRows(n);
+    position += n;
+    return true;
+  }
+
+  @Override
+  public ColumnarBatch get() {
+    return batch;
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return new CustomTaskMetric[] {
+        new TaskValue(BytesMapped.NAME, source.bytesMapped()),
+        new TaskValue(BlocksDequantized.NAME, counters.blocksDequantized),
+        new TaskValue(BytesStreamed.NAME, source.bytesStreamed())};
+  }
+
+  /** Releases the vectors, the chunk's views and files, then the task's allocator; safe to call twice. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      for (ChunkVector v : vectors) {
+        v.release();
+      }
+      source.close();
+    } finally {
+      allocator.close();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.lazyq.spark;
+
+import java.util.Arrays;
+import org.apache.spark.sql.connector.read.InputPartition;
+
+/**
+ * One input partition: chunks of one or more files, read in order.
+ *
+ * @param files the files' paths
+ * @param fileOf for each chunk, its file's index in {@code files}
+ * @param chunks for each chunk, its ordinal in its file
+ * @param rows for each chunk, its row count
+ */
+record ChunkGroup(String[] files, int[] fileOf, int[] chunks, int[] rows) implements InputPartition {
+
+  int size() {
+    return chunks.length;
+  }
+
+  long rowCount() {
+    return Arrays.stream(rows).asLongStream().sum();
+  }
+}

@@ -1,0 +1,177 @@
+package io.lazyq.spark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The read options of the {@code lazyq} source, parsed once, case-insensitively. Every other class
+ * asks this object; no option string is parsed twice.
+ *
+ * <ul>
+ *   <li>{@code batchRows} (4096): rows per columnar batch, a positive multiple of 8 (so that validity
+ *       bitmaps slice on byte boundaries); a multiple of 256 keeps batches on block boundaries.
+ *   <li>{@code dequantize} (true): false exposes a quantized column as binary raw blocks, with its
+ *       block parameters in the column's metadata.
+ *   <li>{@code stream} (false): true reads each file front to back through a sequential stream,
+ *       even where it could be mapped.
+ *   <li>{@code view} (tensors): for GGUF and Safetensors files, {@code tensors}, {@code rows} or
+ *       {@code metadata}.
+ * </ul>
+ */
+public final class LazyQReadConf implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final String BATCH_ROWS = "batchRows";
+  public static final String DEQUANTIZE = "dequantize";
+  public static final String STREAM = "stream";
+  public static final String VIEW = "view";
+
+  public static final int DEFAULT_BATCH_ROWS = 4096;
+
+  /** How a tensor file becomes a table. */
+  public enum TensorView {
+    TENSORS, ROWS, METADATA
+  }
+
+  private static final String VALID = BATCH_ROWS + " (a positive multiple of 8, default " + DEFAULT_BATCH_ROWS + "), "
+      + DEQUANTIZE + " (true|false, default true), " + STREAM + " (true|false, default false), "
+      + VIEW + " (tensors|rows|metadata, default tensors)";
+
+  /** Keys that Spark itself passes along with the user's options, or that a catalog table carries. */
+  private static final Set<String> SPARK_KEYS = Set.of("path", "paths", "location", "provider", "owner", "external",
+      "comment", "is_managed_location");
+
+  private final List<String> paths;
+  private final int batchRows;
+  private final boolean dequantize;
+  private final boolean stream;
+  private final TensorView view;
+
+  private LazyQReadConf(List<String> paths, int batchRows, boolean dequantize, boolean stream, TensorView view) {
+    this.paths = List.copyOf(paths);
+    this.batchRows = batchRows;
+    this.dequantize = dequantize;
+    this.stream = stream;
+    this.view = view;
+  }
+
+  /** Parses options; an unknown key or an invalid value fails with the list of valid options. */
+  public static LazyQReadConf parse(Map<String, String> options) {
+    List<String> paths = new ArrayList<>();
+    int batchRows = DEFAULT_BATCH_ROWS;
+    boolean dequantize = true;
+    boolean stream = false;
+    TensorView view = TensorView.TENSORS;
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      String key = e.getKey().toLowerCase(Locale.ROOT);
+      String value = e.getValue();
+      if (key.equals("path")) {
+        paths.add(value);
+      } else if (key.equals("paths")) {
+        paths.addAll(jsonList(value));
+      } else if (key.equals(BATCH_ROWS.toLowerCase(Locale.ROOT))) {
+        batchRows = batchRows(value);
+      } else if (key.equals(DEQUANTIZE)) {
+        dequantize = bool(DEQUANTIZE, value);
+      } else if (key.equals(STREAM)) {
+        stream = bool(STREAM, value);
+      } else if (key.equals(VIEW)) {
+        view = view(value);
+      } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__")) {
+        throw new IllegalArgumentException("unknown lazyq option '" + e.getKey() + "'; valid options: " + VALID);
+      }
+    }
+    return new LazyQReadConf(paths, batchRows, dequantize, stream, view);
+  }
+
+  /**
+   * This configuration with options given at scan time laid over it. The options that shape the
+   * schema ({@code dequantize}, {@code view}) stay as the table was resolved with.
+   */
+  LazyQReadConf merge(Map<String, String> scanOptions) {
+    if (scanOptions.isEmpty()) {
+      return this;
+    }
+    LazyQReadConf o = parse(scanOptions);
+    int rows = has(scanOptions, BATCH_ROWS) ? o.batchRows : batchRows;
+    boolean streamed = has(scanOptions, STREAM) ? o.stream : stream;
+    return new LazyQReadConf(paths, rows, dequantize, streamed, view);
+  }
+
+  private static boolean has(Map<String, String> options, String key) {
+    return options.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(key));
+  }
+
+  public List<String> paths() {
+    return paths;
+  }
+
+  public int batchRows() {
+    return batchRows;
+  }
+
+  public boolean dequantize() {
+    return dequantize;
+  }
+
+  public boolean stream() {
+    return stream;
+  }
+
+  public TensorView view() {
+    return view;
+  }
+
+  private static int batchRows(String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n > 0 && n % 8 == 0) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw invalid(BATCH_ROWS, value);
+  }
+
+  private static boolean bool(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    throw invalid(key, value);
+  }
+
+  private static TensorView view(String value) {
+    try {
+      return TensorView.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid(VIEW, value);
+    }
+  }
+
+  private static IllegalArgumentException invalid(String key, String value) {
+    return new IllegalArgumentException("invalid value '" + value + "' for lazyq option " + key
+        + "; valid options: " + VALID);
+  }
+
+  private static List<String> jsonList(String json) {
+    try {
+      return List.of(new ObjectMapper().readValue(json, String[].class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("option 'paths' is not a JSON array of strings: " + json, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "batchRows=" + batchRows + ", dequantize=" + dequantize + ", stream=" + stream + ", view="
+        + view.name().toLowerCase(Locale.ROOT);
+  }
+}

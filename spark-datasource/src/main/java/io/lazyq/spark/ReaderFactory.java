@@ -1,0 +1,97 @@
+package io.lazyq.spark;
+
+import io.lazyq.format.ColumnEncoding;
+import io.lazyq.format.ColumnType;
+import io.lazyq.format.Field;
+import io.lazyq.format.Schema;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/** Creates the columnar reader of a partition; lazyq reads batches only. */
+final class ReaderFactory implements PartitionReaderFactory {
+  private static final long serialVersionUID = 1L;
+
+  private final LazyQReadConf conf;
+  /** The selected columns, as names and types spelled as {@link ColumnType#parse} reads them (fields do not serialize). */
+  private final String[] names;
+  private final String[] types;
+  private final boolean[] nullable;
+  private final boolean[] quantized;
+  private final int[] columns;
+
+  /** @param columns the selected columns' ordinals in the files' schema, in read-schema order */
+  ReaderFactory(LazyQReadConf conf, Schema schema, int[] columns) {
+    this.conf = conf;
+    this.columns = columns.clone();
+    this.names = new String[columns.length];
+    this.types = new String[columns.length];
+    this.nullable = new boolean[columns.length];
+    this.quantized = new boolean[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      Field f = schema.field(columns[i]);
+      names[i] = f.name();
+      types[i] = f.type().toString();
+      nullable[i] = f.nullable();
+      quantized[i] = f.encoding().isQuantized();
+    }
+  }
+
+  @Override
+  public boolean supportColumnarReads(InputPartition partition) {
+    return true;
+  }
+
+  @Override
+  public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    throw new UnsupportedOperationException("lazyq reads columnar batches only");
+  }
+
+  @Override
+  public PartitionReader<ColumnarBatch> createColumnarReader(InputPartition partition) {
+    ChunkGroup group = (ChunkGroup) partition;
+    ReadCounters counters = new ReadCounters();
+    BufferAllocator allocator = TaskAllocators.newTaskAllocator(taskName());
+    ChunkVector[] vectors = new ChunkVector[columns.length];
+    try {
+      for (int i = 0; i < columns.length; i++) {
+        vectors[i] = vector(i, counters, allocator);
+      }
+    } catch (RuntimeException e) {
+      for (ChunkVector v : vectors) {
+        if (v != null) {
+          v.release();
+        }
+      }
+      allocator.close();
+      throw e;
+    }
+    // With no column selected (count(*)), the index's row counts are the whole answer: read nothing.
+    ChunkSource source = conf.stream() && columns.length > 0 ? new StreamedChunks(group, columns)
+        : new MappedChunks(group, columns);
+    return new ChunkBatchReader(source, vectors, conf.batchRows(), counters, allocator);
+  }
+
+  private ChunkVector vector(int i, ReadCounters counters, BufferAllocator allocator) {
+    ColumnType type = ColumnType.parse(types[i]);
+    if (!quantized[i]) {
+      Field field = new Field(names[i], type, nullable[i], ColumnEncoding.PLAIN);
+      return new ArrowPlainVector(SparkSchemas.type(type), field, allocator);
+    }
+    if (!conf.dequantize()) {
+      return new RawBlocksVector();
+    }
+    return type.isList() ? new ListVector((ArrayType) SparkSchemas.type(type), new DequantizedVector(true, counters))
+        : new DequantizedVector(false, counters);
+  }
+
+  private static String taskName() {
+    TaskContext task = TaskContext.get();
+    return "lazyq-task-" + (task == null ? Thread.currentThread().getName() : task.taskAttemptId());
+  }
+}

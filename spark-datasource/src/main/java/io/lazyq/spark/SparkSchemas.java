@@ -1,0 +1,75 @@
+package io.lazyq.spark;
+
+import io.lazyq.format.ColumnEncoding;
+import io.lazyq.format.ColumnType;
+import io.lazyq.format.Field;
+import io.lazyq.format.Schema;
+import io.lazyq.quant.QuantType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The Spark schema of a LazyQ schema. */
+final class SparkSchemas {
+  /** Column metadata keys of a quantized column read with {@code dequantize=false}. */
+  static final String QUANT = "lazyq.quant";
+  static final String BLOCK_SIZE = "lazyq.blockSize";
+  static final String BLOCK_BYTES = "lazyq.blockBytes";
+  static final String ERROR_BOUND = "lazyq.errorBound";
+  static final String LIST = "lazyq.list";
+
+  private SparkSchemas() {}
+
+  static StructType toSpark(Schema schema, LazyQReadConf conf) {
+    StructField[] fields = new StructField[schema.size()];
+    for (int i = 0; i < fields.length; i++) {
+      Field f = schema.field(i);
+      boolean raw = !conf.dequantize() && f.encoding().isQuantized();
+      fields[i] = new StructField(f.name(), raw ? DataTypes.BinaryType : type(f.type()), f.nullable() || raw,
+          raw ? blockMetadata(f) : Metadata.empty());
+    }
+    return new StructType(fields);
+  }
+
+  static DataType type(ColumnType t) {
+    if (t.isList()) {
+      return DataTypes.createArrayType(primitive(t.element()), false);
+    }
+    return primitive(t.kind());
+  }
+
+  private static DataType primitive(ColumnType.Kind k) {
+    switch (k) {
+      case INT32: return DataTypes.IntegerType;
+      case INT64: return DataTypes.LongType;
+      case FLOAT32: return DataTypes.FloatType;
+      case FLOAT64: return DataTypes.DoubleType;
+      case BOOL: return DataTypes.BooleanType;
+      case UTF8: return DataTypes.StringType;
+      case TIMESTAMP_MICROS: return DataTypes.TimestampType;
+      default: throw new IllegalArgumentException("no Spark type for " + k);
+    }
+  }
+
+  /**
+   * Block parameters of a column exposed raw: each row holds the blocks whose first value is one of
+   * the row's values (null where none starts); for variable-size blocks, block i's bytes are
+   * exactly the block, without the region's offset table.
+   */
+  private static Metadata blockMetadata(Field f) {
+    ColumnEncoding e = f.encoding();
+    QuantType q = e.quant();
+    MetadataBuilder b = new MetadataBuilder()
+        .putString(QUANT, q.label())
+        .putLong(BLOCK_SIZE, q.blockSize())
+        .putLong(BLOCK_BYTES, q.blockBytes())
+        .putBoolean(LIST, f.type().isList());
+    if (e.hasErrorBound()) {
+      b.putDouble(ERROR_BOUND, e.errorBound());
+    }
+    return b.build();
+  }
+}

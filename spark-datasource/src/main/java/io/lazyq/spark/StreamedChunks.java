@@ -1,0 +1,79 @@
+package io.lazyq.spark;
+
+import io.lazyq.format.ColumnView;
+import io.lazyq.stream.LzqStream;
+import io.lazyq.stream.StreamOptions;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.BitSet;
+
+/**
+ * Chunks of one file read front to back from a sequential stream into one reused buffer; chunks
+ * that the plan skipped are read past but not decoded. Views are valid until the next chunk.
+ */
+final class StreamedChunks implements ChunkSource {
+  private final ChunkGroup group;
+  private final int[] columns;
+  private final ColumnView[] views;
+  private final BitSet wanted = new BitSet();
+  private LzqStream stream;
+  private int left;
+
+  StreamedChunks(ChunkGroup group, int[] columns) {
+    this.group = group;
+    this.columns = columns;
+    this.views = new ColumnView[columns.length];
+    for (int c : group.chunks()) {
+      wanted.set(c);
+    }
+    this.left = group.size();
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    if (stream == null) {
+      String path = group.files()[group.fileOf()[0]];
+      stream = LzqStream.open(new BufferedInputStream(Files.newInputStream(Paths.get(path)), 1 << 16), path,
+          StreamOptions.DEFAULTS);
+    }
+    while (left > 0 && stream.next()) {
+      if (wanted.get(stream.chunk().ordinal())) {
+        left--;
+        for (int i = 0; i < columns.length; i++) {
+          views[i] = stream.column(columns[i]);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public int rows() {
+    return stream.chunk().rows();
+  }
+
+  @Override
+  public ColumnView column(int i) {
+    return views[i];
+  }
+
+  @Override
+  public long bytesMapped() {
+    return 0;
+  }
+
+  @Override
+  public long bytesStreamed() {
+    return stream == null ? 0 : stream.position();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (stream != null) {
+      stream.close();
+    }
+  }
+}
