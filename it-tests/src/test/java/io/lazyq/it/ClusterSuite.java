@@ -1,0 +1,246 @@
+package io.lazyq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lazyq.quant.QuantType;
+import io.lazyq.tensor.TensorFile;
+import io.lazyq.tensor.TensorQuantizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The jobs every cluster must run like {@code local[*]}: reads, filters and aggregates of sensor
+ * tables (plain and quantized), tensor tables, a lost executor, and concurrent jobs. Each result
+ * is compared with the same job on {@code local[*]} and with an independent computation.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ClusterSuite {
+  static final String AGGREGATE = "SELECT sensor, count(*), sum(temperature), max(pressure), min(vibration),"
+      + " sum(crc32(cast(temperature AS string))) FROM %s GROUP BY sensor ORDER BY sensor";
+  static final String FILTER = "SELECT count(*), sum(unix_micros(ts) %% 1000) FROM %s"
+      + " WHERE sensor = 's-03' AND vibration > 2.5";
+  static final String TENSOR_ROWS = "SELECT tensor, count(*), sum(aggregate(values, 0D, (a, x) -> a + x))"
+      + " FROM %s GROUP BY tensor ORDER BY tensor";
+  static final String TENSOR_INDEX = "SELECT name, type, shape, elements, bytes FROM %s ORDER BY name";
+
+  private SparkSession spark;
+
+  /** A session on this class's cluster. */
+  abstract SparkSession session(String appName);
+
+  @BeforeAll
+  void start() throws Exception {
+    LocalReference.results(); // local[*] first: one SparkContext per JVM at a time
+    spark = session(getClass().getSimpleName());
+  }
+
+  @AfterAll
+  void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void executorsRunInJvmsOfTheirOwn() {
+    spark.range(0, 1000, 1, 4).count();
+    List<ProcessHandle> executors = Executors.of(spark.sparkContext().applicationId());
+    assertEquals(SparkCluster.WORKERS, executors.size(), executors.toString());
+    assertTrue(executors.stream().noneMatch(h -> h.pid() == ProcessHandle.current().pid()));
+  }
+
+  @Test
+  void aggregatesSensorTables() throws Exception {
+    for (Path table : List.of(SensorTables.plain(), SensorTables.quantized())) {
+      long t0 = System.nanoTime();
+      List<Row> rows = sql(AGGREGATE, table);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Rows.assertClose(LocalReference.results().get(key(AGGREGATE, table)), rows, 1e-12);
+      System.out.printf("%s: aggregate over %s (%d rows) in %.1f s; peak executor RSS %s%n", getClass().getSimpleName(),
+          table.getFileName(), SensorTables.DAY.rows(), seconds,
+          Executors.peakRss(spark.sparkContext().applicationId()).stream().mapToObj(Reports::mib).findFirst().orElse("n/a"));
+    }
+    List<Object[]> independent = Expected.aggregate(SensorTables.DAY);
+    Rows.assertClose(independent, sql(AGGREGATE, SensorTables.plain()), 1e-12);
+    // Quantized: counts exact, the rest within the codecs' error (Q8_0: scale/2 of values near 30).
+    List<Row> quantized = sql(AGGREGATE, SensorTables.quantized());
+    for (int s = 0; s < independent.size(); s++) {
+      Object[] e = independent.get(s);
+      Row a = quantized.get(s);
+      assertEquals(e[0], a.getString(0));
+      assertEquals(e[1], a.getLong(1));
+      assertEquals((double) e[2] / (long) e[1], a.getDouble(2) / a.getLong(1), 0.12, "mean temperature of " + e[0]);
+      assertEquals((float) e[3], a.getFloat(3), 0.01f + 1e-4f, "max pressure of " + e[0]);
+      assertEquals((float) e[4], a.getFloat(4), 0f, "min vibration of " + e[0]);
+    }
+  }
+
+  @Test
+  void filtersSensorTables() throws Exception {
+    long[] expected = Expected.filtered(SensorTables.DAY, 3, 2.5f);
+    assertTrue(expected[0] > 0, "the filter selects some rows");
+    for (Path table : List.of(SensorTables.plain(), SensorTables.quantized())) {
+      List<Row> rows = sql(FILTER, table);
+      Rows.assertClose(LocalReference.results().get(key(FILTER, table)), rows, 0);
+      assertEquals(expected[0], rows.get(0).getLong(0), table.toString());
+      assertEquals(expected[1], rows.get(0).getLong(1), table.toString());
+    }
+  }
+
+  @Test
+  void readsTensorTablesOnExecutors() throws Exception {
+    for (Path file : TensorTables.files()) {
+      spark.read().format("lazyq").option("view", "rows").load(file.toString()).createOrReplaceTempView("t");
+      List<Row> actual = spark.sql(String.format(TENSOR_ROWS, "t")).collectAsList();
+      Rows.assertClose(LocalReference.results().get(key(TENSOR_ROWS, file)), actual, 1e-9);
+      Rows.assertClose(Expected.tensorRows(file), actual, 1e-9);
+      spark.read().format("lazyq").load(file.toString()).createOrReplaceTempView("t");
+      Rows.assertClose(LocalReference.results().get(key(TENSOR_INDEX, file)),
+          spark.sql(String.format(TENSOR_INDEX, "t")).collectAsList(), 0);
+    }
+  }
+
+  /** An executor killed (kill -9) once the scan is under way: Spark retries, the result is exact. */
+  @Test
+  void survivesALostExecutorMidScan() throws Exception {
+    String app = spark.sparkContext().applicationId();
+    AtomicBoolean killed = new AtomicBoolean();
+    AtomicInteger removed = new AtomicInteger();
+    SparkListener killer = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (killed.compareAndSet(false, true)) {
+          Executors.of(app).stream().findFirst().ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+
+      @Override
+      public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+        removed.incrementAndGet();
+      }
+    };
+    spark.sparkContext().addSparkListener(killer);
+    List<Row> rows;
+    try {
+      rows = sql(AGGREGATE, SensorTables.plain());
+    } finally {
+      spark.sparkContext().removeSparkListener(killer);
+    }
+    assertTrue(killed.get());
+    assertTrue(removed.get() >= 1, "an executor was lost during the job");
+    Rows.assertClose(LocalReference.results().get(key(AGGREGATE, SensorTables.plain())), rows, 1e-12);
+    // The job's exact columns are exactly the independent ones.
+    Rows.assertClose(Expected.aggregate(SensorTables.DAY), rows, 1e-12);
+  }
+
+  /** Eight jobs at once over the same files: identical exact columns, and no file left open. */
+  @Test
+  void concurrentJobsAgreeAndLeaveNothingOpen() throws Exception {
+    Path table = SensorTables.quantized();
+    String exact = "SELECT sensor, count(*), max(pressure), min(vibration), sum(crc32(cast(temperature AS string)))"
+        + " FROM %s GROUP BY sensor ORDER BY sensor";
+    ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    long t0 = System.nanoTime();
+    List<Future<List<Row>>> jobs = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      jobs.add(pool.submit(() -> sql(exact, table)));
+    }
+    List<List<Row>> results = new ArrayList<>();
+    for (Future<List<Row>> f : jobs) {
+      results.add(f.get());
+    }
+    pool.shutdown();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    for (List<Row> r : results) {
+      assertEquals(results.get(0), r);
+    }
+    String app = spark.sparkContext().applicationId();
+    for (ProcessHandle executor : Executors.of(app)) {
+      assertEquals(List.of(), OpenFiles.under(executor.pid(), ItData.shared()), "executor " + executor.pid());
+    }
+    assertEquals(List.of(), OpenFiles.under(ProcessHandle.current().pid(), ItData.shared()), "driver");
+    System.out.printf("%s: 8 concurrent jobs over %s (%d rows each) in %.1f s; peak executor RSS %s%n",
+        getClass().getSimpleName(), table.getFileName(), SensorTables.DAY.rows(), seconds,
+        Executors.peakRss(app).stream().mapToObj(Reports::mib).findFirst().orElse("n/a"));
+  }
+
+  private List<Row> sql(String query, Path table) {
+    String view = "v" + Math.abs((long) query.hashCode() ^ Thread.currentThread().getId());
+    spark.read().format("lazyq").load(table.toString()).createOrReplaceTempView(view);
+    return spark.sql(String.format(query, view)).collectAsList();
+  }
+
+  static String key(String query, Path table) {
+    return query + " @ " + table;
+  }
+
+  /** Tables the tests read: the fixture with every ggml type mixed, and a generated pair. */
+  static final class TensorTables {
+    private TensorTables() {}
+
+    static synchronized List<Path> files() throws Exception {
+      Path dir = ItData.shared().resolve("tensors");
+      Path st = dir.resolve("model.safetensors");
+      Path q4 = dir.resolve("model-q4_0.gguf");
+      Path mixed = dir.resolve("mixed.gguf");
+      if (!Files.exists(mixed)) {
+        Files.createDirectories(dir);
+        TensorSource.write(st, TensorSource.specs(2, 2048, 1024));
+        try (TensorFile f = TensorFile.open(st)) {
+          TensorQuantizer.quantize(f, q4, QuantType.Q4_0);
+        }
+        // Copied in: the containers see the shared data directory only.
+        Files.copy(Path.of(System.getProperty("lazyq.fixtures"), "ggml", "mixed.gguf"), mixed);
+      }
+      return List.of(st, q4, mixed);
+    }
+  }
+
+  /** The local[*] results of every job, computed once per run in a session of their own. */
+  static final class LocalReference {
+    private static Map<String, List<Row>> results;
+
+    private LocalReference() {}
+
+    static synchronized Map<String, List<Row>> results() throws Exception {
+      if (results == null) {
+        Map<String, List<Row>> r = new java.util.HashMap<>();
+        SparkSession local = ClusterJobs.local("local-reference");
+        try {
+          for (Path table : List.of(SensorTables.plain(), SensorTables.quantized())) {
+            local.read().format("lazyq").load(table.toString()).createOrReplaceTempView("t");
+            r.put(key(AGGREGATE, table), local.sql(String.format(AGGREGATE, "t")).collectAsList());
+            r.put(key(FILTER, table), local.sql(String.format(FILTER, "t")).collectAsList());
+          }
+          for (Path file : TensorTables.files()) {
+            local.read().format("lazyq").option("view", "rows").load(file.toString()).createOrReplaceTempView("t");
+            r.put(key(TENSOR_ROWS, file), local.sql(String.format(TENSOR_ROWS, "t")).collectAsList());
+            local.read().format("lazyq").load(file.toString()).createOrReplaceTempView("t");
+            r.put(key(TENSOR_INDEX, file), local.sql(String.format(TENSOR_INDEX, "t")).collectAsList());
+          }
+        } finally {
+          local.stop();
+        }
+        results = r;
+      }
+      return results;
+    }
+  }
+}
