@@ -150,10 +150,10 @@ abstract class ClusterSuite {
     Rows.assertClose(Expected.aggregate(SensorTables.DAY), rows, 1e-12);
   }
 
-  /** Eight jobs at once over the same files: identical exact columns, and no file left open. */
+  /** Eight jobs at once over the same file: identical exact columns, and no file left open. */
   @Test
   void concurrentJobsAgreeAndLeaveNothingOpen() throws Exception {
-    Path table = SensorTables.quantized();
+    Path table = SensorTables.quantized().resolve("part-0.lzq");
     String exact = "SELECT sensor, count(*), max(pressure), min(vibration), sum(crc32(cast(temperature AS string)))"
         + " FROM %s GROUP BY sensor ORDER BY sensor";
     ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
@@ -177,7 +177,7 @@ abstract class ClusterSuite {
     }
     assertEquals(List.of(), OpenFiles.under(ProcessHandle.current().pid(), ItData.shared()), "driver");
     System.out.printf("%s: 8 concurrent jobs over %s (%d rows each) in %.1f s; peak executor RSS %s%n",
-        getClass().getSimpleName(), table.getFileName(), SensorTables.DAY.rows(), seconds,
+        getClass().getSimpleName(), table, SensorTables.DAY.rows() / SensorTables.FILES, seconds,
         Executors.peakRss(app).stream().mapToObj(Reports::mib).findFirst().orElse("n/a"));
   }
 

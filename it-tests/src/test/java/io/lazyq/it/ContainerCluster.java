@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
@@ -26,23 +27,39 @@ import org.testcontainers.utility.DockerImageName;
  * <p>Without a container engine or the image, the tests are skipped, saying why; with
  * {@code LAZYQ_IT_REQUIRE_CONTAINERS=1} (CI) they fail instead.
  */
-final class ContainerCluster implements BeforeAllCallback {
+final class ContainerCluster implements ExecutionCondition, BeforeAllCallback {
+  private static final String IMAGE = System.getenv("LAZYQ_IT_IMAGE");
+  private static final boolean REQUIRED = "1".equals(System.getenv("LAZYQ_IT_REQUIRE_CONTAINERS"));
   private static Running running;
+  private static String missing;
+
+  /** Skips, with the reason, where there is no engine or image, unless they are required. */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    String why = missing();
+    return why == null || REQUIRED ? ConditionEvaluationResult.enabled("container engine and image present")
+        : ConditionEvaluationResult.disabled("container cluster skipped: " + why);
+  }
+
+  private static synchronized String missing() {
+    if (missing == null) {
+      missing = IMAGE == null ? "LAZYQ_IT_IMAGE is not set (run-tests builds the image, as root)"
+          : !DockerClientFactory.instance().isDockerAvailable() ? "no container engine at DOCKER_HOST" : "";
+      if (!missing.isEmpty()) {
+        System.err.println("container cluster " + (REQUIRED ? "required, but " : "skipped: ") + missing);
+      }
+    }
+    return missing.isEmpty() ? null : missing;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     synchronized (ContainerCluster.class) {
       if (running == null) {
-        String image = System.getenv("LAZYQ_IT_IMAGE");
-        String missing = image == null ? "LAZYQ_IT_IMAGE is not set (run-tests builds the image as root)"
-            : !DockerClientFactory.instance().isDockerAvailable() ? "no container engine (DOCKER_HOST)" : null;
-        if (missing != null) {
-          if ("1".equals(System.getenv("LAZYQ_IT_REQUIRE_CONTAINERS"))) {
-            throw new IllegalStateException("container cluster required, but " + missing);
-          }
-          Assumptions.abort("container cluster skipped: " + missing);
+        if (missing() != null) {
+          throw new IllegalStateException("container cluster required (LAZYQ_IT_REQUIRE_CONTAINERS=1), but " + missing());
         }
-        Running r = start(image, ItData.shared());
+        Running r = start(IMAGE, ItData.shared());
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ContainerCluster.class, r);
         running = r;
       }
