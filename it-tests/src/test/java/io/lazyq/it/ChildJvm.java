@@ -44,6 +44,20 @@ final class ChildJvm {
     return new ChildJvm(heap, log, TIME_AVAILABLE, mainClass, args);
   }
 
+  /**
+   * A JVM whose peak RSS is reported: by {@code /usr/bin/time -v} where it exists (the child
+   * runs alone), else by {@link Measured} around the main class (which adds its JMX classes).
+   */
+  static ChildJvm forPeakRss(String heap, Path log, String mainClass, String... args) {
+    if (TIME_AVAILABLE) {
+      return timed(heap, log, mainClass, args);
+    }
+    String[] wrapped = new String[args.length + 1];
+    wrapped[0] = mainClass;
+    System.arraycopy(args, 0, wrapped, 1, args.length);
+    return of(heap, log, Measured.class.getName(), wrapped);
+  }
+
   static final boolean TIME_AVAILABLE = new File("/usr/bin/time").canExecute();
 
   /** Reads standard input from {@code file} instead of a pipe from this JVM. */

@@ -22,8 +22,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The jobs every cluster must run like {@code local[*]}: reads, filters and aggregates of sensor
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * is compared with the same job on {@code local[*]} and with an independent computation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ClusterSuite {
   static final String AGGREGATE = "SELECT sensor, count(*), sum(temperature), max(pressure), min(vibration),"
       + " sum(crc32(cast(temperature AS string))) FROM %s GROUP BY sensor ORDER BY sensor";
@@ -59,14 +63,21 @@ abstract class ClusterSuite {
   }
 
   @Test
-  void executorsRunInJvmsOfTheirOwn() {
+  @Order(1)
+  void executorsRunInJvmsOfTheirOwn() throws InterruptedException {
     spark.range(0, 1000, 1, 4).count();
     List<ProcessHandle> executors = Executors.of(spark.sparkContext().applicationId());
+    // The second worker may still be starting its executor.
+    for (int i = 0; i < 120 && executors.size() < SparkCluster.WORKERS; i++) {
+      Thread.sleep(500);
+      executors = Executors.of(spark.sparkContext().applicationId());
+    }
     assertEquals(SparkCluster.WORKERS, executors.size(), executors.toString());
     assertTrue(executors.stream().noneMatch(h -> h.pid() == ProcessHandle.current().pid()));
   }
 
   @Test
+  @Order(2)
   void aggregatesSensorTables() throws Exception {
     for (Path table : List.of(SensorTables.plain(), SensorTables.quantized())) {
       long t0 = System.nanoTime();
@@ -93,6 +104,7 @@ abstract class ClusterSuite {
   }
 
   @Test
+  @Order(3)
   void filtersSensorTables() throws Exception {
     long[] expected = Expected.filtered(SensorTables.DAY, 3, 2.5f);
     assertTrue(expected[0] > 0, "the filter selects some rows");
@@ -105,6 +117,7 @@ abstract class ClusterSuite {
   }
 
   @Test
+  @Order(4)
   void readsTensorTablesOnExecutors() throws Exception {
     for (Path file : TensorTables.files()) {
       spark.read().format("lazyq").option("view", "rows").load(file.toString()).createOrReplaceTempView("t");
@@ -117,8 +130,9 @@ abstract class ClusterSuite {
     }
   }
 
-  /** An executor killed (kill -9) once the scan is under way: Spark retries, the result is exact. */
+  /** An executor killed (kill -9) once the scan is under way: Spark retries, the result is exact. Last: it costs an executor. */
   @Test
+  @Order(6)
   void survivesALostExecutorMidScan() throws Exception {
     String app = spark.sparkContext().applicationId();
     AtomicBoolean killed = new AtomicBoolean();
@@ -152,6 +166,7 @@ abstract class ClusterSuite {
 
   /** Eight jobs at once over the same file: identical exact columns, and no file left open. */
   @Test
+  @Order(5)
   void concurrentJobsAgreeAndLeaveNothingOpen() throws Exception {
     Path table = SensorTables.quantized().resolve("part-0.lzq");
     String exact = "SELECT sensor, count(*), max(pressure), min(vibration), sum(crc32(cast(temperature AS string)))"

@@ -60,7 +60,7 @@ final class ContainerCluster implements ExecutionCondition, BeforeAllCallback {
           throw new IllegalStateException("container cluster required (LAZYQ_IT_REQUIRE_CONTAINERS=1), but " + missing());
         }
         Running r = start(IMAGE, ItData.shared());
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ContainerCluster.class, r);
+        context.getStore(ExtensionContext.Namespace.GLOBAL).put(ContainerCluster.class, r);
         running = r;
       }
     }
@@ -140,6 +140,9 @@ final class ContainerCluster implements ExecutionCondition, BeforeAllCallback {
 
     @Override
     public void close() {
+      synchronized (ContainerCluster.class) {
+        running = null;
+      }
       for (int i = containers.size() - 1; i >= 0; i--) {
         containers.get(i).stop();
       }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A Spark standalone cluster of separate JVMs on 127.0.0.1: Spark's own {@code Master} and two
  * {@code Worker}s, started from the test classpath, each worker launching executors in JVMs of
- * its own. Started once per test run (on first use, by any class that registers the extension)
- * and stopped when the run ends.
+ * its own. Started for a test class that registers the extension, and stopped (processes
+ * destroyed and awaited) after it.
  *
  * <p>Workers launch executors with the classpath of {@code SPARK_HOME/jars}: a directory of links
  * to the test classpath's jars, without LazyQ's, so that executors see LazyQ only through the
@@ -41,8 +41,8 @@ final class SparkCluster implements BeforeAllCallback {
     synchronized (SparkCluster.class) {
       if (running == null) {
         Running r = start();
-        // Closed when the root context closes: after the last test class of the run.
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(SparkCluster.class, r);
+        // Closed after the test class, so that its JVMs do not outlive their use.
+        context.getStore(ExtensionContext.Namespace.GLOBAL).put(SparkCluster.class, r);
         running = r;
       }
     }
@@ -136,6 +136,9 @@ final class SparkCluster implements BeforeAllCallback {
 
     @Override
     public void close() {
+      synchronized (SparkCluster.class) {
+        running = null;
+      }
       List<ProcessHandle> all = new ArrayList<>();
       for (Process p : processes) {
         p.toHandle().descendants().forEach(all::add);
