@@ -2,6 +2,8 @@ package io.lazyq.cli;
 
 import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.WriterOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options of every command that writes a {@code .lzq} file: how columns are stored, and chunk size. */
@@ -15,7 +17,8 @@ final class EncodingOptions {
   String errorBound;
 
   @Option(names = "--lossless", paramLabel = "none|zstd",
-      description = "A lossless stage over stored values, kept per chunk where it saves 5%% or more (default: none).")
+      description = "A lossless stage, kept per chunk where it saves 5%% or more (default: zstd for integer, timestamp,"
+          + " string and error-bounded columns only).")
   String lossless;
 
   @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")
@@ -23,6 +26,22 @@ final class EncodingOptions {
 
   EncodingSpec spec() {
     return EncodingSpec.parse(quantize, errorBound).withLossless(lossless);
+  }
+
+  /** The options as the Spark source's write options name them. */
+  Map<String, String> writeOptions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    putIf(m, "quantize", quantize);
+    putIf(m, "errorBound", errorBound);
+    putIf(m, "lossless", lossless);
+    m.put("chunkRows", String.valueOf(chunkRows));
+    return m;
+  }
+
+  private static void putIf(Map<String, String> m, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      m.put(key, value);
+    }
   }
 
   WriterOptions writerOptions() {

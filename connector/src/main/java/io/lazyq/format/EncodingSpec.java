@@ -15,6 +15,7 @@ import java.util.Map;
 public final class EncodingSpec {
   private static final String ALL = "*";
   private final Map<String, ColumnEncoding> byColumn;
+  /** The stage for every column, or {@code null} for the measured default ({@link #defaultLossless}). */
   private final ColumnEncoding.Lossless lossless;
 
   private EncodingSpec(Map<String, ColumnEncoding> byColumn, ColumnEncoding.Lossless lossless) {
@@ -22,11 +23,12 @@ public final class EncodingSpec {
     this.lossless = lossless;
   }
 
-  public static final EncodingSpec NONE = new EncodingSpec(Map.of(), ColumnEncoding.Lossless.NONE);
+  /** No quantization, and the default lossless stage. */
+  public static final EncodingSpec NONE = new EncodingSpec(Map.of(), null);
 
   /**
    * The same spec with a lossless stage for every column ({@code none} or {@code zstd}); a writer
-   * keeps it per chunk only where it pays.
+   * keeps it per chunk only where it pays. Without one, {@link #defaultLossless} decides.
    */
   public EncodingSpec withLossless(String stage) {
     if (stage == null || stage.isBlank()) {
@@ -69,7 +71,7 @@ public final class EncodingSpec {
       }
       map.put(entry[0], ColumnEncoding.errorBounded(bound));
     }
-    return new EncodingSpec(map, ColumnEncoding.Lossless.NONE);
+    return new EncodingSpec(map, null);
   }
 
   /** The labels of the types a writer can produce. */
@@ -84,7 +86,7 @@ public final class EncodingSpec {
   }
 
   public boolean isEmpty() {
-    return byColumn.isEmpty() && lossless == ColumnEncoding.Lossless.NONE;
+    return byColumn.isEmpty() && lossless == null;
   }
 
   /** Whether the spec names this column (or applies to all float columns). */
@@ -112,9 +114,23 @@ public final class EncodingSpec {
     for (Field f : schema.fields()) {
       ColumnEncoding e = byColumn.getOrDefault(f.name(), f.type().holdsFloat32() ? byColumn.get(ALL) : null);
       Field encoded = e == null ? f : f.withEncoding(e);
-      fields.add(encoded.withEncoding(encoded.encoding().withLossless(lossless)));
+      ColumnEncoding.Lossless stage = lossless != null ? lossless : defaultLossless(encoded);
+      fields.add(encoded.withEncoding(encoded.encoding().withLossless(stage)));
     }
     return new Schema(fields, schema.metadata());
+  }
+
+  /**
+   * zstd where it was measured to pay (docs/BENCHMARKS.md, "Lossless stage"): integers and
+   * timestamps (with the delta predictor), strings, and error-bounded codes; not plain floats, nor
+   * ggml's and the affine types' codes, which gain little and keep their zero-copy reads.
+   */
+  static ColumnEncoding.Lossless defaultLossless(Field f) {
+    ColumnType t = f.type();
+    boolean pays = !t.isList() && (t.kind() == ColumnType.Kind.INT32 || t.kind() == ColumnType.Kind.INT64
+        || t.kind() == ColumnType.Kind.TIMESTAMP_MICROS || t.kind() == ColumnType.Kind.UTF8)
+        || f.encoding().quant() == io.lazyq.quant.QuantType.ERROR_BOUNDED;
+    return pays ? ColumnEncoding.Lossless.ZSTD : ColumnEncoding.Lossless.NONE;
   }
 
   private static List<String[]> entries(String spec) {

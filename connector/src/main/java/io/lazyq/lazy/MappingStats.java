@@ -7,6 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * touched, and that nothing stays mapped after use.
  */
 public final class MappingStats {
+  /** Over every reader in the process, so that a test can tell whether anything was left mapped. */
+  private static final AtomicLong PROCESS_LIVE_MAPPINGS = new AtomicLong();
+  private static final AtomicLong PROCESS_LIVE_BYTES = new AtomicLong();
+
   private final AtomicLong mappings = new AtomicLong();
   private final AtomicLong bytesMapped = new AtomicLong();
   private final AtomicLong liveBytes = new AtomicLong();
@@ -17,11 +21,25 @@ public final class MappingStats {
     bytesMapped.addAndGet(bytes);
     liveBytes.addAndGet(bytes);
     liveMappings.incrementAndGet();
+    PROCESS_LIVE_MAPPINGS.incrementAndGet();
+    PROCESS_LIVE_BYTES.addAndGet(bytes);
   }
 
   void released(long bytes) {
     liveBytes.addAndGet(-bytes);
     liveMappings.decrementAndGet();
+    PROCESS_LIVE_MAPPINGS.decrementAndGet();
+    PROCESS_LIVE_BYTES.addAndGet(-bytes);
+  }
+
+  /** Mappings that something still holds, over every file this process opened. */
+  public static long processLiveMappings() {
+    return PROCESS_LIVE_MAPPINGS.get();
+  }
+
+  /** Bytes in those mappings. */
+  public static long processLiveBytes() {
+    return PROCESS_LIVE_BYTES.get();
   }
 
   /** Column chunks mapped since the file was opened. */

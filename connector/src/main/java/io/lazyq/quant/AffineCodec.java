@@ -46,14 +46,16 @@ final class AffineCodec extends FixedBlockCodec {
   }
 
   private static void decode4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    float[] low = ByteFloats.LOW_NIBBLE;
+    float[] high = ByteFloats.HIGH_NIBBLE;
     for (int b = 0; b < blocks; b++, srcOff += HEADER + 32, dstOff += 64) {
       float min = LittleEndian.f32(src, srcOff);
       float step = LittleEndian.f32(src, srcOff + 4);
       int qs = srcOff + HEADER;
       for (int k = 0; k < 32; k++) {
-        int q = src[qs + k];
-        dst[dstOff + 2 * k] = min + step * (q & 0xF);
-        dst[dstOff + 2 * k + 1] = min + step * ((q >> 4) & 0xF);
+        int q = src[qs + k] & 0xFF;
+        dst[dstOff + 2 * k] = min + step * low[q];
+        dst[dstOff + 2 * k + 1] = min + step * high[q];
       }
     }
   }

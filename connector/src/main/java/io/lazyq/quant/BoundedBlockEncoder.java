@@ -12,7 +12,7 @@ final class BoundedBlockEncoder {
   private BoundedBlockEncoder() {}
 
   /**
-   * Encodes {@code x[off, off + m)} into {@code out} (which holds a verbatim block) with bound
+   * Encodes {@code x[off, off + m)} into {@code out} (which holds a verbatim block, or {@link BoundedBlockDecoder#readSpan} of any) with bound
    * {@code e}, using {@code check} (at least {@code m} floats) to verify; returns the block's size.
    */
   static int encode(float[] x, int off, int m, double e, byte[] out, float[] check) {
@@ -95,7 +95,7 @@ final class BoundedBlockEncoder {
 
   /** Whether the block in {@code out} decodes every value within {@code e}. */
   private static boolean holds(byte[] out, float[] x, int off, int m, double e, float[] check) {
-    ErrorBoundedCodec.decodeBlock(out, m, check, 0);
+    BoundedBlockDecoder.decode(out, 0, m, check, 0);
     for (int i = 0; i < m; i++) {
       if (!(Math.abs((double) check[i] - x[off + i]) <= e)) {
         return false;

@@ -3,7 +3,6 @@ package io.lazyq.quant;
 import io.lazyq.format.LazyQFormatException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -45,10 +44,22 @@ public final class ErrorBoundedCodec implements BlockCodec {
   static final int MAX_WIDTH = 16;
   static final int VERBATIM = 32;
 
-  private static final ThreadLocal<byte[]> BLOCK_BYTES =
-      ThreadLocal.withInitial(() -> new byte[1 + 4 * BLOCK]);
-  private static final ThreadLocal<float[]> BLOCK_VALUES =
-      ThreadLocal.withInitial(() -> new float[BLOCK]);
+  /** Blocks copied out of an off-heap region per bulk read: a Spark batch of 4096 values. */
+  private static final int CHUNK_BLOCKS = 32;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** Per-thread buffers, so that decoding and encoding allocate nothing per block. */
+  private static final class Scratch {
+    /**
+     * A run of blocks and its offset-table slice; sized for verbatim blocks, so that any run leaves
+     * every block the room {@link BoundedBlockDecoder#readSpan} asks for.
+     */
+    final byte[] chunk = new byte[4 * (CHUNK_BLOCKS + 1) + CHUNK_BLOCKS * (1 + 4 * BLOCK) + BoundedBlockDecoder.SLACK];
+    /** One block: being encoded, or copied away from a region's end. */
+    final byte[] block = new byte[BoundedBlockDecoder.readSpan(VERBATIM)];
+    final float[] values = new float[BLOCK];
+  }
 
   /** The instance behind {@code QuantType.ERROR_BOUNDED.codec()}: decodes, and refuses to encode. */
   static final ErrorBoundedCodec DECODER = new ErrorBoundedCodec(Double.NaN);
@@ -160,57 +171,64 @@ public final class ErrorBoundedCodec implements BlockCodec {
     if (first < 0) {
       throw new IndexOutOfBoundsException("first value " + first);
     }
-    byte[] bytes = BLOCK_BYTES.get();
-    float[] values = BLOCK_VALUES.get();
-    long block = first / BLOCK;
-    int skip = (int) (first - block * BLOCK);
+    if (count == 0) {
+      return;
+    }
+    int block = Math.toIntExact(first / BLOCK);
+    int skip = (int) (first - (long) block * BLOCK);
+    Scratch scratch = SCRATCH.get();
+    if (region.hasArray()) {
+      byte[] a = region.array();
+      int base = region.arrayOffset();
+      decodeRun(a, base + 4 + 4 * block, -base, a.length, skip, count, dst, dstOff, scratch);
+      return;
+    }
+    // Off-heap, as a mapping is (or a read-only heap buffer): copy a run of blocks and its slice of
+    // the offset table in two bulk reads, since each read of a direct buffer has a fixed cost that
+    // a block-sized copy does not amortise.
+    byte[] bytes = scratch.chunk;
     while (count > 0) {
-      int at = LittleEndian.i32(region, (int) (4 + 4 * block));
-      int end = LittleEndian.i32(region, (int) (8 + 4 * block));
-      int take = Math.min(count, BLOCK - skip);
-      region.get(at, bytes, 0, end - at);
-      if (skip == 0 && take == BLOCK) {
-        decodeBlock(bytes, BLOCK, dst, dstOff);
-      } else {
-        decodeBlock(bytes, skip + take, values, 0);
-        System.arraycopy(values, skip, dst, dstOff, take);
-      }
+      int blocks = (int) Math.min(CHUNK_BLOCKS, ((long) skip + count + BLOCK - 1) / BLOCK);
+      int tableBytes = 4 * (blocks + 1);
+      region.get(4 + 4 * block, bytes, 0, tableBytes);
+      int at = LittleEndian.i32(bytes, 0);
+      int end = LittleEndian.i32(bytes, 4 * blocks);
+      region.get(at, bytes, tableBytes, end - at);
+      int take = Math.min(count, blocks * BLOCK - skip);
+      decodeRun(bytes, 0, at - tableBytes, bytes.length, skip, take, dst, dstOff, scratch);
+      block += blocks;
       dstOff += take;
       count -= take;
       skip = 0;
-      block++;
     }
   }
 
-  /** Decodes the first {@code m} values of the block in {@code b}. */
-  static void decodeBlock(byte[] b, int m, float[] dst, int dstOff) {
-    int w = b[0] & 0xFF;
-    if (w == VERBATIM) {
-      for (int i = 0; i < m; i++) {
-        dst[dstOff + i] = LittleEndian.f32(b, 1 + 4 * i);
+  /**
+   * Decodes {@code count} values from value {@code skip} of the block whose offset-table entry is
+   * at {@code b[table]}; block offsets, less {@code shift}, index {@code b}, of which the first
+   * {@code limit} bytes may be read.
+   */
+  private static void decodeRun(byte[] b, int table, int shift, int limit, int skip, int count,
+      float[] dst, int dstOff, Scratch scratch) {
+    for (int entry = table; count > 0; entry += 4, skip = 0) {
+      int at = LittleEndian.i32(b, entry) - shift;
+      int take = Math.min(count, BLOCK - skip);
+      byte[] src = b;
+      if (at + BoundedBlockDecoder.readSpan(b[at] & 0xFF) > limit) {
+        // Too near the end for the decoder's wide loads: decode a copy with room after it.
+        int size = LittleEndian.i32(b, entry + 4) - shift - at;
+        System.arraycopy(b, at, scratch.block, 0, size);
+        src = scratch.block;
+        at = 0;
       }
-      return;
-    }
-    float base = LittleEndian.f32(b, 1);
-    if (w == CONSTANT) {
-      Arrays.fill(dst, dstOff, dstOff + m, base);
-      return;
-    }
-    double dBase = base;
-    double step = LittleEndian.f32(b, 5);
-    int mask = (1 << w) - 1;
-    long acc = 0;
-    int bitsHeld = 0;
-    int next = 9;
-    for (int i = 0; i < m; i++) {
-      while (bitsHeld < w) {
-        acc |= (long) (b[next++] & 0xFF) << bitsHeld;
-        bitsHeld += 8;
+      if (take == BLOCK) {
+        BoundedBlockDecoder.decode(src, at, BLOCK, dst, dstOff);
+      } else {
+        BoundedBlockDecoder.decode(src, at, skip + take, scratch.values, 0);
+        System.arraycopy(scratch.values, skip, dst, dstOff, take);
       }
-      int q = (int) acc & mask;
-      acc >>>= w;
-      bitsHeld -= w;
-      dst[dstOff + i] = (float) (dBase + step * q);
+      dstOff += take;
+      count -= take;
     }
   }
 
@@ -240,12 +258,12 @@ public final class ErrorBoundedCodec implements BlockCodec {
     byte[] table = new byte[(int) headerBytes(blocks)];
     LittleEndian.putInt(table, 0, blocks);
     dst.position(regionStart + table.length);
-    byte[] block = BLOCK_BYTES.get();
+    Scratch scratch = SCRATCH.get();
     for (int k = 0; k < blocks; k++) {
       LittleEndian.putInt(table, 4 + 4 * k, dst.position() - regionStart);
       int m = valuesIn(k, n);
-      int size = BoundedBlockEncoder.encode(src, srcOff + k * BLOCK, m, maxAbsError, block, BLOCK_VALUES.get());
-      dst.put(block, 0, size);
+      int size = BoundedBlockEncoder.encode(src, srcOff + k * BLOCK, m, maxAbsError, scratch.block, scratch.values);
+      dst.put(scratch.block, 0, size);
     }
     int written = dst.position() - regionStart;
     LittleEndian.putInt(table, 4 + 4 * blocks, written);

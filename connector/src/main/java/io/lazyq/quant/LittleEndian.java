@@ -15,6 +15,8 @@ final class LittleEndian {
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle FLOAT =
       MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -26,6 +28,10 @@ final class LittleEndian {
 
   static int i32(byte[] b, int off) {
     return (int) INT.get(b, off);
+  }
+
+  static long i64(byte[] b, int off) {
+    return (long) LONG.get(b, off);
   }
 
   static float f32(byte[] b, int off) {

@@ -12,14 +12,16 @@ final class Q4_1Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     float[] half = Fp16.table();
+    float[] low = ByteFloats.LOW_NIBBLE;
+    float[] high = ByteFloats.HIGH_NIBBLE;
     for (int b = 0; b < blocks; b++, srcOff += 20, dstOff += 32) {
       float d = half[LittleEndian.u16(src, srcOff)];
       float m = half[LittleEndian.u16(src, srcOff + 2)];
       int qs = srcOff + 4;
       for (int j = 0; j < 16; j++) {
-        int q = src[qs + j];
-        dst[dstOff + j] = (q & 0x0F) * d + m;
-        dst[dstOff + j + 16] = ((q >> 4) & 0x0F) * d + m;
+        int q = src[qs + j] & 0xFF;
+        dst[dstOff + j] = low[q] * d + m;
+        dst[dstOff + j + 16] = high[q] * d + m;
       }
     }
   }

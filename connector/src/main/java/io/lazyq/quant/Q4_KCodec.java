@@ -14,6 +14,8 @@ final class Q4_KCodec extends FixedBlockCodec {
     float[] half = Fp16.table();
     int[] scale = new int[8];
     int[] mins = new int[8];
+    float[] low = ByteFloats.LOW_NIBBLE;
+    float[] high = ByteFloats.HIGH_NIBBLE;
     for (int b = 0; b < blocks; b++, srcOff += 144) {
       float d = half[LittleEndian.u16(src, srcOff)];
       float min = half[LittleEndian.u16(src, srcOff + 2)];
@@ -25,10 +27,10 @@ final class Q4_KCodec extends FixedBlockCodec {
         float d2 = d * scale[is + 1];
         float m2 = min * mins[is + 1];
         for (int l = 0; l < 32; l++) {
-          dst[y + l] = d1 * (src[q + l] & 0xF) - m1;
+          dst[y + l] = d1 * low[src[q + l] & 0xFF] - m1;
         }
         for (int l = 0; l < 32; l++) {
-          dst[y + 32 + l] = d2 * ((src[q + l] >> 4) & 0xF) - m2;
+          dst[y + 32 + l] = d2 * high[src[q + l] & 0xFF] - m2;
         }
       }
     }

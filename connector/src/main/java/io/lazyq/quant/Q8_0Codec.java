@@ -9,11 +9,12 @@ final class Q8_0Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     float[] half = Fp16.table();
+    float[] int8 = ByteFloats.INT8;
     for (int b = 0; b < blocks; b++, srcOff += 34, dstOff += 32) {
       float d = half[LittleEndian.u16(src, srcOff)];
       int qs = srcOff + 2;
       for (int j = 0; j < 32; j++) {
-        dst[dstOff + j] = src[qs + j] * d;
+        dst[dstOff + j] = int8[src[qs + j] & 0xFF] * d;
       }
     }
   }

@@ -113,6 +113,7 @@ public final class SafetensorsFile extends MappedTensorFile {
   }
 
   private static Parsed parse(String source, FileChannel ch, long n) throws IOException {
+    checkUtf8Start(source, ch, n);
     // Stream straight from the file: the header is never held whole in memory.
     InputStream in = new BufferedInputStream(limited(Channels.newInputStream(ch.position(8)), n));
     Parsed p = new Parsed();
@@ -142,6 +143,23 @@ public final class SafetensorsFile extends MappedTensorFile {
           e);
     }
     return p;
+  }
+
+  /**
+   * Refuses a header whose first bytes hold 0x00, 0xFE or 0xFF, which UTF-8 JSON never contains:
+   * from such bytes the JSON parser would guess UTF-16 or UTF-32, and fail outside its own errors.
+   */
+  private static void checkUtf8Start(String source, FileChannel ch, long n) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate((int) Math.min(4, n));
+    while (head.hasRemaining() && ch.read(head, 8 + head.position()) > 0) {
+      // the header length was checked against the file's size
+    }
+    for (int i = 0; i < head.position(); i++) {
+      int b = head.get(i) & 0xFF;
+      if (b == 0x00 || b == 0xFE || b == 0xFF) {
+        throw new LazyQFormatException(source, 8 + i, String.format("header byte 0x%02x is not UTF-8 JSON", b));
+      }
+    }
   }
 
   /** Reads tensor entries and the metadata map, with offsets for every error. */

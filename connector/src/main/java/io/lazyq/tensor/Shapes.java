@@ -8,17 +8,20 @@ public final class Shapes {
    * Product of the dimensions; 1 for a scalar (empty shape).
    *
    * @throws IllegalArgumentException if a dimension is negative
-   * @throws ArithmeticException if the product overflows a long
+   * @throws ArithmeticException if the product of the non-zero dimensions overflows a long: a zero
+   *     dimension must not hide dimensions whose row count ({@link #rowCount}) overflows
    */
   public static long elementCount(long[] shape) {
     long n = 1;
+    boolean empty = false;
     for (long d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension " + d);
       }
-      n = Math.multiplyExact(n, d);
+      empty |= d == 0;
+      n = d == 0 ? n : Math.multiplyExact(n, d);
     }
-    return n;
+    return empty ? 0 : n;
   }
 
   /** Length of the innermost dimension: 1 for a scalar. */

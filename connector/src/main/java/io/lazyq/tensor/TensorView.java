@@ -22,7 +22,8 @@ public final class TensorView {
   }
 
   private TensorView(MappedTensorFile file, TensorInfo tensor, long firstRow, long rows) {
-    if (tensor.rowLength() > Integer.MAX_VALUE - 8) {
+    boolean longRows = tensor.rowLength() > Integer.MAX_VALUE - 8;
+    if (longRows && tensor.elementCount() > 0) {
       throw new UnsupportedOperationException("tensor '" + tensor.name() + "' has rows of "
           + tensor.rowLength() + " values, more than one float array holds");
     }
@@ -30,7 +31,8 @@ public final class TensorView {
     this.tensor = tensor;
     this.firstRow = firstRow;
     this.rows = rows;
-    this.rowLength = (int) tensor.rowLength();
+    // An empty tensor with long rows has no rows to read: any dims whose product is 0 are legal.
+    this.rowLength = longRows ? 0 : (int) tensor.rowLength();
   }
 
   public TensorInfo tensor() {
@@ -42,7 +44,7 @@ public final class TensorView {
     return rows;
   }
 
-  /** Values per row. */
+  /** Values per row; 0 for an empty tensor whose rows would be longer than an array. */
   public int rowLength() {
     return rowLength;
   }

@@ -152,6 +152,26 @@ class GgufHostileTest {
         .tensor("a", new long[] {8}, 0, 32).zeros(200), -1, "duplicate tensor name");
   }
 
+  /** A zero dimension makes a tensor empty, but must not hide dims whose row count overflows. */
+  @Test
+  void zeroDimensionBesideAnOverflow() throws Exception {
+    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {0, 1L << 40, 1L << 40}, 0, 0).zeros(64), 24 + 9,
+        "overflows int64");
+  }
+
+  /** An empty tensor whose rows would be longer than an array has a view of no rows. */
+  @Test
+  void emptyTensorWithRowsLongerThanAnArray() throws Exception {
+    Bytes longRows = new Bytes().header(3, 1, 0).tensor("t", new long[] {1L << 37, 0}, 0, 0).zeros(64);
+    Path p = dir.resolve("empty.gguf");
+    Files.write(p, java.util.Arrays.copyOf(longRows.b.array(), longRows.b.position()));
+    try (GgufFile f = GgufFile.open(p)) {
+      io.lazyq.tensor.TensorView view = f.view(f.require("t"));
+      assertEquals(0, view.rows());
+      assertEquals(0, view.toFloatArray().length);
+    }
+  }
+
   @Test
   void notAGgufOrSafetensorsFile() throws Exception {
     Path p = dir.resolve("model.gguf");

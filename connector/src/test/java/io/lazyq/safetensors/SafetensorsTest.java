@@ -105,6 +105,18 @@ class SafetensorsTest {
         + ",\"data_offsets\":[" + begin + "," + end + "]}";
   }
 
+  /** UTF-16 and UTF-32 headers: the JSON parser would guess their encoding and fail in its own way. */
+  @Test
+  void headerNotInUtf8() throws Exception {
+    for (String charset : new String[] {"UTF-32LE", "UTF-16BE", "UTF-16LE"}) {
+      byte[] h = "{}".getBytes(charset);
+      Path p = dir.resolve("utf.safetensors");
+      Files.write(p, ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array());
+      LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> SafetensorsFile.open(p), charset);
+      assertTrue(e.problem().contains("is not UTF-8 JSON"), e.getMessage());
+    }
+  }
+
   @Test
   void hostileHeaders() throws Exception {
     Path p = dir.resolve("long.safetensors");

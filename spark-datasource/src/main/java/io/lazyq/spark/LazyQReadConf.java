@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
 
 /**
  * The read options of the {@code lazyq} source, parsed once, case-insensitively. Every other class
@@ -47,6 +48,8 @@ public final class LazyQReadConf implements Serializable {
   private static final Set<String> SPARK_KEYS = Set.of("path", "paths", "location", "provider", "owner", "external",
       "comment", "is_managed_location");
 
+  private static final Set<String> READ_KEYS = Set.of(BATCH_ROWS.toLowerCase(Locale.ROOT), DEQUANTIZE, STREAM, VIEW);
+
   private final List<String> paths;
   private final int batchRows;
   private final boolean dequantize;
@@ -69,7 +72,7 @@ public final class LazyQReadConf implements Serializable {
     boolean stream = false;
     TensorView view = TensorView.TENSORS;
     for (Map.Entry<String, String> e : options.entrySet()) {
-      String key = e.getKey().toLowerCase(Locale.ROOT);
+      String key = key(e.getKey());
       String value = e.getValue();
       if (key.equals("path")) {
         paths.add(value);
@@ -83,8 +86,9 @@ public final class LazyQReadConf implements Serializable {
         stream = bool(STREAM, value);
       } else if (key.equals(VIEW)) {
         view = view(value);
-      } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__")) {
-        throw new IllegalArgumentException("unknown lazyq option '" + e.getKey() + "'; valid options: " + VALID);
+      } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__") && !LazyQWriteConf.isWriteKey(key)) {
+        throw new IllegalArgumentException("unknown lazyq option '" + e.getKey() + "'; valid options: " + VALID
+            + "; write options: " + LazyQWriteConf.VALID);
       }
     }
     return new LazyQReadConf(paths, batchRows, dequantize, stream, view);
@@ -102,6 +106,23 @@ public final class LazyQReadConf implements Serializable {
     int rows = has(scanOptions, BATCH_ROWS) ? o.batchRows : batchRows;
     boolean streamed = has(scanOptions, STREAM) ? o.stream : stream;
     return new LazyQReadConf(paths, rows, dequantize, streamed, view);
+  }
+
+  /**
+   * An option's key, lowercase, without the {@code option.} prefix under which a catalog keeps a
+   * table's options among its properties.
+   */
+  static String key(String raw) {
+    String k = raw.toLowerCase(Locale.ROOT);
+    return k.startsWith(TableCatalog.OPTION_PREFIX) ? k.substring(TableCatalog.OPTION_PREFIX.length()) : k;
+  }
+
+  /**
+   * Whether a lowercase key is one this source knows as a read option or one that Spark passes
+   * along; the write options accept and ignore these.
+   */
+  static boolean isKnown(String key) {
+    return READ_KEYS.contains(key) || SPARK_KEYS.contains(key) || key.startsWith("__");
   }
 
   private static boolean has(Map<String, String> options, String key) {

@@ -3,13 +3,20 @@ package io.lazyq.spark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SQLContext;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.sources.BaseRelation;
+import org.apache.spark.sql.sources.CreatableRelationProvider;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The {@code lazyq} data source: {@code spark.read.format("lazyq").load(path)}, or
@@ -17,8 +24,12 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * schema comes from the files' headers and footers alone. GGUF and Safetensors files, told apart
  * by their first bytes, read as tables of tensors, tensor rows or metadata. Options:
  * {@link LazyQReadConf}.
+ *
+ * <p>Writes: {@code df.write.format("lazyq").option("errorBound", "value=1e-3").save(dir)} in any
+ * save mode, {@code INSERT INTO} and {@code CREATE TABLE ... USING lazyq AS SELECT}; a directory
+ * of part files published whole by a manifest. Options: {@link LazyQWriteConf}.
  */
-public final class LazyQSource implements TableProvider, DataSourceRegister {
+public final class LazyQSource implements TableProvider, DataSourceRegister, CreatableRelationProvider {
   /** Spark asks for the schema and then the table with the same options: resolve the files once. */
   private Map<String, String> resolvedFor;
   private LazyQReadConf conf;
@@ -37,10 +48,46 @@ public final class LazyQSource implements TableProvider, DataSourceRegister {
     return schema;
   }
 
+  /** Spark passes the rows' schema when it writes, so that a write target need not exist. */
   @Override
-  public Table getTable(StructType ignored, Transform[] partitioning, Map<String, String> properties) {
+  public boolean supportsExternalMetadata() {
+    return true;
+  }
+
+  /**
+   * The table of the files the options name; with none there (the first write to a directory),
+   * an empty table of the given schema.
+   */
+  @Override
+  public Table getTable(StructType given, Transform[] partitioning, Map<String, String> properties) {
+    LazyQWriteConf writeConf = LazyQWriteConf.parse(properties);
+    boolean direct = SaveModes.isDirect(properties);
+    LazyQReadConf readConf = LazyQReadConf.parse(properties);
+    if (!TableFiles.hasData(readConf.paths(), SparkSession.active().sessionState().newHadoopConf())) {
+      return new LazyQTable(List.of(), readConf, given, writeConf, direct);
+    }
     resolve(properties);
-    return tensorFiles != null ? new TensorTable(tensorFiles, conf) : new LazyQTable(files, conf, schema);
+    return tensorFiles != null ? new TensorTable(tensorFiles, conf)
+        : new LazyQTable(files, conf, schema, writeConf, direct);
+  }
+
+  /** Every save mode of {@code df.write}: see {@link SaveModes} for why they arrive here. */
+  @Override
+  public BaseRelation createRelation(SQLContext sqlContext, SaveMode mode,
+      scala.collection.immutable.Map<String, String> parameters, Dataset<Row> data) {
+    SaveModes.save(data, mode, CollectionConverters.asJava(parameters));
+    StructType written = data.schema();
+    return new BaseRelation() {
+      @Override
+      public SQLContext sqlContext() {
+        return sqlContext;
+      }
+
+      @Override
+      public StructType schema() {
+        return written;
+      }
+    };
   }
 
   private synchronized void resolve(Map<String, String> options) {
@@ -52,7 +99,7 @@ public final class LazyQSource implements TableProvider, DataSourceRegister {
     if (TableFiles.isLazyQ(paths.get(0))) {
       files = TableFiles.read(paths);
       tensorFiles = null;
-      schema = SparkSchemas.toSpark(files.get(0).metadata().schema(), conf);
+      schema = SparkSchemas.toSpark(TableFiles.tableSchema(files), conf);
     } else {
       files = null;
       tensorFiles = paths;

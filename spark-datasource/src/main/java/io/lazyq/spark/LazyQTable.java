@@ -1,23 +1,67 @@
 package io.lazyq.spark;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
+import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.WriteBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** A table of one or more {@code .lzq} files that share a schema. */
-final class LazyQTable extends BatchReadTable {
+/**
+ * A table of one or more {@code .lzq} files that share a schema, or of none yet when it is the
+ * target of a first write.
+ */
+final class LazyQTable extends BatchReadTable implements SupportsWrite {
   private final List<DataFile> files;
   private final LazyQReadConf conf;
+  private final LazyQWriteConf writeConf;
+  private final boolean direct;
 
-  LazyQTable(List<DataFile> files, LazyQReadConf conf, StructType schema) {
-    super("lazyq " + conf.paths(), schema);
+  /**
+   * @param direct whether writes run as this source's own batch writes (see {@link SaveModes});
+   *     otherwise they are V1 writes handed back to the source
+   */
+  LazyQTable(List<DataFile> files, LazyQReadConf conf, StructType schema, LazyQWriteConf writeConf, boolean direct) {
+    super("lazyq " + (conf.paths().isEmpty() ? writeConf.path() : conf.paths()), schema);
     this.files = files;
     this.conf = conf;
+    this.writeConf = writeConf;
+    this.direct = direct;
+  }
+
+  /**
+   * Conditions: reads need files; direct writes take any schema, since the rows define the files'
+   * schema (an append is checked against the existing files when the write is built).
+   */
+  @Override
+  public Set<TableCapability> capabilities() {
+    Set<TableCapability> c = EnumSet.of(TableCapability.TRUNCATE);
+    if (!files.isEmpty()) {
+      c.add(TableCapability.BATCH_READ);
+    }
+    if (direct) {
+      c.add(TableCapability.BATCH_WRITE);
+      c.add(TableCapability.ACCEPT_ANY_SCHEMA);
+    } else {
+      c.add(TableCapability.V1_BATCH_WRITE);
+    }
+    return c;
   }
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     return new LazyQScanBuilder(files, conf.merge(options.asCaseSensitiveMap()), schema());
+  }
+
+  @Override
+  public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+    LazyQWriteConf merged = writeConf.merge(info.options().asCaseSensitiveMap());
+    var dir = TableFiles.writeDirectory(merged.path(), SparkSession.active().sessionState().newHadoopConf());
+    return new LazyQWriteBuilder(dir, files, merged, info, direct);
   }
 }

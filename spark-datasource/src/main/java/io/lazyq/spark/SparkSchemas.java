@@ -5,6 +5,10 @@ import io.lazyq.format.ColumnType;
 import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
 import io.lazyq.quant.QuantType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -32,6 +36,51 @@ final class SparkSchemas {
           raw ? blockMetadata(f) : Metadata.empty());
     }
     return new StructType(fields);
+  }
+
+  /**
+   * The LazyQ schema, all columns plain, that holds a Spark schema's values.
+   *
+   * @throws IllegalArgumentException naming the first column whose type the format cannot hold
+   */
+  static Schema toLazyQ(StructType spark) {
+    List<Field> fields = new ArrayList<>(spark.fields().length);
+    for (StructField f : spark.fields()) {
+      ColumnType type = columnType(f.dataType());
+      if (type == null) {
+        throw new IllegalArgumentException("lazyq cannot store column '" + f.name() + "' of type "
+            + f.dataType().simpleString() + "; supported: " + SUPPORTED);
+      }
+      fields.add(new Field(f.name(), type, f.nullable(), ColumnEncoding.PLAIN));
+    }
+    return new Schema(fields, Map.of());
+  }
+
+  private static final String SUPPORTED = "int, bigint, float, double, boolean, string, timestamp, and arrays of"
+      + " int, bigint, float, double, boolean or timestamp";
+
+  /** The column type of a Spark type, or null when the format has none. */
+  private static ColumnType columnType(DataType t) {
+    if (t instanceof ArrayType a) {
+      ColumnType element = columnType(a.elementType());
+      return element == null || !element.kind().isListElement() ? null : ColumnType.listOf(element);
+    }
+    if (t.equals(DataTypes.IntegerType)) {
+      return ColumnType.INT32;
+    } else if (t.equals(DataTypes.LongType)) {
+      return ColumnType.INT64;
+    } else if (t.equals(DataTypes.FloatType)) {
+      return ColumnType.FLOAT32;
+    } else if (t.equals(DataTypes.DoubleType)) {
+      return ColumnType.FLOAT64;
+    } else if (t.equals(DataTypes.BooleanType)) {
+      return ColumnType.BOOL;
+    } else if (t.equals(DataTypes.StringType)) {
+      return ColumnType.UTF8;
+    } else if (t.equals(DataTypes.TimestampType)) {
+      return ColumnType.TIMESTAMP;
+    }
+    return null;
   }
 
   static DataType type(ColumnType t) {

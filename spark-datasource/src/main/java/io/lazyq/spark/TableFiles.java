@@ -22,8 +22,10 @@ import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The files of a table: each path is a file, a directory (its files, not recursively) or a glob.
- * Hidden files, whose names start with '.' or '_' (such as {@code _SUCCESS}), are ignored. All files
- * must share one schema.
+ * Hidden files, whose names start with '.' or '_' (such as {@code _SUCCESS}), are ignored. A
+ * directory with a {@link Manifest} holds exactly the files it lists, so that files being published
+ * by a write are never read before the write commits. All files must share one schema, up to
+ * nullability.
  */
 final class TableFiles {
   private TableFiles() {}
@@ -77,7 +79,9 @@ final class TableFiles {
       }
       List<Path> files = new ArrayList<>();
       for (FileStatus m : sorted(matches)) {
-        if (m.isDirectory()) {
+        if (m.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(m.getPath(), Manifest.NAME))) {
+          files.addAll(listed(local(m)));
+        } else if (m.isDirectory()) {
           for (FileStatus f : sorted(fs.listStatus(m.getPath()))) {
             if (f.isFile() && !isHidden(f)) {
               files.add(local(f));
@@ -96,6 +100,66 @@ final class TableFiles {
     }
   }
 
+  /** The schema of a table's files: the first file's, nullable where any file's column is. */
+  static Schema tableSchema(List<DataFile> files) {
+    Schema first = files.get(0).metadata().schema();
+    List<Field> fields = new ArrayList<>(first.fields());
+    for (DataFile f : files) {
+      for (int i = 0; i < fields.size(); i++) {
+        Field x = fields.get(i);
+        if (!x.nullable() && f.metadata().schema().field(i).nullable()) {
+          fields.set(i, new Field(x.name(), x.type(), true, x.encoding()));
+        }
+      }
+    }
+    return new Schema(fields, first.metadata());
+  }
+
+  /** The local directory that a write targets; it may not exist yet, and must not be a file. */
+  static Path writeDirectory(String location, Configuration hadoopConf) {
+    if (location == null) {
+      throw new IllegalArgumentException("lazyq needs a path to write to: save(\"dir\")");
+    }
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      if (!"file".equals(fs.getScheme())) {
+        throw new IllegalArgumentException("lazyq writes local files; " + location + " is on " + fs.getUri());
+      }
+      URI uri = fs.makeQualified(p).toUri();
+      Path dir = Paths.get(uri);
+      if (Files.isRegularFile(dir)) {
+        throw new IllegalArgumentException("lazyq writes a directory of part files; " + dir + " is a file");
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the paths name any data: false for a path that does not exist or an empty directory. */
+  static boolean hasData(List<String> paths, Configuration hadoopConf) {
+    try {
+      return !list(paths, hadoopConf).isEmpty();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The files that a directory's manifest lists, each of which must exist. */
+  private static List<Path> listed(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (PartFile f : Manifest.read(dir).orElseThrow()) {
+      Path p = dir.resolve(f.name());
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException("lazyq: " + dir + " is incomplete: its manifest lists " + f.name()
+            + ", which is missing");
+      }
+      files.add(p);
+    }
+    return files;
+  }
+
   private static void checkOneSchema(List<DataFile> files) {
     Schema first = files.get(0).metadata().schema();
     for (DataFile f : files) {
@@ -108,15 +172,18 @@ final class TableFiles {
     }
   }
 
-  /** What makes two schemas read differently, or null: names, types and nullability, in order. */
-  private static String difference(Schema a, Schema b) {
+  /**
+   * What makes two schemas read differently, or null: names, types and whether quantized, in
+   * order. Nullability may differ: a table's column is nullable when any file's is.
+   */
+  static String difference(Schema a, Schema b) {
     if (a.size() != b.size()) {
       return b.size() + " columns instead of " + a.size();
     }
     for (int i = 0; i < a.size(); i++) {
       Field x = a.field(i);
       Field y = b.field(i);
-      if (!x.name().equals(y.name()) || !x.type().equals(y.type()) || x.nullable() != y.nullable()
+      if (!x.name().equals(y.name()) || !x.type().equals(y.type())
           || x.encoding().isQuantized() != y.encoding().isQuantized()) {
         return "column " + i + " is " + describe(y) + " instead of " + describe(x);
       }
@@ -129,7 +196,10 @@ final class TableFiles {
   }
 
   private static boolean isHidden(FileStatus f) {
-    String name = f.getPath().getName();
+    return isHidden(f.getPath().getName());
+  }
+
+  static boolean isHidden(String name) {
     return name.startsWith(".") || name.startsWith("_");
   }
 

@@ -59,6 +59,38 @@ class SparkCommandsTest {
   }
 
   @Test
+  void convertsParquetAndCsvThroughSparkWithinTheErrorBound() throws Exception {
+    SparkSession spark = LocalSpark.start("test");
+    Path parquet = dir.resolve("sensors.parquet");
+    spark.sql("SELECT id AS ts, CAST(1013.25 + sin(id / 50.0) AS FLOAT) AS value, CAST(id % 7 AS FLOAT) AS other"
+        + " FROM range(20000)").repartition(3).write().parquet(parquet.toString());
+    Path out = dir.resolve("sensors-lzq");
+    Run run = lazyq("convert", parquet.toString(), out.toString(), "--error-bound", "value=0.001");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("wrote 20,000 rows"), run.out());
+    var check = spark.read().parquet(parquet.toString()).join(spark.read().format("lazyq").load(out.toString())
+        .withColumnRenamed("value", "v2").withColumnRenamed("other", "o2"), "ts")
+        .selectExpr("count(*)", "max(abs(value - v2))", "max(abs(other - o2))").first();
+    assertEquals(20000L, check.getLong(0));
+    assertTrue(check.getFloat(1) <= 0.001f, "max error " + check.getFloat(1));
+    assertEquals(0f, check.getFloat(2));
+
+    Run again = lazyq("convert", parquet.toString(), out.toString());
+    assertEquals(LazyQ.FAILURE, again.code(), "an existing output is not overwritten: " + again.err());
+
+    Path csv = dir.resolve("small.csv");
+    Files.writeString(csv, "ts,value\n1,1.5\n2,2.25\n");
+    Run viaSpark = lazyq("convert", csv.toString(), dir.resolve("small-lzq").toString(), "--spark", "--quantize",
+        "value=q8_0");
+    assertEquals(0, viaSpark.code(), viaSpark.err());
+    assertEquals("float", spark.read().format("lazyq").load(dir.resolve("small-lzq").toString()).schema()
+        .apply("value").dataType().simpleString());
+
+    Run badFormat = lazyq("convert", csv.toString(), dir.resolve("x").toString(), "--input-format", "avro");
+    assertEquals(LazyQ.USAGE, badFormat.code(), badFormat.err());
+  }
+
+  @Test
   void demoRunsTwiceInTheSameDirectory() {
     Path out = dir.resolve("demo");
     for (int i = 0; i < 2; i++) {

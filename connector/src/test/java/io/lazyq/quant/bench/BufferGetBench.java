@@ -22,13 +22,10 @@ public class BufferGetBench extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    float[] src = DecodeBench.signal(DecodeBench.VALUES);
-    ByteBuffer b = ByteBuffer.allocate((int) QuantType.Q8_0.byteSize(src.length)).order(ByteOrder.LITTLE_ENDIAN);
-    QuantType.Q8_0.codec().encode(src, 0, src.length, b);
-    b.flip();
+    ByteBuffer b = DecodeBench.encodedSignal(QuantType.Q8_0.codec());
     region = memory.equals("heap") ? b : ByteBuffer.allocateDirect(b.limit()).put(b).flip();
     region = region.order(ByteOrder.LITTLE_ENDIAN);
-    out = new float[src.length];
+    out = new float[DecodeBench.VALUES];
   }
 
   @Benchmark

@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * Every decoder on cache-resident data: {@link #VALUES} float32 values (1 MiB of output) per call.
- * GB/s of float32 output = score (calls/s) * 4 * VALUES / 1e9; {@code docs/BENCHMARKS.md} converts.
+ * Every decoder on cache-resident data: a region of {@link #VALUES} float32 values (1 MiB of
+ * output), decoded {@link #values} values per call. GB/s of float32 output = score (calls/s) * 4 *
+ * values / 1e9; {@code docs/BENCHMARKS.md} converts.
  */
 public class DecodeBench extends KernelBenchmark {
   public static final int VALUES = 1 << 18;
@@ -34,10 +35,18 @@ public class DecodeBench extends KernelBenchmark {
   @Param({"heap", "direct"})
   public String memory;
 
+  /**
+   * Values per call: the whole region at once, or a Spark batch of 4096 rows, where fixed per-call
+   * costs show; batches walk through the region in order, as a scan does.
+   */
+  @Param({"262144", "4096"})
+  public int values;
+
   private BlockCodec codec;
   private ByteBuffer region;
   private float[] src;
   private float[] out;
+  private int next;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -48,9 +57,8 @@ public class DecodeBench extends KernelBenchmark {
     codec = t.codec();
     byte[] bytes;
     if (encoder.canEncode()) {
-      ByteBuffer b = ByteBuffer.allocate((int) encoder.maxEncodedBytes(VALUES)).order(ByteOrder.LITTLE_ENDIAN);
-      encoder.encode(src, 0, VALUES, b);
-      bytes = Arrays.copyOf(b.array(), b.position());
+      ByteBuffer b = encodedSignal(encoder);
+      bytes = Arrays.copyOf(b.array(), b.limit());
     } else {
       bytes = randomKBlocks(t);
     }
@@ -65,6 +73,13 @@ public class DecodeBench extends KernelBenchmark {
       x[i] = (float) (Math.sin(i * 1e-3) * 0.5 + r.nextGaussian() * 0.05);
     }
     return x;
+  }
+
+  /** {@link #signal} of {@link #VALUES} values as {@code encoder} writes it, in a heap buffer. */
+  static ByteBuffer encodedSignal(BlockCodec encoder) {
+    ByteBuffer b = ByteBuffer.allocate((int) encoder.maxEncodedBytes(VALUES)).order(ByteOrder.LITTLE_ENDIAN);
+    encoder.encode(signal(VALUES), 0, VALUES, b);
+    return b.flip();
   }
 
   private static byte[] randomKBlocks(QuantType t) {
@@ -82,7 +97,9 @@ public class DecodeBench extends KernelBenchmark {
 
   @Benchmark
   public float[] decode() {
-    codec.decode(region, 0, VALUES, out, 0);
+    int first = next;
+    codec.decode(region, first, values, out, first);
+    next = first + values == VALUES ? 0 : first + values;
     return out;
   }
 }

@@ -12,7 +12,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The settings every kernel benchmark shares (JMH inherits them): throughput in calls per second,
- * each call handling {@link DecodeBench#VALUES} float32 values, so GB/s = score * 4 * VALUES / 1e9.
+ * each call handling a known number of float32 values (DecodeBench: its {@code values} parameter),
+ * so GB/s = score * 4 * values / 1e9.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
