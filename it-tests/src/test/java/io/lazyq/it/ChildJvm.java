@@ -34,6 +34,15 @@ final class ChildJvm {
     command.addAll(List.of(args));
   }
 
+  /** Passes a system property of this JVM on to the child. */
+  ChildJvm inherit(String property) {
+    String value = System.getProperty(property);
+    if (value != null) {
+      command.add(command.indexOf("-cp"), "-D" + property + "=" + value);
+    }
+    return this;
+  }
+
   /** A JVM with at most {@code heap} of heap (as for {@code -Xmx}) running {@code mainClass}. */
   static ChildJvm of(String heap, Path log, String mainClass, String... args) {
     return new ChildJvm(heap, log, false, mainClass, args);

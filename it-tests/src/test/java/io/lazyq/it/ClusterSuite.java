@@ -44,6 +44,8 @@ abstract class ClusterSuite {
       + " FROM %s GROUP BY tensor ORDER BY tensor";
   static final String TENSOR_INDEX = "SELECT name, type, shape, elements, bytes FROM %s ORDER BY name";
 
+  static final String WRITTEN = "SELECT count(*), avg(temperature), max(pressure), min(vibration) FROM %s";
+
   private SparkSession spark;
 
   /** A session on this class's cluster. */
@@ -132,7 +134,7 @@ abstract class ClusterSuite {
 
   /** An executor killed (kill -9) once the scan is under way: Spark retries, the result is exact. Last: it costs an executor. */
   @Test
-  @Order(6)
+  @Order(7)
   void survivesALostExecutorMidScan() throws Exception {
     String app = spark.sparkContext().applicationId();
     AtomicBoolean killed = new AtomicBoolean();
@@ -166,7 +168,7 @@ abstract class ClusterSuite {
 
   /** Eight jobs at once over the same file: identical exact columns, and no file left open. */
   @Test
-  @Order(5)
+  @Order(6)
   void concurrentJobsAgreeAndLeaveNothingOpen() throws Exception {
     Path table = SensorTables.quantized().resolve("part-0.lzq");
     String exact = "SELECT sensor, count(*), max(pressure), min(vibration), sum(crc32(cast(temperature AS string)))"
@@ -194,6 +196,83 @@ abstract class ClusterSuite {
     System.out.printf("%s: 8 concurrent jobs over %s (%d rows each) in %.1f s; peak executor RSS %s%n",
         getClass().getSimpleName(), table, SensorTables.DAY.rows() / SensorTables.FILES, seconds,
         Executors.peakRss(app).stream().mapToObj(Reports::mib).findFirst().orElse("n/a"));
+  }
+
+  /** Written through lazyq on the cluster and read back: what local[*] writes, and the generator's values within their bounds. */
+  @Test
+  @Order(5)
+  void writesThroughLazyq() throws Exception {
+    Path target = written();
+    write(spark.read().format("lazyq").load(SensorTables.plain().toString()), target.toString());
+    List<Row> rows = sql(WRITTEN, target);
+    Row local = LocalReference.results().get(WRITTEN).get(0);
+    Row got = rows.get(0);
+    assertEquals(SensorTables.DAY.rows(), got.getLong(0));
+    assertEquals(local.getLong(0), got.getLong(0));
+    assertEquals(local.getFloat(2), got.getFloat(2), 0f, "max(pressure), a plain column");
+    assertEquals(local.getDouble(1), got.getDouble(1), 0.01, "avg(temperature), within 0.01 of each value");
+    assertEquals(local.getFloat(3), got.getFloat(3), 0.03f, "min(vibration), Q8_0");
+    List<Object[]> independent = Expected.aggregate(SensorTables.DAY);
+    double sum = independent.stream().mapToDouble(e -> (double) e[2]).sum();
+    float maxPressure = (float) independent.stream().mapToDouble(e -> (float) e[3]).max().orElseThrow();
+    assertEquals(sum / SensorTables.DAY.rows(), got.getDouble(1), 0.01);
+    assertEquals(maxPressure, got.getFloat(2), 0f);
+  }
+
+  /** The driver killed (kill -9) while its job overwrites a table: readers see the previous table. */
+  @Test
+  @Order(8)
+  void killedDriverLeavesTheTableAsItWas() throws Exception {
+    Path target = written();
+    Path manifest = target.resolve("_lazyq_manifest.json");
+    if (!Files.exists(manifest)) {
+      write(spark.read().format("lazyq").load(SensorTables.plain().toString()), target.toString());
+    }
+    byte[] before = Files.readAllBytes(manifest);
+    List<Row> expected = sql(WRITTEN, target);
+    String master = spark.sparkContext().master();
+    spark.stop(); // the cluster's cores go to the driver about to be killed
+    spark = null;
+
+    ChildJvm driver = ChildJvm.of("1g", ItData.log("killed-writer.log"), WriteDriverMain.class.getName(),
+        master, SensorTables.plain().toString(), target.toString()).inherit("lazyq.it.bundle").inherit("lazyq.test.argLine");
+    Process p = driver.start();
+    long size = waitForStagedBytes(p, target.resolve("_temporary"));
+    p.destroyForcibly().waitFor();
+
+    spark = session(getClass().getSimpleName() + "-after-kill");
+    assertEquals(new String(before), Files.readString(manifest), "the manifest, the commit point, is unchanged");
+    assertEquals(expected, sql(WRITTEN, target));
+    System.out.printf("%s: driver killed with %d bytes staged; the table reads as before%n", getClass().getSimpleName(), size);
+  }
+
+  private static long waitForStagedBytes(Process p, Path staging) throws Exception {
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      assertTrue(p.isAlive(), "the driver ended before it was killed:\n" + Files.readString(ItData.log("killed-writer.log")));
+      if (Files.isDirectory(staging)) {
+        try (java.util.stream.Stream<Path> files = Files.walk(staging)) {
+          long bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+          if (bytes >= 1 << 20) { // a chunk or more of part files written: the job is well under way
+            return bytes;
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    p.destroyForcibly().waitFor();
+    throw new AssertionError("nothing was staged in " + staging);
+  }
+
+  /** The table this cluster writes. */
+  private Path written() throws Exception {
+    return ItData.shared().resolve("written-" + getClass().getSimpleName());
+  }
+
+  /** The write every cluster job uses: overwrite, temperature error-bounded, vibration Q8_0. */
+  static void write(org.apache.spark.sql.Dataset<Row> rows, String target) {
+    rows.write().format("lazyq").option("errorBound", "temperature=0.01").option("quantize", "vibration=q8_0")
+        .option("chunkRows", "65536").mode("overwrite").save(target);
   }
 
   private List<Row> sql(String query, Path table) {
@@ -244,6 +323,10 @@ abstract class ClusterSuite {
             r.put(key(AGGREGATE, table), local.sql(String.format(AGGREGATE, "t")).collectAsList());
             r.put(key(FILTER, table), local.sql(String.format(FILTER, "t")).collectAsList());
           }
+          Path written = ItData.shared().resolve("written-local");
+          write(local.read().format("lazyq").load(SensorTables.plain().toString()), written.toString());
+          local.read().format("lazyq").load(written.toString()).createOrReplaceTempView("t");
+          r.put(WRITTEN, local.sql(String.format(WRITTEN, "t")).collectAsList());
           for (Path file : TensorTables.files()) {
             local.read().format("lazyq").option("view", "rows").load(file.toString()).createOrReplaceTempView("t");
             r.put(key(TENSOR_ROWS, file), local.sql(String.format(TENSOR_ROWS, "t")).collectAsList());
