@@ -199,7 +199,8 @@ final class SparkCluster implements BeforeAllCallback {
      */
     private static boolean sparkDistributionHas(Path jar) {
       String path = jar.toString().replace('\\', '/');
-      return !path.contains("/io/lazyq/") && !path.contains("/lazyq-") && !path.contains("arrow-c-data")
+      String name = jar.getFileName().toString();
+      return !path.contains("/io/lazyq/") && !name.startsWith("lazyq-") && !name.startsWith("arrow-c-data")
           && !path.contains("/org/junit/") && !path.contains("/org/opentest4j/") && !path.contains("/org/apiguardian/")
           && !path.contains("/org/testcontainers/") && !path.contains("/com/github/docker-java/");
     }
