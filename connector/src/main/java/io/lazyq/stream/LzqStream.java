@@ -38,6 +38,7 @@ public final class LzqStream implements AutoCloseable {
   private final Schema schema;
   private final ByteBuffer frameHeader = ByteBuffer.allocate(FileLayout.FRAME_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private ByteBuffer payload = ByteBuffer.allocate(0);
+  private final byte[] scratch = new byte[FileLayout.ALIGNMENT];
   private long position;
   private long padding;
   private long rowsRead;
@@ -216,18 +217,19 @@ public final class LzqStream implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Skips the zero padding after a frame by reading it: {@code InputStream.skip} may seek, which a
+   * pipe refuses ("Illegal seek").
+   */
   private void skipPadding() throws IOException {
     while (padding > 0) {
-      long n = in.skip(padding);
-      if (n <= 0) {
-        if (in.read() < 0) {
-          if (options.tail()) {
-            padding = 0;
-            return;
-          }
-          throw truncated();
+      int n = in.read(scratch, 0, (int) Math.min(padding, scratch.length));
+      if (n < 0) {
+        if (options.tail()) {
+          padding = 0;
+          return;
         }
-        n = 1;
+        throw truncated();
       }
       padding -= n;
       position += n;
