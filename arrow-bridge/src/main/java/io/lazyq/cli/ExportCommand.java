@@ -4,7 +4,10 @@ import io.lazyq.arrow.ArrowExport;
 import io.lazyq.arrow.ArrowReadOptions;
 import io.lazyq.arrow.ArrowReadOptions.QuantizedView;
 import io.lazyq.arrow.LzqArrowReader;
+import io.lazyq.arrow.TensorArrowReader;
 import io.lazyq.lazy.LzqFile;
+import io.lazyq.tensor.TensorFile;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,9 +24,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code lazyq export}: a {@code .lzq} file as an Arrow IPC file or stream. */
+/**
+ * {@code lazyq export}: a {@code .lzq} file as an Arrow IPC file or stream, or a GGUF or
+ * Safetensors file as rows of dequantized tensor values.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export a .lzq file as Arrow IPC: a file (.arrow) by default, or a stream (--stream).")
+    description = "Export a .lzq, .gguf or .safetensors file as Arrow IPC: a file (.arrow) by default, or a stream"
+        + " (--stream). Tensor files export one row per tensor row: tensor, row, values (dequantized).")
 public final class ExportCommand implements Subcommand {
   @Parameters(index = "0", paramLabel = "FILE")
   Path input;
@@ -62,9 +70,16 @@ public final class ExportCommand implements Subcommand {
       options = options.withColumns(columns);
     }
     boolean toStdout = output.equals("-");
+    boolean tensors = InputKind.of(input) != InputKind.LZQ;
+    if (tensors && (columns != null || view != null && view.raw)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "a GGUF or Safetensors file exports as rows (tensor, row, values), dequantized: --columns and --raw do not apply");
+    }
     ArrowExport.Result result;
     try (BufferAllocator allocator = new RootAllocator();
-        LzqArrowReader reader = LzqArrowReader.open(LzqFile.open(input), options, allocator)) {
+        ArrowReader reader = tensors
+            ? TensorArrowReader.open(TensorFile.open(input), TensorArrowReader.DEFAULT_BATCH_VALUES, allocator)
+            : LzqArrowReader.open(LzqFile.open(input), options, allocator)) {
       if (toStdout) {
         // Standard output stays open for whatever runs after this command.
         OutputStream out = new BufferedOutputStream(System.out);

@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What a file holds, told by its first bytes, never by its name. */
-enum InputKind {
+public enum InputKind {
   LZQ,
   GGUF,
   /** Anything else: a tensor file reader decides whether it is Safetensors. */
   OTHER;
 
-  static InputKind of(Path path) throws IOException {
+  public static InputKind of(Path path) throws IOException {
     byte[] head = new byte[8];
     int n;
     try (InputStream in = Files.newInputStream(path)) {
