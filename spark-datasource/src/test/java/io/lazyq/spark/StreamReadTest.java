@@ -60,6 +60,35 @@ class StreamReadTest extends SparkTestBase {
     assertEquals(perMinute(lazyq(data)), perMinute(streamed));
   }
 
+  @Test
+  void aGrowingFileStreamsChunkByChunkAndBatchReadsWaitForItsFooter() throws Exception {
+    Path file = dir.resolve("one-growing.lzq");
+    List<Row> rows = Collections.synchronizedList(new ArrayList<>());
+    try (LzqWriter w = LzqWriter.appendable(file, SensorDay.schema(), CHUNKS)) {
+      long written = append(w, 100_000, 1);
+      StreamingQuery q = spark.readStream().format("lazyq").load(file.toString()).writeStream()
+          .option("checkpointLocation", dir.resolve("one-growing-checkpoint").toString())
+          .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> rows.addAll(batch.collectAsList()))
+          .start();
+      try {
+        q.processAllAvailable();
+        assertEquals(1000, rows.size());
+        DAY.writeRows(w, written, written + 500); // buffered in the writer, not yet a chunk: not visible
+        q.processAllAvailable();
+        assertEquals(1000, rows.size());
+        w.flushChunk();
+        q.processAllAvailable();
+        assertEquals(1500, rows.size());
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+            () -> lazyq(file).count());
+        assertTrue(String.valueOf(refused.getMessage()).contains("still being written"), refused.getMessage());
+      } finally {
+        q.stop();
+      }
+    }
+    assertEquals(1500, lazyq(file).count());
+  }
+
   private static StreamingQuery start(Path data, Path checkpoint, String maxChunks, Trigger trigger)
       throws Exception {
     return spark.readStream().format("lazyq").option("maxChunksPerTrigger", maxChunks).load(data.toString())
