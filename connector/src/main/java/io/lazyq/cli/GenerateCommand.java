@@ -42,6 +42,18 @@ public final class GenerateCommand implements Subcommand {
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
+    @Option(names = "--follow", description = "Keep appending chunks to the file at --rate, each readable as soon as"
+        + " it is written, until --for seconds have passed or --rows rows are written; the footer comes last.")
+    boolean follow;
+
+    @Option(names = "--rate", paramLabel = "ROWS_PER_SECOND", description = "With --follow: rows per second"
+        + " (default: ${DEFAULT-VALUE}).")
+    double rate = 10_000;
+
+    @Option(names = "--for", paramLabel = "SECONDS", description = "With --follow: stop after this long"
+        + " (default: no limit but --rows).")
+    double seconds = Double.POSITIVE_INFINITY;
+
     @picocli.CommandLine.Mixin EncodingOptions encoding;
 
     @Spec CommandSpec spec;
@@ -50,12 +62,46 @@ public final class GenerateCommand implements Subcommand {
     public Integer call() throws Exception {
       SensorDay day = new SensorDay(rows, sensors, seed);
       var schema = encoding.spec().applyTo(SensorDay.schema());
+      if (follow) {
+        return follow(day, schema);
+      }
       try (Progress progress = Progress.start("generate", rows, "rows");
           LzqWriter w = LzqWriter.create(out, schema, encoding.writerOptions())) {
         day.write(w, progress::stepTo);
       }
       PrintWriter o = spec.commandLine().getOut();
       o.printf("wrote %,d rows from %d sensors to %s (%,d bytes)%n", rows, sensors, out, Files.size(out));
+      o.flush();
+      return LazyQ.OK;
+    }
+
+    /** Appends one chunk at a time, paced so that rows arrive at {@code rate} on average. */
+    private Integer follow(SensorDay day, io.lazyq.format.Schema schema) throws Exception {
+      if (!(rate > 0)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rate must be positive");
+      }
+      WriterOptions options = encoding.writerOptions();
+      long start = System.nanoTime();
+      long deadline = Double.isInfinite(seconds) ? Long.MAX_VALUE : start + (long) (seconds * 1e9);
+      long written = 0;
+      try (LzqWriter w = LzqWriter.appendable(out, schema, options)) {
+        while (written < rows && System.nanoTime() < deadline) {
+          long to = Math.min(rows, written + options.chunkRows());
+          long due = start + (long) (to / rate * 1e9);
+          long wait = Math.min(due, deadline) - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+          if (due > deadline) {
+            break; // the next chunk would only be due after the deadline
+          }
+          day.writeRows(w, written, to);
+          w.flushChunk();
+          written = to;
+        }
+      }
+      PrintWriter o = spec.commandLine().getOut();
+      o.printf("appended %,d rows from %d sensors to %s (%,d bytes)%n", written, sensors, out, Files.size(out));
       o.flush();
       return LazyQ.OK;
     }

@@ -5,8 +5,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -31,6 +34,8 @@ public final class LzqWriter implements AutoCloseable {
   private final WriterOptions options;
   private final AtomicFile file;
   private final WritableByteChannel out;
+  /** The channel of an appendable file, which the writer owns and closes; null otherwise. */
+  private final FileChannel appended;
   private final ColumnBuilder[] columns;
   private final boolean[] set;
   private final List<ChunkDescriptor> chunks = new ArrayList<>();
@@ -40,11 +45,13 @@ public final class LzqWriter implements AutoCloseable {
   private int pendingRows;
   private boolean closed;
 
-  private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out) throws IOException {
+  private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out,
+      FileChannel appended) throws IOException {
     this.schema = schema;
     this.options = options;
     this.file = file;
     this.out = out;
+    this.appended = appended;
     this.columns = new ColumnBuilder[schema.size()];
     for (int i = 0; i < columns.length; i++) {
       columns[i] = new ColumnBuilder(schema.field(i));
@@ -58,7 +65,7 @@ public final class LzqWriter implements AutoCloseable {
   public static LzqWriter create(Path target, Schema schema, WriterOptions options) throws IOException {
     AtomicFile file = AtomicFile.create(target);
     try {
-      return new LzqWriter(schema, options, file, file.channel());
+      return new LzqWriter(schema, options, file, file.channel(), null);
     } catch (IOException | RuntimeException e) {
       file.abort();
       throw e;
@@ -67,7 +74,29 @@ public final class LzqWriter implements AutoCloseable {
 
   /** Writes to a stream (a pipe, a socket), which the writer does not close. */
   public static LzqWriter toStream(OutputStream stream, Schema schema, WriterOptions options) throws IOException {
-    return new LzqWriter(schema, options, null, Channels.newChannel(stream));
+    return new LzqWriter(schema, options, null, Channels.newChannel(stream), null);
+  }
+
+  /**
+   * Writes a new file {@code target} in place, for readers that follow it while it grows: each
+   * chunk is readable by {@link io.lazyq.stream.LzqStream} in tail mode as soon as
+   * {@link #flushChunk()} returns, and the footer comes on {@link #close()}. Frames are written in
+   * file order, header first, so a reader that gets ahead of the writer finds a frame whose header
+   * or payload ends early, which it reads as "not yet complete". There is no atomic publication:
+   * {@link #abort()} or a crash leaves the chunks written so far, without a footer.
+   */
+  public static LzqWriter appendable(Path target, Schema schema, WriterOptions options) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      return new LzqWriter(schema, options, null, channel, channel);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
   }
 
   public Schema schema() {
@@ -315,6 +344,10 @@ public final class LzqWriter implements AutoCloseable {
       if (file != null) {
         file.commit();
       }
+      if (appended != null) {
+        appended.force(true);
+        appended.close();
+      }
     } catch (IOException | RuntimeException e) {
       abort();
       throw e;
@@ -326,6 +359,9 @@ public final class LzqWriter implements AutoCloseable {
     closed = true;
     if (file != null) {
       file.abort();
+    }
+    if (appended != null) {
+      appended.close();
     }
   }
 

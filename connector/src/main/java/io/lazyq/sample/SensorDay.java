@@ -93,6 +93,16 @@ public record SensorDay(long rows, int sensors, long seed) {
 
   /** Writes every row, in order; {@code progress} hears the rows written, every 65,536. */
   public void write(LzqWriter w, LongConsumer progress) throws IOException {
+    for (long r = 0; r < rows; r += 0x10000) {
+      long to = Math.min(rows, r + 0x10000);
+      writeRows(w, r, to);
+      progress.accept(to);
+    }
+    progress.accept(rows);
+  }
+
+  /** Writes rows {@code from} (inclusive) to {@code to} (exclusive), which may run past the day. */
+  public void writeRows(LzqWriter w, long from, long to) throws IOException {
     int ts = w.schema().indexOf("ts");
     int sensor = w.schema().indexOf("sensor");
     int temp = w.schema().indexOf("temperature");
@@ -102,15 +112,11 @@ public record SensorDay(long rows, int sensors, long seed) {
     for (int s = 0; s < sensors; s++) {
       names[s] = sensorName(s);
     }
-    for (long r = 0; r < rows; r++) {
+    for (long r = from; r < to; r++) {
       w.setLong(ts, timestampMicros(r)).setString(sensor, names[sensorOf(r)])
           .setFloat(temp, temperature(r)).setFloat(pres, pressure(r)).setFloat(vib, vibration(r));
       w.endRow();
-      if ((r & 0xFFFF) == 0xFFFF) {
-        progress.accept(r + 1);
-      }
     }
-    progress.accept(rows);
   }
 
   private double dayFraction(long row) {

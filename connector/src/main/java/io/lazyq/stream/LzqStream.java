@@ -157,8 +157,9 @@ public final class LzqStream implements AutoCloseable {
     }
     skipPadding();
     ByteBuffer trailer = ByteBuffer.allocate(FileLayout.TRAILER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    if (!fill(trailer, false)) {
-      throw truncated();
+    if (!fill(trailer, options.tail())) {
+      finished = true; // a writer still finishing the trailer: every chunk has been read
+      return;
     }
     long footerAt = FileLayout.decodeTrailer(trailer.flip(), source, position);
     if (footerAt != frameOffset) {

@@ -21,6 +21,8 @@ import org.apache.spark.sql.connector.catalog.TableCatalog;
  *       block parameters in the column's metadata.
  *   <li>{@code stream} (false): true reads each file front to back through a sequential stream,
  *       even where it could be mapped.
+ *   <li>{@code maxChunksPerTrigger} (no limit): in a streaming query, the most chunks one
+ *       micro-batch reads.
  *   <li>{@code view} (tensors): for GGUF and Safetensors files, {@code tensors}, {@code rows} or
  *       {@code metadata}.
  * </ul>
@@ -32,6 +34,7 @@ public final class LazyQReadConf implements Serializable {
   public static final String DEQUANTIZE = "dequantize";
   public static final String STREAM = "stream";
   public static final String VIEW = "view";
+  public static final String MAX_CHUNKS_PER_TRIGGER = "maxChunksPerTrigger";
 
   public static final int DEFAULT_BATCH_ROWS = 4096;
 
@@ -42,21 +45,27 @@ public final class LazyQReadConf implements Serializable {
 
   private static final String VALID = BATCH_ROWS + " (a positive multiple of 8, default " + DEFAULT_BATCH_ROWS + "), "
       + DEQUANTIZE + " (true|false, default true), " + STREAM + " (true|false, default false), "
-      + VIEW + " (tensors|rows|metadata, default tensors)";
+      + VIEW + " (tensors|rows|metadata, default tensors), " + MAX_CHUNKS_PER_TRIGGER
+      + " (a positive count, default no limit)";
 
   /** Keys that Spark itself passes along with the user's options, or that a catalog table carries. */
   private static final Set<String> SPARK_KEYS = Set.of("path", "paths", "location", "provider", "owner", "external",
       "comment", "is_managed_location");
 
-  private static final Set<String> READ_KEYS = Set.of(BATCH_ROWS.toLowerCase(Locale.ROOT), DEQUANTIZE, STREAM, VIEW);
+  private static final Set<String> READ_KEYS = Set.of(BATCH_ROWS.toLowerCase(Locale.ROOT), DEQUANTIZE, STREAM, VIEW,
+      MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT));
 
   private final List<String> paths;
   private final int batchRows;
   private final boolean dequantize;
   private final boolean stream;
   private final TensorView view;
+  /** 0: no limit. */
+  private final int maxChunksPerTrigger;
 
-  private LazyQReadConf(List<String> paths, int batchRows, boolean dequantize, boolean stream, TensorView view) {
+  private LazyQReadConf(List<String> paths, int batchRows, boolean dequantize, boolean stream, TensorView view,
+      int maxChunksPerTrigger) {
+    this.maxChunksPerTrigger = maxChunksPerTrigger;
     this.paths = List.copyOf(paths);
     this.batchRows = batchRows;
     this.dequantize = dequantize;
@@ -71,6 +80,7 @@ public final class LazyQReadConf implements Serializable {
     boolean dequantize = true;
     boolean stream = false;
     TensorView view = TensorView.TENSORS;
+    int maxChunks = 0;
     for (Map.Entry<String, String> e : options.entrySet()) {
       String key = key(e.getKey());
       String value = e.getValue();
@@ -84,6 +94,8 @@ public final class LazyQReadConf implements Serializable {
         dequantize = bool(DEQUANTIZE, value);
       } else if (key.equals(STREAM)) {
         stream = bool(STREAM, value);
+      } else if (key.equals(MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT))) {
+        maxChunks = positive(MAX_CHUNKS_PER_TRIGGER, value);
       } else if (key.equals(VIEW)) {
         view = view(value);
       } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__") && !LazyQWriteConf.isWriteKey(key)) {
@@ -91,7 +103,7 @@ public final class LazyQReadConf implements Serializable {
             + "; write options: " + LazyQWriteConf.VALID);
       }
     }
-    return new LazyQReadConf(paths, batchRows, dequantize, stream, view);
+    return new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks);
   }
 
   /**
@@ -105,7 +117,8 @@ public final class LazyQReadConf implements Serializable {
     LazyQReadConf o = parse(scanOptions);
     int rows = has(scanOptions, BATCH_ROWS) ? o.batchRows : batchRows;
     boolean streamed = has(scanOptions, STREAM) ? o.stream : stream;
-    return new LazyQReadConf(paths, rows, dequantize, streamed, view);
+    int maxChunks = has(scanOptions, MAX_CHUNKS_PER_TRIGGER) ? o.maxChunksPerTrigger : maxChunksPerTrigger;
+    return new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks);
   }
 
   /**
@@ -145,6 +158,16 @@ public final class LazyQReadConf implements Serializable {
     return stream;
   }
 
+  /** The most chunks a micro-batch reads; 0 for no limit. */
+  public int maxChunksPerTrigger() {
+    return maxChunksPerTrigger;
+  }
+
+  /** This configuration, reading files front to back: how a stream reads files that may still grow. */
+  LazyQReadConf streamed() {
+    return new LazyQReadConf(paths, batchRows, dequantize, true, view, maxChunksPerTrigger);
+  }
+
   public TensorView view() {
     return view;
   }
@@ -159,6 +182,18 @@ public final class LazyQReadConf implements Serializable {
       // reported below
     }
     throw invalid(BATCH_ROWS, value);
+  }
+
+  private static int positive(String key, String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw invalid(key, value);
   }
 
   private static boolean bool(String key, String value) {

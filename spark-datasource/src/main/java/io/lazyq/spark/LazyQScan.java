@@ -14,6 +14,7 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Statistics;
 import org.apache.spark.sql.connector.read.SupportsReportStatistics;
+import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 
@@ -42,8 +43,20 @@ final class LazyQScan implements SupportsReportStatistics {
     return readSchema;
   }
 
+  /** Spark builds a streaming scan without pushing filters, a limit or a projection into it. */
+  @Override
+  public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    return new ChunkMicroBatchStream(conf, schema(), columns);
+  }
+
   @Override
   public Batch toBatch() {
+    for (DataFile f : files) {
+      if (f.open()) {
+        throw new IllegalStateException(f.location() + " is still being written (it has no footer yet): read it with"
+            + " spark.readStream, or once its writer has closed it");
+      }
+    }
     return new LazyQBatch(plan(), conf, schema(), columns);
   }
 

@@ -25,6 +25,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * by their first bytes, read as tables of tensors, tensor rows or metadata. Options:
  * {@link LazyQReadConf}.
  *
+ * <p>Streams: {@code spark.readStream.format("lazyq").load(dirOrFile)} reads each complete chunk of
+ * every file once, including chunks appended to files still being written (see
+ * {@code ChunkMicroBatchStream}); option {@code maxChunksPerTrigger}, and {@code Trigger.AvailableNow}.
+ *
  * <p>Writes: {@code df.write.format("lazyq").option("errorBound", "value=1e-3").save(dir)} in any
  * save mode, {@code INSERT INTO} and {@code CREATE TABLE ... USING lazyq AS SELECT}; a directory
  * of part files published whole by a manifest. Options: {@link LazyQWriteConf}.

@@ -43,6 +43,7 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
     Set<TableCapability> c = EnumSet.of(TableCapability.TRUNCATE);
     if (!files.isEmpty()) {
       c.add(TableCapability.BATCH_READ);
+      c.add(TableCapability.MICRO_BATCH_READ);
     }
     if (direct) {
       c.add(TableCapability.BATCH_WRITE);

@@ -1,0 +1,129 @@
+package io.lazyq.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lazyq.format.LzqWriter;
+import io.lazyq.format.WriterOptions;
+import io.lazyq.sample.SensorDay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.Test;
+
+/** {@code readStream.format("lazyq")} over a directory where files grow and new files appear. */
+class StreamReadTest extends SparkTestBase {
+  private static final SensorDay DAY = new SensorDay(200_000, 4, 7);
+  private static final WriterOptions CHUNKS = WriterOptions.DEFAULTS.withChunkRows(1000);
+  /** Rows that micro-batches handed over, across queries and restarts. */
+  private static final List<Row> SEEN = Collections.synchronizedList(new ArrayList<>());
+  private static final List<Long> BATCH_SIZES = Collections.synchronizedList(new ArrayList<>());
+
+  @Test
+  void growingFilesAndNewFilesStreamExactlyOnceAcrossARestart() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("live"));
+    Path checkpoint = dir.resolve("live-checkpoint");
+    writeClosed(data.resolve("a.lzq"), 0, 3000);
+    long written = 3000;
+    try (LzqWriter growing = LzqWriter.appendable(data.resolve("b.lzq"), SensorDay.schema(), CHUNKS)) {
+      written = append(growing, written, 2);
+
+      StreamingQuery q = start(data, checkpoint, "2", Trigger.ProcessingTime(0));
+      q.processAllAvailable();
+      assertEquals(written, SEEN.size());
+      assertTrue(BATCH_SIZES.stream().allMatch(n -> n <= 2000), "maxChunksPerTrigger=2: " + BATCH_SIZES);
+
+      written = append(growing, written, 1);
+      writeClosed(data.resolve("c.lzq"), written, written + 2500);
+      written += 2500;
+      q.processAllAvailable();
+      assertEquals(written, SEEN.size());
+      q.stop();
+
+      // While the query is down, the file grows and is closed: the restart picks up exactly there.
+      written = append(growing, written, 2);
+    }
+    StreamingQuery again = start(data, checkpoint, "100", Trigger.AvailableNow());
+    again.awaitTermination();
+    assertEquals(written, SEEN.size());
+    assertEquals(written, SEEN.stream().map(r -> r.getTimestamp(0)).distinct().count(), "no row twice");
+
+    Dataset<Row> streamed = spark.createDataFrame(new ArrayList<>(SEEN), lazyq(data).schema());
+    assertEquals(perMinute(lazyq(data)), perMinute(streamed));
+  }
+
+  @Test
+  void aGrowingFileStreamsChunkByChunkAndBatchReadsWaitForItsFooter() throws Exception {
+    Path file = dir.resolve("one-growing.lzq");
+    List<Row> rows = Collections.synchronizedList(new ArrayList<>());
+    try (LzqWriter w = LzqWriter.appendable(file, SensorDay.schema(), CHUNKS)) {
+      long written = append(w, 100_000, 1);
+      StreamingQuery q = spark.readStream().format("lazyq").load(file.toString()).writeStream()
+          .option("checkpointLocation", dir.resolve("one-growing-checkpoint").toString())
+          .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> rows.addAll(batch.collectAsList()))
+          .start();
+      try {
+        q.processAllAvailable();
+        assertEquals(1000, rows.size());
+        DAY.writeRows(w, written, written + 500); // buffered in the writer, not yet a chunk: not visible
+        q.processAllAvailable();
+        assertEquals(1000, rows.size());
+        w.flushChunk();
+        q.processAllAvailable();
+        assertEquals(1500, rows.size());
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+            () -> lazyq(file).count());
+        assertTrue(String.valueOf(refused.getMessage()).contains("still being written"), refused.getMessage());
+      } finally {
+        q.stop();
+      }
+    }
+    assertEquals(1500, lazyq(file).count());
+  }
+
+  private static StreamingQuery start(Path data, Path checkpoint, String maxChunks, Trigger trigger)
+      throws Exception {
+    return spark.readStream().format("lazyq").option("maxChunksPerTrigger", maxChunks).load(data.toString())
+        .writeStream()
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(trigger)
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+          List<Row> rows = batch.collectAsList();
+          BATCH_SIZES.add((long) rows.size());
+          SEEN.addAll(rows);
+        })
+        .start();
+  }
+
+  private static List<String> perMinute(Dataset<Row> df) {
+    return df.selectExpr("date_trunc('minute', ts) AS minute", "sensor", "temperature")
+        .groupBy("minute", "sensor")
+        .agg(org.apache.spark.sql.functions.count("*"), org.apache.spark.sql.functions.sum("temperature"))
+        .orderBy("minute", "sensor")
+        .collectAsList().stream().map(Row::toString).collect(Collectors.toList());
+  }
+
+  private static void writeClosed(Path file, long from, long to) throws Exception {
+    try (LzqWriter w = LzqWriter.create(file, SensorDay.schema(), CHUNKS)) {
+      DAY.writeRows(w, from, to);
+    }
+  }
+
+  /** Appends {@code chunks} chunks of 1,000 rows from row {@code from}; returns the next row. */
+  private static long append(LzqWriter w, long from, int chunks) throws Exception {
+    for (int c = 0; c < chunks; c++) {
+      DAY.writeRows(w, from, from + 1000);
+      w.flushChunk();
+      from += 1000;
+    }
+    return from;
+  }
+}
