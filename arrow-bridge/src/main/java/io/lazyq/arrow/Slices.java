@@ -83,7 +83,7 @@ final class Slices {
   }
 
   static LazyQFormatException corrupt(ColumnView view, String problem) {
-    return new LazyQFormatException(null, LazyQFormatException.NO_OFFSET, "column '" + view.field().name()
+    return new LazyQFormatException(view.source(), view.regionOffset(), "column '" + view.field().name()
         + "', chunk of " + view.rows() + " rows: " + problem);
   }
 }

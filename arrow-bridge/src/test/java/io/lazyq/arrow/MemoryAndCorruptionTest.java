@@ -103,7 +103,10 @@ class MemoryAndCorruptionTest {
     try (BufferAllocator allocator = new RootAllocator();
         Float4Vector v = new Float4Vector("x", allocator)) {
       ColumnView short4 = view(Field.of("x", ColumnType.FLOAT32), 100, 100, 64);
-      assertThrows(LazyQFormatException.class, () -> ArrowColumns.loadPlain(short4, 0, 100, v, allocator));
+      LazyQFormatException e = assertThrows(LazyQFormatException.class,
+          () -> ArrowColumns.loadPlain(short4, 0, 100, v, allocator));
+      assertEquals("corrupt.lzq", e.source(), "the error names the file");
+      assertEquals(0, e.offset(), "and the column chunk's offset");
       assertEquals(0, allocator.getAllocatedMemory());
     }
   }
@@ -113,7 +116,8 @@ class MemoryAndCorruptionTest {
     Field q8 = Field.of("q", ColumnType.FLOAT32).withEncoding(ColumnEncoding.quantized(QuantType.Q8_0));
     try (BufferAllocator allocator = new RootAllocator()) {
       // 64 values need 2 blocks of 34 bytes; 3 blocks are stored.
-      assertThrows(LazyQFormatException.class, () -> view(q8, 64, 64, 3 * 34));
+      LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> view(q8, 64, 64, 3 * 34));
+      assertEquals("corrupt.lzq", e.source());
       assertEquals(0, allocator.getAllocatedMemory());
     }
   }

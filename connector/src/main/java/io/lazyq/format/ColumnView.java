@@ -24,6 +24,8 @@ public final class ColumnView implements AutoCloseable {
   private final ByteBuffer values;
   private final BlockCodec codec;
   private final AutoCloseable owner;
+  private final String source;
+  private final long regionOffset;
   private final float[] one = new float[256];
 
   /**
@@ -38,6 +40,8 @@ public final class ColumnView implements AutoCloseable {
     this.chunk = chunk;
     this.rows = rows;
     this.owner = owner;
+    this.source = source;
+    this.regionOffset = regionOffset;
     if (region.limit() != chunk.length()) {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' region holds "
           + region.limit() + " bytes, its descriptor " + chunk.length());
@@ -64,6 +68,16 @@ public final class ColumnView implements AutoCloseable {
     } else {
       codec = null;
     }
+  }
+
+  /** The file or stream the view reads, for errors found by its users. */
+  public String source() {
+    return source;
+  }
+
+  /** The absolute offset of the column chunk's region in {@link #source()}. */
+  public long regionOffset() {
+    return regionOffset;
   }
 
   public Field field() {
