@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lazyq.format.LazyQFormatException;
 import io.lazyq.tensor.Fixtures;
 import io.lazyq.tensor.TensorFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,39 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GgufHostileTest {
   @TempDir Path dir;
 
-  /** A little-endian GGUF header under construction. */
-  private static final class Bytes {
-    final ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
-
-    Bytes header(int version, long tensors, long kvs) {
-      b.putInt(GgufFile.MAGIC).putInt(version).putLong(tensors).putLong(kvs);
-      return this;
-    }
-
-    Bytes str(String s) {
-      byte[] x = s.getBytes(StandardCharsets.UTF_8);
-      b.putLong(x.length).put(x);
-      return this;
-    }
-
-    Bytes tensor(String name, long[] ne, int type, long offset) {
-      str(name).b.putInt(ne.length);
-      for (long d : ne) {
-        b.putLong(d);
-      }
-      b.putInt(type).putLong(offset);
-      return this;
-    }
-
-    Bytes zeros(int n) {
-      b.put(new byte[n]);
-      return this;
-    }
-  }
-
-  private LazyQFormatException refused(Bytes bytes, long offset, String problem) throws Exception {
+  private LazyQFormatException refused(GgufBytes bytes, long offset, String problem) throws Exception {
     Path p = dir.resolve("hostile.gguf");
-    Files.write(p, java.util.Arrays.copyOf(bytes.b.array(), bytes.b.position()));
+    Files.write(p, bytes.bytes());
     LazyQFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
         () -> assertThrows(LazyQFormatException.class, () -> TensorFile.open(p).close()));
     assertEquals(p.toString(), e.source());
@@ -68,14 +36,14 @@ class GgufHostileTest {
 
   @Test
   void hugeStringLength() throws Exception {
-    Bytes b = new Bytes().header(3, 0, 1);
+    GgufBytes b = new GgufBytes().header(3, 0, 1);
     b.b.putLong(1L << 62);
     refused(b.zeros(64), 24, "exceeds");
   }
 
   @Test
   void stringLongerThanTheFile() throws Exception {
-    Bytes b = new Bytes().header(3, 0, 1);
+    GgufBytes b = new GgufBytes().header(3, 0, 1);
     b.b.putLong(1000).put("abc".getBytes(StandardCharsets.US_ASCII));
     b.zeros(64);
     refused(b, 24, "runs past the end of the file");
@@ -83,88 +51,88 @@ class GgufHostileTest {
 
   @Test
   void hugeTensorCount() throws Exception {
-    refused(new Bytes().header(3, 1L << 62, 0).zeros(100), 8, "tensor count");
+    refused(new GgufBytes().header(3, 1L << 62, 0).zeros(100), 8, "tensor count");
   }
 
   @Test
   void aMillionKeysInOneKilobyte() throws Exception {
-    refused(new Bytes().header(3, 0, 1_000_000).zeros(1000), 16, "metadata key count");
+    refused(new GgufBytes().header(3, 0, 1_000_000).zeros(1000), 16, "metadata key count");
   }
 
   @Test
   void hugeArray() throws Exception {
-    Bytes b = new Bytes().header(3, 0, 1).str("k");
+    GgufBytes b = new GgufBytes().header(3, 0, 1).str("k");
     b.b.putInt(9).putInt(5).putLong(1L << 40);
     refused(b, 24 + 9 + 8, "exceeds 2^30");
-    Bytes c = new Bytes().header(3, 0, 1).str("k");
+    GgufBytes c = new GgufBytes().header(3, 0, 1).str("k");
     c.b.putInt(9).putInt(5).putLong(1 << 20);
     refused(c, 24 + 9 + 8, "cannot fit");
   }
 
   @Test
   void nestedArray() throws Exception {
-    Bytes b = new Bytes().header(3, 0, 1).str("k");
+    GgufBytes b = new GgufBytes().header(3, 0, 1).str("k");
     b.b.putInt(9).putInt(9).putLong(1);
     refused(b, 24 + 9 + 4, "array of arrays");
   }
 
   @Test
   void badAlignment() throws Exception {
-    Bytes b = new Bytes().header(3, 0, 1).str("general.alignment");
+    GgufBytes b = new GgufBytes().header(3, 0, 1).str("general.alignment");
     b.b.putInt(4).putInt(48);
     refused(b, 24 + 25, "not a power of two");
-    Bytes c = new Bytes().header(3, 0, 1).str("general.alignment");
+    GgufBytes c = new GgufBytes().header(3, 0, 1).str("general.alignment");
     c.b.putInt(5).putInt(32);
     refused(c, 24 + 25, "must be a uint32");
   }
 
   @Test
   void versions() throws Exception {
-    refused(new Bytes().header(0x03000000, 0, 0), 4, "big-endian");
-    refused(new Bytes().header(1, 0, 0), 4, "version 1 is not supported");
-    refused(new Bytes().header(4, 0, 0), 4, "GGUF version 4 is newer");
+    refused(new GgufBytes().header(0x03000000, 0, 0), 4, "big-endian");
+    refused(new GgufBytes().header(1, 0, 0), 4, "version 1 is not supported");
+    refused(new GgufBytes().header(4, 0, 0), 4, "GGUF version 4 is newer");
   }
 
   @Test
   void tensorProblems() throws Exception {
     long at = 24;
-    refused(new Bytes().header(3, 1, 0).tensor("t".repeat(64), new long[] {32}, 0, 0), at,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t".repeat(64), new long[] {32}, 0, 0), at,
         "tensor name length 64 exceeds 63");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {1, 1, 1, 1, 1}, 0, 0), at + 9,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {1, 1, 1, 1, 1}, 0, 0), at + 9,
         "5 dimensions");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {1L << 32, 1L << 32, 4}, 0, 0),
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {1L << 32, 1L << 32, 4}, 0, 0),
         at + 9, "overflows int64");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {-1}, 0, 0), at + 13,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {-1}, 0, 0), at + 13,
         "negative dimension");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {4}, 99, 0), at + 21,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {4}, 99, 0), at + 21,
         "unknown ggml type id 99");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {33}, 8, 0), at + 21,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {33}, 8, 0), at + 21,
         "not a multiple of the block size");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {4}, 0, 16), at + 25,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {4}, 0, 16), at + 25,
         "not a multiple of the alignment");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {1024}, 0, 0).zeros(64), at + 25,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {1024}, 0, 0).zeros(64), at + 25,
         "runs past the end of the file");
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {4}, 0, Long.MAX_VALUE & -32),
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {4}, 0, Long.MAX_VALUE & -32),
         at + 25, "runs past the end of the file");
-    refused(new Bytes().header(3, 2, 0).tensor("a", new long[] {16}, 0, 0)
+    refused(new GgufBytes().header(3, 2, 0).tensor("a", new long[] {16}, 0, 0)
         .tensor("b", new long[] {8}, 0, 32).zeros(200), -1, "overlaps tensor 'a'");
-    refused(new Bytes().header(3, 2, 0).tensor("a", new long[] {8}, 0, 0)
+    refused(new GgufBytes().header(3, 2, 0).tensor("a", new long[] {8}, 0, 0)
         .tensor("a", new long[] {8}, 0, 32).zeros(200), -1, "duplicate tensor name");
   }
 
   /** A zero dimension makes a tensor empty, but must not hide dims whose row count overflows. */
   @Test
   void zeroDimensionBesideAnOverflow() throws Exception {
-    refused(new Bytes().header(3, 1, 0).tensor("t", new long[] {0, 1L << 40, 1L << 40}, 0, 0).zeros(64), 24 + 9,
+    refused(new GgufBytes().header(3, 1, 0).tensor("t", new long[] {0, 1L << 40, 1L << 40}, 0, 0).zeros(64), 24 + 9,
         "overflows int64");
   }
 
   /** An empty tensor whose rows would be longer than an array has a view of no rows. */
   @Test
   void emptyTensorWithRowsLongerThanAnArray() throws Exception {
-    Bytes longRows = new Bytes().header(3, 1, 0).tensor("t", new long[] {1L << 37, 0}, 0, 0).zeros(64);
+    GgufBytes longRows = new GgufBytes().header(3, 1, 0).tensor("t", new long[] {1L << 37, 0}, 0, 0).zeros(64);
     Path p = dir.resolve("empty.gguf");
-    Files.write(p, java.util.Arrays.copyOf(longRows.b.array(), longRows.b.position()));
+    Files.write(p, longRows.bytes());
     try (GgufFile f = GgufFile.open(p)) {
       io.lazyq.tensor.TensorView view = f.view(f.require("t"));
       assertEquals(0, view.rows());

@@ -1,5 +1,7 @@
 package io.lazyq.hostile;
 
+import io.lazyq.gguf.GgufBytes;
+
 import io.lazyq.format.SampleTables;
 import io.lazyq.gguf.GgufFile;
 import io.lazyq.testing.Reseal;
@@ -9,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,61 +47,27 @@ public final class HostileFiles {
     index.put(name, new String[] {reader, attack});
   }
 
-  /** A little-endian byte builder. */
-  private static final class Bytes {
-    final ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-
-    Bytes gguf(long tensors, long kvs) {
-      b.putInt(GgufFile.MAGIC).putInt(3).putLong(tensors).putLong(kvs);
-      return this;
-    }
-
-    Bytes str(String s) {
-      byte[] x = s.getBytes(StandardCharsets.UTF_8);
-      b.putLong(x.length).put(x);
-      return this;
-    }
-
-    Bytes tensor(String name, long[] ne, int type, long offset) {
-      str(name).b.putInt(ne.length);
-      for (long d : ne) {
-        b.putLong(d);
-      }
-      b.putInt(type).putLong(offset);
-      return this;
-    }
-
-    Bytes zeros(int n) {
-      b.put(new byte[n]);
-      return this;
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(b.array(), b.position());
-    }
-  }
-
   private void gguf() throws IOException {
     put("gguf-tensor-count-2e62.gguf", "gguf", "a tensor count of 2^62 in a 88-byte file",
-        new Bytes().gguf(1L << 62, 0).zeros(64).bytes());
-    Bytes longString = new Bytes().gguf(0, 1);
+        new GgufBytes().header(3, 1L << 62, 0).zeros(64).bytes());
+    GgufBytes longString = new GgufBytes().header(3, 0, 1);
     longString.b.putLong(1L << 62);
     put("gguf-string-length-2e62.gguf", "gguf", "a metadata key whose length is 2^62",
         longString.zeros(64).bytes());
-    Bytes keys = new Bytes().gguf(0, 1_000_000);
+    GgufBytes keys = new GgufBytes().header(3, 0, 1_000_000);
     while (keys.b.position() + 14 <= 1024) {
       keys.str("k" + (char) ('a' + keys.b.position() % 26)).b.putInt(0).put((byte) 1);
     }
     put("gguf-million-keys-1kb.gguf", "gguf", "10^6 metadata keys declared in a 1 KB file", keys.bytes());
     put("gguf-offset-past-end.gguf", "gguf", "a tensor whose data offset lies past the end of the file",
-        new Bytes().gguf(1, 0).tensor("t", new long[] {8}, 0, 1L << 40).zeros(64).bytes());
+        new GgufBytes().header(3, 1, 0).tensor("t", new long[] {8}, 0, 1L << 40).zeros(64).bytes());
     put("gguf-overlapping-tensors.gguf", "gguf", "two tensors whose data overlap",
-        new Bytes().gguf(2, 0).tensor("a", new long[] {16}, 0, 0).tensor("b", new long[] {8}, 0, 32).zeros(200)
+        new GgufBytes().header(3, 2, 0).tensor("a", new long[] {16}, 0, 0).tensor("b", new long[] {8}, 0, 32).zeros(200)
             .bytes());
     put("gguf-dims-overflow.gguf", "gguf", "dims 2^32 x 2^32 x 4, whose product overflows int64",
-        new Bytes().gguf(1, 0).tensor("t", new long[] {1L << 32, 1L << 32, 4}, 0, 0).zeros(64).bytes());
+        new GgufBytes().header(3, 1, 0).tensor("t", new long[] {1L << 32, 1L << 32, 4}, 0, 0).zeros(64).bytes());
     put("gguf-zero-dim-hides-overflow.gguf", "gguf", "dims 0 x 2^40 x 2^40: empty, but the row count overflows",
-        new Bytes().gguf(1, 0).tensor("t", new long[] {0, 1L << 40, 1L << 40}, 0, 0).zeros(64).bytes());
+        new GgufBytes().header(3, 1, 0).tensor("t", new long[] {0, 1L << 40, 1L << 40}, 0, 0).zeros(64).bytes());
   }
 
   private void safetensors() throws IOException {
