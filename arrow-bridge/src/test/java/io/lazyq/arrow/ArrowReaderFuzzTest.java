@@ -15,6 +15,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link LzqArrowReader} on arbitrary bytes, over a mapped file and over a stream, as they are and
@@ -25,6 +26,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 class ArrowReaderFuzzTest {
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void mapped(byte[] input) throws Exception {
     for (byte[] bytes : Reseal.asIsAndResealed(input)) {
       Path file = ScratchFile.write(bytes);
@@ -34,6 +36,7 @@ class ArrowReaderFuzzTest {
   }
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void stream(byte[] input) {
     for (byte[] bytes : Reseal.asIsAndResealed(input)) {
       readChecked(bytes.length, allocator -> LzqArrowReader.open(

@@ -6,6 +6,7 @@ import io.lazyq.quant.QuantType;
 import io.lazyq.testing.ReaderContract;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every block decoder on arbitrary bytes: a region that passes {@link BlockCodec#validate} must
@@ -23,6 +24,7 @@ class BlockCodecFuzzTest {
   private static final int MAX_VALUES = 1 << 20;
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void decode(byte[] input) {
     if (input.length < 2) {
       return;

@@ -10,6 +10,7 @@ import io.lazyq.testing.Reseal;
 import io.lazyq.testing.ScratchFile;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Both {@code .lzq} readers on arbitrary bytes: the seekable one over a file, the sequential one
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 class LzqFuzzTest {
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void mapped(byte[] input) throws Exception {
     for (byte[] bytes : Reseal.asIsAndResealed(input)) {
       Path file = ScratchFile.write(bytes);
@@ -32,6 +34,7 @@ class LzqFuzzTest {
   }
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void stream(byte[] input) {
     for (byte[] bytes : Reseal.asIsAndResealed(input)) {
       ReaderContract.check(bytes.length, () -> {

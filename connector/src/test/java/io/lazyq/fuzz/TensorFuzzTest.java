@@ -7,11 +7,13 @@ import io.lazyq.testing.ReadAll;
 import io.lazyq.testing.ReaderContract;
 import io.lazyq.testing.ScratchFile;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
 
 /** The GGUF and Safetensors readers on arbitrary bytes, each tensor read after the index. */
 class TensorFuzzTest {
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void gguf(byte[] input) throws Exception {
     Path file = ScratchFile.write(input);
     ReaderContract.check(input.length, () -> {
@@ -22,6 +24,7 @@ class TensorFuzzTest {
   }
 
   @FuzzTest
+  @Timeout(ReaderContract.HANG_SECONDS)
   void safetensors(byte[] input) throws Exception {
     Path file = ScratchFile.write(input);
     ReaderContract.check(input.length, () -> {

@@ -11,8 +11,14 @@ import java.lang.management.ManagementFactory;
  * <p>A breach is an {@link AssertionError} that names it, so a fuzzer records the input as a crash.
  */
 public final class ReaderContract {
-  /** A reader's work is linear in its input; a second per input of the sizes fuzzed is a hang. */
+  /** A reader's work is linear in its input; five seconds for an input of the sizes fuzzed means something loops. */
   public static final long TIME_LIMIT_NANOS = 5_000_000_000L;
+  /**
+   * A read that has not returned after this many seconds never will: fuzz targets carry it as
+   * JUnit's {@code @Timeout}, which Jazzer passes on as libFuzzer's per-input timeout. It is longer
+   * than {@link #TIME_LIMIT_NANOS} so that a read that is slow but finishes is reported with its figures.
+   */
+  public static final int HANG_SECONDS = 20;
   /**
    * Bytes a reader may allocate per byte of input. Above one because the decoded index is Java
    * objects for what the file packs tightly (a 126-byte column entry becomes a record of records).
