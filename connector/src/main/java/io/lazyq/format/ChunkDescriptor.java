@@ -26,8 +26,25 @@ public record ChunkDescriptor(
    */
   public static ChunkDescriptor decode(java.nio.ByteBuffer payload, Schema schema, int ordinal, long frameOffset,
       long firstRow, String source) throws LazyQFormatException {
-    BinaryIn in = new BinaryIn(payload, source, frameOffset + FileLayout.FRAME_HEADER_BYTES);
-    return MetadataCodec.decodeChunkBody(in, schema, ordinal, frameOffset, payload.limit(), firstRow);
+    return decode(payload, payload.limit(), schema, ordinal, frameOffset, firstRow, source);
+  }
+
+  /**
+   * Decodes a chunk's descriptor from the first bytes of its payload alone, at least
+   * {@link #bytes(int)} of them, so that finding a chunk's columns reads none of its data.
+   *
+   * @param head the payload's first bytes, index 0 at its first byte
+   * @param payloadLength the whole payload's length, which bounds the column regions
+   */
+  public static ChunkDescriptor decode(java.nio.ByteBuffer head, long payloadLength, Schema schema, int ordinal,
+      long frameOffset, long firstRow, String source) throws LazyQFormatException {
+    BinaryIn in = new BinaryIn(head, source, frameOffset + FileLayout.FRAME_HEADER_BYTES);
+    return MetadataCodec.decodeChunkBody(in, schema, ordinal, frameOffset, payloadLength, firstRow);
+  }
+
+  /** Bytes at the start of a chunk's payload that describe it, for a schema of {@code columns} columns. */
+  public static long bytes(int columns) {
+    return MetadataCodec.chunkDataStart(columns);
   }
 
   /** Absolute offset of the payload, where column offsets start from. */

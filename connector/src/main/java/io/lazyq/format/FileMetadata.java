@@ -28,17 +28,9 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
           ? "truncated: " + size + " bytes, less than the " + FileLayout.MIN_FILE_BYTES + " of an empty LazyQ file"
           : "not a LazyQ file (" + size + " bytes, bad magic)");
     }
-    FileLayout.checkFileHeader(read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
-
-    long schemaAt = FileLayout.FILE_HEADER_BYTES;
-    long room = size - schemaAt - FileLayout.FRAME_HEADER_BYTES - FileLayout.TRAILER_BYTES;
-    FrameHeader schemaFrame = FrameHeader.decode(read(channel, schemaAt, FileLayout.FRAME_HEADER_BYTES, source),
-        source, schemaAt, room);
-    expect(schemaFrame, FrameType.SCHEMA, source, schemaAt);
-    ByteBuffer schemaPayload = read(channel, schemaAt + FileLayout.FRAME_HEADER_BYTES, schemaFrame.payloadLength(), source);
-    schemaFrame.checkPayload(schemaPayload, source, schemaAt);
-    Schema schema = Schema.decode(schemaPayload, source, schemaAt + FileLayout.FRAME_HEADER_BYTES);
-    long firstChunk = schemaFrame.nextFrameOffset(schemaAt);
+    Head head = readHead(channel, size - FileLayout.TRAILER_BYTES, source);
+    Schema schema = head.schema();
+    long firstChunk = head.firstChunkOffset();
 
     long footerAt = FileLayout.decodeTrailer(read(channel, size - FileLayout.TRAILER_BYTES, FileLayout.TRAILER_BYTES, source),
         source, size);
@@ -60,6 +52,30 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
     return new FileMetadata(schema, index, size, firstChunk);
   }
 
+  /**
+   * What a file's first frames say: its schema, and where its chunks begin.
+   *
+   * @param schema the columns
+   * @param firstChunkOffset the end of the schema frame, where the first chunk frame starts
+   */
+  public record Head(Schema schema, long firstChunkOffset) {}
+
+  /**
+   * Reads and checks the file header and the schema frame, which must lie within the first
+   * {@code limit} bytes: the file's size, less whatever must still follow them.
+   */
+  public static Head readHead(FileChannel channel, long limit, String source) throws IOException {
+    FileLayout.checkFileHeader(read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
+    long schemaAt = FileLayout.FILE_HEADER_BYTES;
+    FrameHeader schemaFrame = FrameHeader.decode(read(channel, schemaAt, FileLayout.FRAME_HEADER_BYTES, source),
+        source, schemaAt, limit - schemaAt - FileLayout.FRAME_HEADER_BYTES);
+    expect(schemaFrame, FrameType.SCHEMA, source, schemaAt);
+    ByteBuffer schemaPayload = read(channel, schemaAt + FileLayout.FRAME_HEADER_BYTES, schemaFrame.payloadLength(), source);
+    schemaFrame.checkPayload(schemaPayload, source, schemaAt);
+    Schema schema = Schema.decode(schemaPayload, source, schemaAt + FileLayout.FRAME_HEADER_BYTES);
+    return new Head(schema, schemaFrame.nextFrameOffset(schemaAt));
+  }
+
   private static void expect(FrameHeader frame, FrameType type, String source, long at) throws LazyQFormatException {
     if (frame.type() != type) {
       throw new LazyQFormatException(source, at + 4, "expected a " + type + " frame, found " + frame.type());
@@ -67,7 +83,7 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
   }
 
   /** Reads {@code length} bytes at {@code offset}; callers bound {@code length} by the file size first. */
-  static ByteBuffer read(FileChannel channel, long offset, long length, String source) throws IOException {
+  public static ByteBuffer read(FileChannel channel, long offset, long length, String source) throws IOException {
     if (length > Integer.MAX_VALUE - 8) {
       throw new LazyQFormatException(source, offset, "a metadata frame of " + length + " bytes exceeds 2 GiB");
     }

@@ -4,9 +4,11 @@ import io.lazyq.format.ChunkDescriptor;
 import io.lazyq.format.ChunkIndex;
 import io.lazyq.format.ColumnChunk;
 import io.lazyq.format.ColumnView;
+import io.lazyq.format.FileLayout;
 import io.lazyq.format.FileMetadata;
 import io.lazyq.format.LazyQFormatException;
 import io.lazyq.format.Schema;
+import io.lazyq.stream.ChunkFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -53,6 +55,32 @@ public final class LzqFile implements AutoCloseable {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
       return new LzqFile(path, channel, FileMetadata.read(channel, path.toString()), verifyChecksums);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a file that a writer may still be appending to: a finished file as {@link #open(Path)}
+   * opens it; otherwise (no footer yet, or a trailer still being written) its chunks complete at
+   * the time of the call, found from their frames ({@link ChunkFrames}). Chunks are never rewritten once complete, so mapping them is safe
+   * while the writer goes on.
+   */
+  public static LzqFile openAppending(Path path) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      try {
+        return new LzqFile(path, channel, FileMetadata.read(channel, path.toString()), true);
+      } catch (LazyQFormatException noFooter) {
+        ChunkFrames frames = ChunkFrames.scan(channel, path.toString());
+        boolean closing = frames.finished() && channel.size() < FileLayout.align(frames.end()) + FileLayout.TRAILER_BYTES;
+        if (frames.head() == null || frames.finished() && !closing) {
+          throw noFooter; // not a file begun by a writer, or a footer that is there but wrong
+        }
+        return new LzqFile(path, channel, new FileMetadata(frames.head().schema(), frames.index(), frames.end(),
+            frames.head().firstChunkOffset()), true);
+      }
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

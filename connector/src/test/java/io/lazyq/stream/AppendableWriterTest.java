@@ -2,11 +2,13 @@ package io.lazyq.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.Field;
 import io.lazyq.format.FileLayout;
+import io.lazyq.format.LazyQFormatException;
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.Schema;
 import io.lazyq.format.WriterOptions;
@@ -56,7 +58,7 @@ class AppendableWriterTest {
 
   /** A reader that gets ahead of the writer, at any byte, sees only the chunks whose frames are whole. */
   @Test
-  void aTornTailReadsAsNotYetComplete() throws IOException {
+  void aTornTailReadsAsNotYetComplete() throws Exception {
     Path file = dir.resolve("whole.lzq");
     List<Long> chunkEnds = new ArrayList<>();
     long firstChunk;
@@ -80,7 +82,62 @@ class AppendableWriterTest {
       long complete = chunkEnds.stream().filter(e -> e <= at).count();
       assertEquals(complete * 50, tailRows(torn).size(), "cut at " + cut);
       assertEquals(complete, ChunkFrames.scan(torn).chunks(), "cut at " + cut);
+      assertEquals(tailRows(torn), mappedRows(torn), "cut at " + cut);
     }
+  }
+
+  /** The seekable reader maps a growing file's complete chunks, reading frames where there is no footer yet. */
+  @Test
+  void aGrowingFileOpensForRandomAccessAtItsCompleteChunks() throws Exception {
+    Path file = dir.resolve("random.lzq");
+    try (LzqWriter w = LzqWriter.appendable(file, SCHEMA, WriterOptions.DEFAULTS)) {
+      for (int chunk = 0; chunk < 3; chunk++) {
+        for (int r = 0; r < 10; r++) {
+          w.setLong(0, chunk * 100L + r).setDouble(1, r / 4.0).endRow();
+        }
+        w.flushChunk();
+        try (LzqFile f = LzqFile.openAppending(file)) {
+          assertEquals(10L * (chunk + 1), f.rowCount());
+          assertEquals(chunk + 1, f.index().size());
+          assertEquals(ChunkFrames.scan(file).end(), f.fileSize());
+          try (var v = f.column(chunk, 1)) {
+            assertEquals(2.25, v.getDouble(9));
+          }
+        }
+        assertEquals(tailRows(file), mappedRows(file));
+      }
+    }
+    try (LzqFile f = LzqFile.openAppending(file); LzqFile g = LzqFile.open(file)) {
+      assertEquals(g.index(), f.index());
+      assertEquals(g.fileSize(), f.fileSize());
+    }
+  }
+
+  /** A finished file whose footer is damaged is refused, not read as if it were still growing. */
+  @Test
+  void aDamagedFooterIsNotMistakenForAGrowingFile() throws IOException {
+    Path file = dir.resolve("done.lzq");
+    try (LzqWriter w = LzqWriter.appendable(file, SCHEMA, WriterOptions.DEFAULTS)) {
+      w.setLong(0, 1).setDouble(1, 2).endRow();
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[(int) ChunkFrames.scan(file).end() - 1] ^= 1; // the footer's last byte
+    Files.write(file, bytes);
+    assertThrows(LazyQFormatException.class, () -> LzqFile.openAppending(file).close());
+  }
+
+  private static List<Long> mappedRows(Path file) throws Exception {
+    List<Long> ts = new ArrayList<>();
+    try (LzqFile f = LzqFile.openAppending(file)) {
+      for (int c = 0; c < f.index().size(); c++) {
+        try (var v = f.column(c, 0)) {
+          for (int r = 0; r < v.rows(); r++) {
+            ts.add(v.getLong(r));
+          }
+        }
+      }
+    }
+    return ts;
   }
 
   private static long payloadLength(Path file, long frameOffset) throws IOException {
