@@ -3,6 +3,7 @@ package io.lazyq.spark;
 import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
+import io.lazyq.spark.metrics.ConsumerWait;
 import io.lazyq.spark.metrics.TaskValue;
 import java.io.IOException;
 import org.apache.arrow.memory.BufferAllocator;
@@ -25,6 +26,7 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
   private final int batchRows;
   private final ReadCounters counters;
   private final BufferAllocator allocator;
+  private OpenChunk chunk;
   private int chunkRows;
   private int position;
   private boolean closed;
@@ -47,13 +49,8 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
   @Override
   public boolean next() throws IOException {
     while (position >= chunkRows) {
-      if (!source.next()) {
+      if (!nextChunk()) {
         return false;
-      }
-      chunkRows = source.rows();
-      position = 0;
-      for (int i = 0; i < vectors.length; i++) {
-        vectors[i].bind(source.column(i));
       }
     }
     int n = vectors.length == 0 ? chunkRows - position : Math.min(batchRows, chunkRows - position);
@@ -63,6 +60,38 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
     batch.setNumRows(n);
     position += n;
     return true;
+  }
+
+  /** Releases the current chunk and binds the next one; the time it takes is time the task waited. */
+  private boolean nextChunk() throws IOException {
+    long began = System.nanoTime();
+    try {
+      releaseChunk();
+      chunk = source.next();
+      if (chunk == null) {
+        return false;
+      }
+      chunkRows = chunk.rows();
+      position = 0;
+      for (int i = 0; i < vectors.length; i++) {
+        vectors[i].bind(chunk.column(i));
+        float[] ahead = chunk.dequantized(i);
+        if (ahead != null) {
+          vectors[i].dequantized(ahead);
+        }
+      }
+      return true;
+    } finally {
+      counters.waitNanos += System.nanoTime() - began;
+    }
+  }
+
+  private void releaseChunk() throws IOException {
+    if (chunk != null) {
+      OpenChunk c = chunk;
+      chunk = null;
+      c.close();
+    }
   }
 
   @Override
@@ -75,7 +104,8 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
     return new CustomTaskMetric[] {
         new TaskValue(BytesMapped.NAME, source.bytesMapped()),
         new TaskValue(BlocksDequantized.NAME, counters.blocksDequantized),
-        new TaskValue(BytesStreamed.NAME, source.bytesStreamed())};
+        new TaskValue(BytesStreamed.NAME, source.bytesStreamed()),
+        new TaskValue(ConsumerWait.NAME, counters.waitNanos / 1_000_000)};
   }
 
   /** Releases the vectors, the chunk's views and files, then the task's allocator; safe to call twice. */
@@ -89,7 +119,11 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
       for (ChunkVector v : vectors) {
         v.release();
       }
-      source.close();
+      try {
+        releaseChunk();
+      } finally {
+        source.close();
+      }
     } finally {
       allocator.close();
     }

@@ -24,10 +24,10 @@ import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow
 /**
  * {@code spark.readStream.format("lazyq").load(dir)}: every complete chunk of every {@code .lzq}
  * file under the paths, including files still being appended to, read once. A micro-batch is a
- * range of chunks per file between two {@link ChunkOffset}s; complete chunks are found from frame
- * headers ({@link ChunkFrames}), so a file needs no footer until it is closed. Each partition reads
- * one file's range front to back, reading past the chunks before it: simple, and bounded by one
- * chunk of memory, at the cost of re-reading a growing file's earlier chunks from the page cache.
+ * range of chunks per file between two {@link ChunkOffset}s; complete chunks are found from their
+ * frames ({@link ChunkFrames}), so a file needs no footer until it is closed. Each partition maps
+ * one file's range of chunks, found the same way ({@code LzqFile.openAppending}); with
+ * {@code stream=true} it reads the file front to back instead, past the chunks before its range.
  */
 final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow {
   private final LazyQReadConf conf;
@@ -37,7 +37,7 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   private ChunkOffset availableNow;
 
   ChunkMicroBatchStream(LazyQReadConf conf, Schema schema, int[] columns) {
-    this.conf = conf.streamed();
+    this.conf = conf;
     this.schema = schema;
     this.columns = columns;
   }
@@ -54,12 +54,16 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   @Override
   public ReadLimit getDefaultReadLimit() {
-    return conf.maxChunksPerTrigger() > 0 ? new MaxChunks(conf.maxChunksPerTrigger()) : ReadLimit.allAvailable();
+    if (conf.maxChunksPerTrigger() == 0 && conf.maxBytesPerTrigger() == 0) {
+      return ReadLimit.allAvailable();
+    }
+    return new Budget(conf.maxChunksPerTrigger() > 0 ? conf.maxChunksPerTrigger() : Long.MAX_VALUE,
+        conf.maxBytesPerTrigger() > 0 ? conf.maxBytesPerTrigger() : Long.MAX_VALUE);
   }
 
   @Override
   public void prepareForTriggerAvailableNow() {
-    availableNow = available();
+    availableNow = counts(available());
   }
 
   /** Without a start, the offset of every complete chunk: what {@code latestOffset(start, limit)} caps. */
@@ -69,21 +73,37 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   }
 
   /**
-   * The offset after at most {@code limit} more chunks than {@code start}, taken file by file in
-   * path order and chunk order within a file, so that an earlier file's new chunks go first.
+   * The offset after as many more chunks than {@code start} as {@code limit} allows, taken file by
+   * file in path order and chunk order within a file, so that an earlier file's new chunks go
+   * first. A micro-batch takes at least one chunk, however many bytes it holds.
    */
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
     ChunkOffset start = (ChunkOffset) startOffset;
-    ChunkOffset end = availableNow != null ? availableNow : available();
-    long budget = limit instanceof MaxChunks m ? m.chunks() : Long.MAX_VALUE;
+    Map<String, ChunkFrames> now = available();
+    Budget budget = limit instanceof Budget b ? b : new Budget(Long.MAX_VALUE, Long.MAX_VALUE);
+    long taken = 0;
+    long bytesLeft = budget.bytes();
+    boolean full = false;
     Map<String, Integer> next = new LinkedHashMap<>(start.files());
-    for (Map.Entry<String, Integer> e : end.files().entrySet()) {
-      int from = start.chunks(e.getKey());
-      int take = (int) Math.max(0, Math.min(budget, e.getValue() - from));
-      budget -= take;
-      if (take > 0 || next.containsKey(e.getKey())) {
-        next.put(e.getKey(), from + take);
+    for (Map.Entry<String, ChunkFrames> e : now.entrySet()) {
+      String file = e.getKey();
+      ChunkFrames frames = e.getValue();
+      int to = availableNow == null ? frames.chunks()
+          : Math.min(frames.chunks(), availableNow.files().getOrDefault(file, 0));
+      int from = start.chunks(file);
+      int at = from;
+      while (!full && at < to) {
+        long bytes = frames.frameBytes(at);
+        full = taken == budget.chunks() || taken > 0 && bytes > bytesLeft;
+        if (!full) {
+          bytesLeft -= Math.min(bytes, bytesLeft);
+          taken++;
+          at++;
+        }
+      }
+      if (at > from || next.containsKey(file)) {
+        next.put(file, at);
       }
     }
     return new ChunkOffset(next);
@@ -114,7 +134,7 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new ReaderFactory(conf, schema, columns);
+    return new ReaderFactory(conf, schema, columns, true);
   }
 
   @Override
@@ -125,15 +145,21 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   @Override
   public void stop() {}
 
-  /** Every complete chunk now: the {@code .lzq} files under the paths that have begun, and their chunks. */
-  private ChunkOffset available() {
-    Map<String, Integer> counts = new LinkedHashMap<>();
+  /** Every complete chunk now: the {@code .lzq} files under the paths that have begun, by path, and their chunks. */
+  private Map<String, ChunkFrames> available() {
+    Map<String, ChunkFrames> files = new java.util.TreeMap<>();
     var hadoop = SparkSession.active().sessionState().newHadoopConf();
     for (Path p : TableFiles.list(conf.paths(), hadoop)) {
       if (begun(p) && TableFiles.isLazyQ(p)) {
-        counts.put(p.toAbsolutePath().toString(), scan(p).chunks());
+        files.put(p.toAbsolutePath().toString(), scan(p));
       }
     }
+    return files;
+  }
+
+  private static ChunkOffset counts(Map<String, ChunkFrames> files) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    files.forEach((file, frames) -> counts.put(file, frames.chunks()));
     return new ChunkOffset(counts);
   }
 
@@ -159,6 +185,6 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     return "lazyq stream " + conf.paths();
   }
 
-  /** At most this many chunks per micro-batch. */
-  private record MaxChunks(long chunks) implements ReadLimit {}
+  /** At most this many chunks, and this many bytes of chunk frames, per micro-batch. */
+  private record Budget(long chunks, long bytes) implements ReadLimit {}
 }

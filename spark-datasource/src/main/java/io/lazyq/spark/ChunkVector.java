@@ -40,6 +40,14 @@ abstract class ChunkVector extends ColumnVector {
     nulls = -1;
   }
 
+  /**
+   * Hands over the bound column's values, dequantized ahead of the reader; only vectors that
+   * dequantize take them.
+   */
+  void dequantized(float[] values) {
+    throw new IllegalStateException(getClass().getSimpleName() + " does not dequantize");
+  }
+
   /** Makes rows {@code [first, first + rows)} of the chunk this vector's batch. */
   void window(int first, int rows) throws IOException {
     setWindow(first, rows);

@@ -26,6 +26,6 @@ final class LazyQBatch implements Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new ReaderFactory(conf, schema, columns);
+    return new ReaderFactory(conf, schema, columns, false);
   }
 }

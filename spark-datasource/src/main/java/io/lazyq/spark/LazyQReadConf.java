@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
 
 /**
@@ -23,6 +24,15 @@ import org.apache.spark.sql.connector.catalog.TableCatalog;
  *       even where it could be mapped.
  *   <li>{@code maxChunksPerTrigger} (no limit): in a streaming query, the most chunks one
  *       micro-batch reads.
+ *   <li>{@code maxBytesPerTrigger} (no limit): in a streaming query, the most bytes of chunk
+ *       frames one micro-batch reads, as a count or with a unit ({@code 64m}); a micro-batch takes
+ *       at least one chunk, however large.
+ *   <li>{@code prefetch} (0): chunks that each task opens ahead of the one it reads, on a thread
+ *       of its own, so that mapping, checksums and page faults overlap with Spark's work; 0 is
+ *       off. Pays on cold pages; on warm ones the work it moves is small.
+ *   <li>{@code prefetchDequantize} (false): with {@code prefetch}, also dequantize the next
+ *       chunk's quantized columns ahead, into a buffer of the chunk's size. Pays where the
+ *       prefetch thread has a core to itself.
  *   <li>{@code view} (tensors): for GGUF and Safetensors files, {@code tensors}, {@code rows} or
  *       {@code metadata}.
  * </ul>
@@ -35,6 +45,9 @@ public final class LazyQReadConf implements Serializable {
   public static final String STREAM = "stream";
   public static final String VIEW = "view";
   public static final String MAX_CHUNKS_PER_TRIGGER = "maxChunksPerTrigger";
+  public static final String MAX_BYTES_PER_TRIGGER = "maxBytesPerTrigger";
+  public static final String PREFETCH = "prefetch";
+  public static final String PREFETCH_DEQUANTIZE = "prefetchDequantize";
 
   public static final int DEFAULT_BATCH_ROWS = 4096;
 
@@ -46,14 +59,19 @@ public final class LazyQReadConf implements Serializable {
   private static final String VALID = BATCH_ROWS + " (a positive multiple of 8, default " + DEFAULT_BATCH_ROWS + "), "
       + DEQUANTIZE + " (true|false, default true), " + STREAM + " (true|false, default false), "
       + VIEW + " (tensors|rows|metadata, default tensors), " + MAX_CHUNKS_PER_TRIGGER
-      + " (a positive count, default no limit)";
+      + " (a positive count, default no limit), " + MAX_BYTES_PER_TRIGGER + " (a positive size such as 64m, default no limit), "
+      + PREFETCH + " (chunks ahead, 0 to 64, default 0), " + PREFETCH_DEQUANTIZE + " (true|false, default false)";
 
   /** Keys that Spark itself passes along with the user's options, or that a catalog table carries. */
   private static final Set<String> SPARK_KEYS = Set.of("path", "paths", "location", "provider", "owner", "external",
       "comment", "is_managed_location");
 
   private static final Set<String> READ_KEYS = Set.of(BATCH_ROWS.toLowerCase(Locale.ROOT), DEQUANTIZE, STREAM, VIEW,
-      MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT));
+      MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT), MAX_BYTES_PER_TRIGGER.toLowerCase(Locale.ROOT), PREFETCH,
+      PREFETCH_DEQUANTIZE.toLowerCase(Locale.ROOT));
+
+  /** More chunks ahead than this would hold many chunks' mappings for no further overlap. */
+  private static final int MAX_PREFETCH = 64;
 
   private final List<String> paths;
   private final int batchRows;
@@ -62,10 +80,17 @@ public final class LazyQReadConf implements Serializable {
   private final TensorView view;
   /** 0: no limit. */
   private final int maxChunksPerTrigger;
+  /** 0: no limit. */
+  private final long maxBytesPerTrigger;
+  private final int prefetch;
+  private final boolean prefetchDequantize;
 
   private LazyQReadConf(List<String> paths, int batchRows, boolean dequantize, boolean stream, TensorView view,
-      int maxChunksPerTrigger) {
+      int maxChunksPerTrigger, long maxBytesPerTrigger, int prefetch, boolean prefetchDequantize) {
     this.maxChunksPerTrigger = maxChunksPerTrigger;
+    this.maxBytesPerTrigger = maxBytesPerTrigger;
+    this.prefetch = prefetch;
+    this.prefetchDequantize = prefetchDequantize;
     this.paths = List.copyOf(paths);
     this.batchRows = batchRows;
     this.dequantize = dequantize;
@@ -81,6 +106,9 @@ public final class LazyQReadConf implements Serializable {
     boolean stream = false;
     TensorView view = TensorView.TENSORS;
     int maxChunks = 0;
+    long maxBytes = 0;
+    int prefetch = 0;
+    boolean prefetchDequantize = false;
     for (Map.Entry<String, String> e : options.entrySet()) {
       String key = key(e.getKey());
       String value = e.getValue();
@@ -96,6 +124,12 @@ public final class LazyQReadConf implements Serializable {
         stream = bool(STREAM, value);
       } else if (key.equals(MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT))) {
         maxChunks = positive(MAX_CHUNKS_PER_TRIGGER, value);
+      } else if (key.equals(MAX_BYTES_PER_TRIGGER.toLowerCase(Locale.ROOT))) {
+        maxBytes = size(MAX_BYTES_PER_TRIGGER, value);
+      } else if (key.equals(PREFETCH)) {
+        prefetch = prefetch(value);
+      } else if (key.equals(PREFETCH_DEQUANTIZE.toLowerCase(Locale.ROOT))) {
+        prefetchDequantize = bool(PREFETCH_DEQUANTIZE, value);
       } else if (key.equals(VIEW)) {
         view = view(value);
       } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__") && !LazyQWriteConf.isWriteKey(key)) {
@@ -103,7 +137,8 @@ public final class LazyQReadConf implements Serializable {
             + "; write options: " + LazyQWriteConf.VALID);
       }
     }
-    return new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks);
+    return new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks, maxBytes, prefetch,
+        prefetchDequantize);
   }
 
   /**
@@ -118,7 +153,11 @@ public final class LazyQReadConf implements Serializable {
     int rows = has(scanOptions, BATCH_ROWS) ? o.batchRows : batchRows;
     boolean streamed = has(scanOptions, STREAM) ? o.stream : stream;
     int maxChunks = has(scanOptions, MAX_CHUNKS_PER_TRIGGER) ? o.maxChunksPerTrigger : maxChunksPerTrigger;
-    return new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks);
+    long maxBytes = has(scanOptions, MAX_BYTES_PER_TRIGGER) ? o.maxBytesPerTrigger : maxBytesPerTrigger;
+    int ahead = has(scanOptions, PREFETCH) ? o.prefetch : prefetch;
+    boolean dequantizeAhead = has(scanOptions, PREFETCH_DEQUANTIZE) ? o.prefetchDequantize : prefetchDequantize;
+    return new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks, maxBytes, ahead,
+        dequantizeAhead);
   }
 
   /**
@@ -163,9 +202,19 @@ public final class LazyQReadConf implements Serializable {
     return maxChunksPerTrigger;
   }
 
-  /** This configuration, reading files front to back: how a stream reads files that may still grow. */
-  LazyQReadConf streamed() {
-    return new LazyQReadConf(paths, batchRows, dequantize, true, view, maxChunksPerTrigger);
+  /** The most bytes of chunk frames a micro-batch reads; 0 for no limit. */
+  public long maxBytesPerTrigger() {
+    return maxBytesPerTrigger;
+  }
+
+  /** Chunks each task opens ahead of the one it reads; 0 for none. */
+  public int prefetch() {
+    return prefetch;
+  }
+
+  /** Whether prefetching also dequantizes ahead. */
+  public boolean prefetchDequantize() {
+    return prefetchDequantize;
   }
 
   public TensorView view() {
@@ -194,6 +243,30 @@ public final class LazyQReadConf implements Serializable {
       // reported below
     }
     throw invalid(key, value);
+  }
+
+  private static long size(String key, String value) {
+    try {
+      long n = JavaUtils.byteStringAsBytes(value.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw invalid(key, value);
+  }
+
+  private static int prefetch(String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 0 && n <= MAX_PREFETCH) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw invalid(PREFETCH, value);
   }
 
   private static boolean bool(String key, String value) {
@@ -228,6 +301,7 @@ public final class LazyQReadConf implements Serializable {
   @Override
   public String toString() {
     return "batchRows=" + batchRows + ", dequantize=" + dequantize + ", stream=" + stream + ", view="
-        + view.name().toLowerCase(Locale.ROOT);
+        + view.name().toLowerCase(Locale.ROOT) + (prefetch > 0 ? ", prefetch=" + prefetch
+        + (prefetchDequantize ? " with dequantization" : "") : "");
   }
 }

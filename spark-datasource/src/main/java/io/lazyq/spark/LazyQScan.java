@@ -5,6 +5,7 @@ import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
 import io.lazyq.spark.metrics.ChunksSkipped;
+import io.lazyq.spark.metrics.ConsumerWait;
 import io.lazyq.spark.metrics.TaskValue;
 import java.util.List;
 import java.util.OptionalLong;
@@ -84,7 +85,8 @@ final class LazyQScan implements SupportsReportStatistics {
 
   @Override
   public CustomMetric[] supportedCustomMetrics() {
-    return new CustomMetric[] {new BytesMapped(), new ChunksSkipped(), new BlocksDequantized(), new BytesStreamed()};
+    return new CustomMetric[] {new BytesMapped(), new ChunksSkipped(), new BlocksDequantized(), new BytesStreamed(),
+        new ConsumerWait()};
   }
 
   @Override

@@ -6,59 +6,58 @@ import java.io.IOException;
 import java.nio.file.Paths;
 
 /**
- * Chunks read from mapped files: each chunk maps only the selected columns, and unmaps them (by
- * closing the views) when the reader moves on. A file is opened once for its run of chunks.
+ * Chunks read from mapped files: each chunk maps only the selected columns, and its views unmap
+ * them when the reader closes it. A file is opened once for its run of chunks; a mapping outlives
+ * the file's channel, so a chunk stays readable after the source has moved to the next file.
  */
 final class MappedChunks implements ChunkSource {
   private final ChunkGroup group;
   private final int[] columns;
-  private final ColumnView[] views;
+  private final boolean appending;
   private LzqFile file;
   private int fileIndex = -1;
   private int position = -1;
   private long closedFilesBytes;
 
-  MappedChunks(ChunkGroup group, int[] columns) {
+  /** @param appending whether the files may still be growing: their chunks are found from frames, not the footer */
+  MappedChunks(ChunkGroup group, int[] columns, boolean appending) {
     this.group = group;
     this.columns = columns;
-    this.views = new ColumnView[columns.length];
+    this.appending = appending;
   }
 
   @Override
-  public boolean next() throws IOException {
-    releaseViews();
+  public OpenChunk next() throws IOException {
     if (++position >= group.size()) {
       closeFile();
-      return false;
+      return null;
     }
+    int rows = group.rows()[position];
+    ColumnView[] views = new ColumnView[columns.length];
     if (columns.length == 0) {
-      return true; // count(*): the planned row counts come from the index; no file is opened
+      return new OpenChunk(rows, views); // count(*): the planned row counts come from the index; no file is opened
     }
     int f = group.fileOf()[position];
     if (f != fileIndex) {
       closeFile();
-      file = LzqFile.open(Paths.get(group.files()[f]));
+      file = appending ? LzqFile.openAppending(Paths.get(group.files()[f])) : LzqFile.open(Paths.get(group.files()[f]));
       fileIndex = f;
     }
     int chunk = group.chunks()[position];
-    if (file.index().chunk(chunk).rows() != group.rows()[position]) {
-      throw new IOException(file.path() + " changed since the scan was planned: chunk " + chunk + " has "
-          + file.index().chunk(chunk).rows() + " rows, not " + group.rows()[position]);
+    if (chunk >= file.index().size() || file.index().chunk(chunk).rows() != rows) {
+      throw new IOException(file.path() + " changed since the scan was planned: chunk " + chunk + " is not the "
+          + rows + "-row chunk it was");
     }
-    for (int i = 0; i < columns.length; i++) {
-      views[i] = file.column(chunk, columns[i]);
+    OpenChunk open = new OpenChunk(rows, views);
+    try {
+      for (int i = 0; i < columns.length; i++) {
+        views[i] = file.column(chunk, columns[i]);
+      }
+    } catch (IOException | RuntimeException e) {
+      open.close();
+      throw e;
     }
-    return true;
-  }
-
-  @Override
-  public int rows() {
-    return group.rows()[position];
-  }
-
-  @Override
-  public ColumnView column(int i) {
-    return views[i];
+    return open;
   }
 
   @Override
@@ -73,25 +72,8 @@ final class MappedChunks implements ChunkSource {
 
   @Override
   public void close() throws IOException {
-    releaseViews();
     closeFile();
     position = group.size();
-  }
-
-  private void releaseViews() throws IOException {
-    for (int i = 0; i < views.length; i++) {
-      if (views[i] != null) {
-        try {
-          views[i].close();
-        } catch (IOException | RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new IOException(e);
-        } finally {
-          views[i] = null;
-        }
-      }
-    }
   }
 
   private void closeFile() throws IOException {

@@ -24,10 +24,15 @@ final class ReaderFactory implements PartitionReaderFactory {
   private final boolean[] nullable;
   private final boolean[] quantized;
   private final int[] columns;
+  private final boolean appending;
 
-  /** @param columns the selected columns' ordinals in the files' schema, in read-schema order */
-  ReaderFactory(LazyQReadConf conf, Schema schema, int[] columns) {
+  /**
+   * @param columns the selected columns' ordinals in the files' schema, in read-schema order
+   * @param appending whether files may still be growing, as a stream's are
+   */
+  ReaderFactory(LazyQReadConf conf, Schema schema, int[] columns, boolean appending) {
     this.conf = conf;
+    this.appending = appending;
     this.columns = columns.clone();
     this.names = new String[columns.length];
     this.types = new String[columns.length];
@@ -71,10 +76,25 @@ final class ReaderFactory implements PartitionReaderFactory {
       allocator.close();
       throw e;
     }
+    return new ChunkBatchReader(source(group), vectors, conf.batchRows(), counters, allocator);
+  }
+
+  private ChunkSource source(ChunkGroup group) {
+    if (conf.stream() && columns.length > 0) {
+      return new StreamedChunks(group, columns);
+    }
     // With no column selected (count(*)), the index's row counts are the whole answer: read nothing.
-    ChunkSource source = conf.stream() && columns.length > 0 ? new StreamedChunks(group, columns)
-        : new MappedChunks(group, columns);
-    return new ChunkBatchReader(source, vectors, conf.batchRows(), counters, allocator);
+    MappedChunks mapped = new MappedChunks(group, columns, appending);
+    if (conf.prefetch() == 0 || columns.length == 0) {
+      return mapped;
+    }
+    boolean[] dequantizeAhead = new boolean[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      // Whole chunks of list elements could be far larger than a batch; those decode batch by batch.
+      dequantizeAhead[i] = conf.prefetchDequantize() && conf.dequantize() && quantized[i]
+          && !ColumnType.parse(types[i]).isList();
+    }
+    return new PrefetchedChunks(mapped, conf.prefetch(), dequantizeAhead);
   }
 
   private ChunkVector vector(int i, ReadCounters counters, BufferAllocator allocator) {

@@ -11,12 +11,11 @@ import java.util.BitSet;
 
 /**
  * Chunks of one file read front to back from a sequential stream into one reused buffer; chunks
- * that the plan skipped are read past but not decoded. Views are valid until the next chunk.
+ * that the plan skipped are read past but not decoded. A chunk's views end with the next chunk.
  */
 final class StreamedChunks implements ChunkSource {
   private final ChunkGroup group;
   private final int[] columns;
-  private final ColumnView[] views;
   private final BitSet wanted = new BitSet();
   private LzqStream stream;
   private int left;
@@ -24,7 +23,6 @@ final class StreamedChunks implements ChunkSource {
   StreamedChunks(ChunkGroup group, int[] columns) {
     this.group = group;
     this.columns = columns;
-    this.views = new ColumnView[columns.length];
     for (int c : group.chunks()) {
       wanted.set(c);
     }
@@ -32,7 +30,7 @@ final class StreamedChunks implements ChunkSource {
   }
 
   @Override
-  public boolean next() throws IOException {
+  public OpenChunk next() throws IOException {
     if (stream == null) {
       String path = group.files()[group.fileOf()[0]];
       stream = LzqStream.open(new BufferedInputStream(Files.newInputStream(Paths.get(path)), 1 << 16), path,
@@ -41,23 +39,14 @@ final class StreamedChunks implements ChunkSource {
     while (left > 0 && stream.next()) {
       if (wanted.get(stream.chunk().ordinal())) {
         left--;
+        ColumnView[] views = new ColumnView[columns.length];
         for (int i = 0; i < columns.length; i++) {
           views[i] = stream.column(columns[i]);
         }
-        return true;
+        return new OpenChunk(stream.chunk().rows(), views);
       }
     }
-    return false;
-  }
-
-  @Override
-  public int rows() {
-    return stream.chunk().rows();
-  }
-
-  @Override
-  public ColumnView column(int i) {
-    return views[i];
+    return null;
   }
 
   @Override

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.format.SampleTables;
 import io.lazyq.lazy.LzqFile;
+import io.lazyq.lazy.MappingStats;
 import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.ChunksSkipped;
+import io.lazyq.spark.metrics.ConsumerWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,6 +225,27 @@ class LazyQReadTest extends SparkTestBase {
     long bytes = streamed.metric(io.lazyq.spark.metrics.BytesStreamed.NAME);
     assertTrue(bytes > Files.size(sensors) * 0.9 && bytes < Files.size(sensors), bytes + " bytes streamed");
     assertTrue(streamed.metric(BlocksDequantized.NAME) > 0);
+  }
+
+  /**
+   * Prefetch changes when chunks are opened and dequantized, never what is read: the same rows,
+   * bit for bit, with and without it; and a reader closed early (a limit) leaves nothing mapped.
+   */
+  @Test
+  void prefetchReadsTheSameValuesAndLeavesNothingMapped() {
+    String[] columns = {"sensor", "cast(temp AS string)", "cast(vib AS string)", "cast(value AS string)",
+        "cast(window AS string)"};
+    Result off = run(lazyq(sensors).selectExpr(columns));
+    assertEquals(ROWS, off.rows().size());
+    for (String[] options : new String[][] {{"prefetch", "1"}, {"prefetch", "3", "prefetchDequantize", "true"}}) {
+      Result on = run(lazyq(sensors, options).selectExpr(columns));
+      assertEquals(off.rows(), on.rows(), String.join("=", options));
+      assertEquals(off.metric(BytesMapped.NAME), on.metric(BytesMapped.NAME));
+      assertTrue(on.metrics().containsKey(ConsumerWait.NAME), on.metrics().toString());
+    }
+    Result limited = run(lazyq(sensors, "prefetch", "4", "prefetchDequantize", "true").select("ts", "vib").limit(3));
+    assertEquals(3, limited.rows().size());
+    assertEquals(0, MappingStats.processLiveMappings(), "mappings left open");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.WriterOptions;
 import io.lazyq.sample.SensorDay;
+import io.lazyq.stream.ChunkFrames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +88,36 @@ class StreamReadTest extends SparkTestBase {
       }
     }
     assertEquals(1500, lazyq(file).count());
+  }
+
+  /**
+   * maxBytesPerTrigger counts chunk frames: a budget of two and a half chunks takes two per
+   * micro-batch, and a budget smaller than one chunk still takes one, so the stream moves on.
+   */
+  @Test
+  void maxBytesPerTriggerBoundsMicroBatchesByChunkBytes() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("by-bytes"));
+    writeClosed(data.resolve("a.lzq"), 0, 7000);
+    long chunk = ChunkFrames.scan(data.resolve("a.lzq")).frameBytes(0);
+    for (String budget : new String[] {String.valueOf(chunk * 5 / 2), "1"}) {
+      List<Long> sizes = Collections.synchronizedList(new ArrayList<>());
+      List<Row> rows = Collections.synchronizedList(new ArrayList<>());
+      StreamingQuery q = spark.readStream().format("lazyq").option("maxBytesPerTrigger", budget)
+          .load(data.toString()).writeStream()
+          .option("checkpointLocation", dir.resolve("by-bytes-" + budget).toString())
+          .trigger(Trigger.AvailableNow())
+          .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+            List<Row> got = batch.collectAsList();
+            sizes.add((long) got.size());
+            rows.addAll(got);
+          })
+          .start();
+      q.awaitTermination();
+      List<Long> expected = budget.equals("1") ? List.of(1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L)
+          : List.of(2000L, 2000L, 2000L, 1000L);
+      assertEquals(expected, sizes, "maxBytesPerTrigger=" + budget + " (a chunk frame is " + chunk + " bytes)");
+      assertEquals(7000, rows.stream().map(r -> r.getTimestamp(0)).distinct().count());
+    }
   }
 
   private static StreamingQuery start(Path data, Path checkpoint, String maxChunks, Trigger trigger)
