@@ -119,7 +119,8 @@ public final class ScanBench {
     spark.stop();
   }
 
-  private static Path write(SensorDay day, Path dir, String name, EncodingSpec spec) throws IOException {
+  /** Writes (once) the sensor day with every channel encoded as {@code spec}. */
+  static Path write(SensorDay day, Path dir, String name, EncodingSpec spec) throws IOException {
     Path p = dir.resolve(name + "-" + day.rows() + ".lzq");
     if (!Files.exists(p)) {
       Schema schema = spec.applyTo(SensorDay.schema());
