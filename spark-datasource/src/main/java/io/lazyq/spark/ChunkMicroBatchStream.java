@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -35,6 +37,8 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   private final int[] columns;
   /** The end of the last micro-batch of a {@code Trigger.AvailableNow} run; null otherwise. */
   private ChunkOffset availableNow;
+  /** Files whose footer is written: they will not change, so each is scanned once. */
+  private final Map<String, ChunkFrames> finished = new HashMap<>();
 
   ChunkMicroBatchStream(LazyQReadConf conf, Schema schema, int[] columns) {
     this.conf = conf;
@@ -146,12 +150,20 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   public void stop() {}
 
   /** Every complete chunk now: the {@code .lzq} files under the paths that have begun, by path, and their chunks. */
-  private Map<String, ChunkFrames> available() {
-    Map<String, ChunkFrames> files = new java.util.TreeMap<>();
+  private synchronized Map<String, ChunkFrames> available() {
+    Map<String, ChunkFrames> files = new TreeMap<>();
     var hadoop = SparkSession.active().sessionState().newHadoopConf();
     for (Path p : TableFiles.list(conf.paths(), hadoop)) {
-      if (begun(p) && TableFiles.isLazyQ(p)) {
-        files.put(p.toAbsolutePath().toString(), scan(p));
+      String path = p.toAbsolutePath().toString();
+      ChunkFrames done = finished.get(path);
+      if (done != null) {
+        files.put(path, done);
+      } else if (begun(p) && TableFiles.isLazyQ(p)) {
+        ChunkFrames frames = scan(p);
+        files.put(path, frames);
+        if (frames.finished()) {
+          finished.put(path, frames);
+        }
       }
     }
     return files;
