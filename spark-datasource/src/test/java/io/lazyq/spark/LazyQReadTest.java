@@ -248,6 +248,32 @@ class LazyQReadTest extends SparkTestBase {
     assertEquals(0, MappingStats.processLiveMappings(), "mappings left open");
   }
 
+  /** A damaged chunk fails the query with the reader's own error, whichever thread opened the chunk. */
+  @Test
+  void aDamagedChunkFailsTheQueryWithAndWithoutPrefetch() throws Exception {
+    Path damaged = dir.resolve("damaged.lzq");
+    byte[] bytes = Files.readAllBytes(sensors);
+    long at;
+    try (LzqFile f = LzqFile.open(sensors)) {
+      var chunk = f.index().chunk(6);
+      at = chunk.payloadOffset() + chunk.column(3).offset() + 5; // vib, which the query reads
+    }
+    bytes[(int) at] ^= 0x10;
+    Files.write(damaged, bytes);
+    for (String prefetch : new String[] {"0", "2"}) {
+      Exception e = assertThrows(Exception.class,
+          () -> lazyq(damaged, "prefetch", prefetch).selectExpr("sum(temp)", "sum(vib)").collectAsList());
+      Throwable cause = e;
+      while (cause != null && !(cause instanceof io.lazyq.format.LazyQFormatException)) {
+        cause = cause.getCause();
+      }
+      assertTrue(cause != null, "prefetch=" + prefetch + ": " + e);
+      assertTrue(cause.getMessage().contains("damaged.lzq") && cause.getMessage().contains("checksum mismatch in chunk 6"),
+          cause.getMessage());
+    }
+    assertEquals(0, MappingStats.processLiveMappings(), "mappings left open");
+  }
+
   @Test
   void rawBlocksWhenNotDequantized() {
     List<Row> rows = run(lazyq(sensors, "dequantize", "false").select("vib")).rows();
