@@ -64,8 +64,9 @@ final class PrefetchedChunks implements ChunkSource {
     OpenChunk next;
     try {
       while ((next = ready.poll(100, TimeUnit.MILLISECONDS)) == null) {
-        if (producer.isDone()) {
-          rethrow(); // the producer failed without queueing its end
+        if (producer.isDone() && ready.isEmpty()) {
+          next = END; // the producer ended without queueing its end: it failed
+          break;
         }
       }
     } catch (InterruptedException e) {
