@@ -123,11 +123,11 @@ public final class LazyQReadConf implements Serializable {
       } else if (key.equals(STREAM)) {
         stream = bool(STREAM, value);
       } else if (key.equals(MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT))) {
-        maxChunks = positive(MAX_CHUNKS_PER_TRIGGER, value);
+        maxChunks = within(MAX_CHUNKS_PER_TRIGGER, value, 1, Integer.MAX_VALUE);
       } else if (key.equals(MAX_BYTES_PER_TRIGGER.toLowerCase(Locale.ROOT))) {
         maxBytes = size(MAX_BYTES_PER_TRIGGER, value);
       } else if (key.equals(PREFETCH)) {
-        prefetch = prefetch(value);
+        prefetch = within(PREFETCH, value, 0, MAX_PREFETCH);
       } else if (key.equals(PREFETCH_DEQUANTIZE.toLowerCase(Locale.ROOT))) {
         prefetchDequantize = bool(PREFETCH_DEQUANTIZE, value);
       } else if (key.equals(VIEW)) {
@@ -222,21 +222,18 @@ public final class LazyQReadConf implements Serializable {
   }
 
   private static int batchRows(String value) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n > 0 && n % 8 == 0) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
+    int n = within(BATCH_ROWS, value, 1, Integer.MAX_VALUE);
+    if (n % 8 != 0) {
+      throw invalid(BATCH_ROWS, value);
     }
-    throw invalid(BATCH_ROWS, value);
+    return n;
   }
 
-  private static int positive(String key, String value) {
+  /** An integer option's value, which must lie in {@code [min, max]}. */
+  private static int within(String key, String value, int min, int max) {
     try {
       int n = Integer.parseInt(value.trim());
-      if (n > 0) {
+      if (n >= min && n <= max) {
         return n;
       }
     } catch (NumberFormatException ignored) {
@@ -255,18 +252,6 @@ public final class LazyQReadConf implements Serializable {
       // reported below
     }
     throw invalid(key, value);
-  }
-
-  private static int prefetch(String value) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n >= 0 && n <= MAX_PREFETCH) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw invalid(PREFETCH, value);
   }
 
   private static boolean bool(String key, String value) {
