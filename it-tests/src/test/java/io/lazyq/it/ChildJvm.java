@@ -43,6 +43,12 @@ final class ChildJvm {
     return this;
   }
 
+  /** Adds an option for the JVM itself, such as {@code -XX:TieredStopAtLevel=1}. */
+  ChildJvm jvmOption(String option) {
+    command.add(command.indexOf("-cp"), option);
+    return this;
+  }
+
   /** A JVM with at most {@code heap} of heap (as for {@code -Xmx}) running {@code mainClass}. */
   static ChildJvm of(String heap, Path log, String mainClass, String... args) {
     return new ChildJvm(heap, log, false, mainClass, args);
