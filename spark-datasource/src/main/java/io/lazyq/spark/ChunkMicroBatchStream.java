@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,40 +78,48 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   }
 
   /**
-   * The offset after as many more chunks than {@code start} as {@code limit} allows, taken file by
-   * file in path order and chunk order within a file, so that an earlier file's new chunks go
-   * first. A micro-batch takes at least one chunk, however many bytes it holds.
+   * The offset after as many more chunks than {@code start} as {@code limit} allows. Files take
+   * turns, a chunk each in path order, so that a file that grows fast cannot hold back the others;
+   * within a file chunks go in order. A micro-batch takes at least one chunk, however many bytes it
+   * holds.
    */
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
     ChunkOffset start = (ChunkOffset) startOffset;
     Map<String, ChunkFrames> now = available();
     Budget budget = limit instanceof Budget b ? b : new Budget(Long.MAX_VALUE, Long.MAX_VALUE);
+    Map<String, Integer> next = new TreeMap<>(start.files());
+    List<String> pending = new ArrayList<>();
+    for (Map.Entry<String, ChunkFrames> e : now.entrySet()) {
+      if (end(e.getKey(), e.getValue()) > start.chunks(e.getKey())) {
+        pending.add(e.getKey());
+      }
+    }
     long taken = 0;
     long bytesLeft = budget.bytes();
-    boolean full = false;
-    Map<String, Integer> next = new LinkedHashMap<>(start.files());
-    for (Map.Entry<String, ChunkFrames> e : now.entrySet()) {
-      String file = e.getKey();
-      ChunkFrames frames = e.getValue();
-      int to = availableNow == null ? frames.chunks()
-          : Math.min(frames.chunks(), availableNow.files().getOrDefault(file, 0));
-      int from = start.chunks(file);
-      int at = from;
-      while (!full && at < to) {
+    while (!pending.isEmpty()) {
+      for (Iterator<String> files = pending.iterator(); files.hasNext(); ) {
+        String file = files.next();
+        ChunkFrames frames = now.get(file);
+        int at = next.getOrDefault(file, 0);
         long bytes = frames.frameBytes(at);
-        full = taken == budget.chunks() || taken > 0 && bytes > bytesLeft;
-        if (!full) {
-          bytesLeft -= Math.min(bytes, bytesLeft);
-          taken++;
-          at++;
+        if (taken == budget.chunks() || taken > 0 && bytes > bytesLeft) {
+          return new ChunkOffset(next); // the next chunk does not fit: this micro-batch ends here
         }
-      }
-      if (at > from || next.containsKey(file)) {
-        next.put(file, at);
+        bytesLeft -= Math.min(bytes, bytesLeft);
+        taken++;
+        next.put(file, at + 1);
+        if (at + 1 == end(file, frames)) {
+          files.remove();
+        }
       }
     }
     return new ChunkOffset(next);
+  }
+
+  /** How many of a file's chunks this stream may read now: all complete ones, or, for {@code AvailableNow}, those there were. */
+  private int end(String file, ChunkFrames frames) {
+    return availableNow == null ? frames.chunks() : Math.min(frames.chunks(), availableNow.files().getOrDefault(file, 0));
   }
 
   @Override

@@ -120,6 +120,28 @@ class StreamReadTest extends SparkTestBase {
     }
   }
 
+  /** Files take turns within a micro-batch's budget: a long file does not hold back the ones after it. */
+  @Test
+  void filesTakeTurnsWithinTheBudget() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("turns"));
+    writeClosed(data.resolve("a.lzq"), 0, 10_000);
+    writeClosed(data.resolve("b.lzq"), 10_000, 12_000);
+    List<List<Long>> batches = Collections.synchronizedList(new ArrayList<>());
+    StreamingQuery q = spark.readStream().format("lazyq").option("maxChunksPerTrigger", "2").load(data.toString())
+        .writeStream()
+        .option("checkpointLocation", dir.resolve("turns-checkpoint").toString())
+        .trigger(Trigger.AvailableNow())
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batches.add(
+            batch.selectExpr("min(unix_micros(ts))", "max(unix_micros(ts))").collectAsList().stream()
+                .flatMap(r -> java.util.stream.Stream.of(r.getLong(0), r.getLong(1))).collect(Collectors.toList())))
+        .start();
+    q.awaitTermination();
+    assertEquals(6, batches.size(), "12 chunks, 2 a micro-batch");
+    long firstOfB = DAY.timestampMicros(10_000);
+    assertTrue(batches.get(0).get(0) < firstOfB && batches.get(0).get(1) >= firstOfB,
+        "the first micro-batch takes a chunk of each file: " + batches.get(0));
+  }
+
   private static StreamingQuery start(Path data, Path checkpoint, String maxChunks, Trigger trigger)
       throws Exception {
     return spark.readStream().format("lazyq").option("maxChunksPerTrigger", maxChunks).load(data.toString())
