@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opens, reads (zero-copy and dequantized, through {@link LzqArrowReader}) and closes one file
  * {@code lazyq.soak.cycles} times (1,000 in the normal run, 10,000 under the fuzz profile), and
- * prints RSS, direct and mapped memory at every tenth: after the first tenth, none may grow.
+ * prints RSS, direct and mapped memory at every tenth: after the first tenth, none may grow. It
+ * runs in a JVM of its own whose heap is fixed and pre-touched (the {@code soak} execution), since
+ * a heap that grows would move RSS for reasons of its own.
  */
 @ExtendWith(NoLeaks.class)
 class LeakSoakTest {
