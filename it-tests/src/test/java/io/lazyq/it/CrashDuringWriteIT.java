@@ -24,11 +24,11 @@ import picocli.CommandLine;
 
 /**
  * A writer killed with {@code kill -9} while it replaces a file, at random points
- * ({@code -Dlazyq.it.kills}, default 10): the earlier file stays intact under the final name, and
+ * ({@code -Dlazyq.it.kills}, default 50): the earlier file stays intact under the final name, and
  * every file left in the directory either inspects cleanly or is reported incomplete (exit 3).
  */
 class CrashDuringWriteIT {
-  private static final int KILLS = Integer.getInteger("lazyq.it.kills", 10);
+  private static final int KILLS = Integer.getInteger("lazyq.it.kills", 50);
   /** The kill comes once the temporary file holds a random size below this. */
   private static final long MAX_KILL_BYTES = 48L << 20;
   private static Path dir;
