@@ -1,0 +1,431 @@
+package io.lazyq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lazyq.cli.LazyQ;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The Spark writer killed with {@code kill -9} at random points, again and again
+ * ({@code -Dlazyq.it.sparkKills}, default 50): a child JVM ({@link OverwriteLoopMain}) overwrites a
+ * table on {@code local[2]}, one complete version after another, and is killed before, inside or
+ * after its tasks, inside its job commit, or between two versions. After every kill the table reads
+ * as one complete version, the last one committed (or the one being written, when the kill came
+ * after the manifest's swap but before the child said so); every file under the table's directory,
+ * leftovers included, passes {@code lazyq inspect} or is named incomplete by it (exit 3).
+ *
+ * <p>A child's first write loads most of Spark's classes and takes far longer than the next ones,
+ * so each kill is aimed, at random: within 3 s of the start of the first write (15%); 0 to
+ * {@code -Dlazyq.it.sparkKillMaxMs} (2000) ms after the start of the second (55%: its planning, its
+ * tasks, its commit, or the next write); or 0 to 20 ms after the second write's commit moves its
+ * first part file into the table (15%) or replaces the manifest (15%). Where each kill landed is
+ * read afterwards from what the child printed and what it left on disk. Leftovers stay in place:
+ * the writers that follow must cope with them.
+ */
+class SparkWriteKillIT {
+  private static final int KILLS = Integer.getInteger("lazyq.it.sparkKills", 50);
+  private static final long ROWS = Long.getLong("lazyq.it.sparkRows", 200_000);
+  /** The longest wait after the second version's {@code writing} line before a timed kill. */
+  private static final int MAX_DELAY_MS = Integer.getInteger("lazyq.it.sparkKillMaxMs", 2000);
+  private static final Pattern PROGRESS = Pattern.compile("(writing|committed) v=(\\d+)");
+  private static final Pattern PART = Pattern.compile("part-\\d{5}-[0-9a-f-]+-t\\d+\\.lzq");
+  /** A part file being written, under its temporary name. */
+  private static final Pattern PART_TEMP = Pattern.compile("\\.part-\\d{5}-[0-9a-f-]+-t\\d+\\.lzq\\.[0-9a-f]+\\.tmp");
+  private static final String MANIFEST = "_lazyq_manifest.json";
+  private static final String STAGING = "_temporary";
+  /** The largest error of a Q8_0 value of magnitude at most 1: half a step of 1/127, and the scale's f16 rounding. */
+  private static final double VALUE_ERROR = 0.005;
+
+  private static Path dir;
+  private static Path table;
+  private static SparkSession spark;
+  private static boolean passed;
+  private static String logLevel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = ItData.freshDir("spark-write-kill");
+    table = dir.resolve("table");
+    spark = SparkSession.builder().appName("spark-write-kill-check").master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate();
+    logLevel = org.apache.logging.log4j.LogManager.getRootLogger().getLevel().name();
+    spark.sparkContext().setLogLevel("WARN"); // a few hundred checks: their INFO lines would bury the test's
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.sparkContext().setLogLevel(logLevel);
+      spark.stop();
+    }
+    if (passed) {
+      ItData.delete(dir);
+    } else if (dir != null) {
+      System.out.println("spark write kill: the table is kept for inspection at " + table);
+    }
+  }
+
+  @Test
+  void killedSparkWriterLeavesOneCompleteVersion() throws Exception {
+    long began = System.nanoTime();
+    OverwriteLoopMain.write(OverwriteLoopMain.version(spark, ROWS, 0), table.toString());
+    Checked initial = check(0, 0, 0);
+    long version = initial.version;
+    Set<Path> listed = initial.listed;
+
+    long seed = Long.getLong("lazyq.it.seed", System.nanoTime());
+    System.out.printf("spark write kill: %d kills of a writer overwriting %d rows per version (-Dlazyq.it.sparkKills,"
+        + " -Dlazyq.it.seed=%d)%n", KILLS, ROWS, seed);
+    Random random = new Random(seed);
+    Map<String, Integer> phases = new TreeMap<>();
+    Map<Integer, Integer> leftoverCodes = new TreeMap<>();
+    Set<Path> leftovers = new HashSet<>();
+    Set<Path> manifestTemps = new HashSet<>();
+    long checkNanos = 0;
+    long committedByChildren = 0;
+    int midWrite = 0;
+    long startNanos = 0;
+    long firstWriteNanos = 0;
+    int firstWrites = 0;
+    for (int kill = 1; kill <= KILLS; kill++) {
+      Set<Path> before = new HashSet<>(walk());
+      long first = version + 1;
+      double aim = random.nextDouble();
+      String plan;
+      Path log = ItData.log("spark-write-kill.log");
+      Process p = ChildJvm.of("512m", log, OverwriteLoopMain.class.getName(), table.toString(), Long.toString(ROWS),
+          Long.toString(first)).start();
+      Progress progress = new Progress(log, p);
+      long t0 = System.nanoTime();
+      try {
+        progress.awaitWriting(first);
+        long t1 = System.nanoTime();
+        startNanos += t1 - t0;
+        if (aim < 0.15) {
+          int delay = random.nextInt(3000);
+          plan = "first write +" + delay + " ms";
+          Thread.sleep(delay);
+        } else {
+          progress.awaitWriting(first + 1);
+          firstWriteNanos += System.nanoTime() - t1;
+          firstWrites++;
+          if (aim < 0.7) {
+            int delay = random.nextInt(MAX_DELAY_MS + 1);
+            plan = "second write +" + delay + " ms";
+            Thread.sleep(delay);
+          } else if (aim < 0.85) {
+            int delay = random.nextInt(20);
+            plan = "second write's commit, a part moved +" + delay + " ms";
+            awaitCommit(p, false);
+            Thread.sleep(delay);
+          } else {
+            int delay = random.nextInt(20);
+            plan = "second write's commit, manifest swapped +" + delay + " ms";
+            awaitCommit(p, true);
+            Thread.sleep(delay);
+          }
+        }
+        assertTrue(p.isAlive(), "the writer ended before it was killed:\n" + Files.readString(log));
+      } finally {
+        p.destroyForcibly().waitFor();
+      }
+      progress.poll();
+      long lastCommitted = progress.committed < 0 ? version : progress.committed;
+      long lastWriting = progress.writing;
+      boolean inFlight = lastWriting > lastCommitted;
+      midWrite += inFlight ? 1 : 0;
+
+      Checked now;
+      try {
+        long t2 = System.nanoTime();
+        now = check(kill, lastCommitted, inFlight ? lastCommitted + 1 : lastCommitted);
+        checkNanos += System.nanoTime() - t2;
+        for (Path f : walk()) {
+          String name = f.getFileName().toString();
+          boolean top = f.getParent().equals(table);
+          if (top && name.startsWith("." + MANIFEST + ".") && name.endsWith(".tmp")) {
+            manifestTemps.add(f);
+          } else if (!now.listed.contains(f) && !(top && name.equals(MANIFEST))) {
+            assertTrue(isPart(f) || f.startsWith(table.resolve(STAGING)) && PART_TEMP.matcher(name).matches(),
+                "kill " + kill + ": unexpected file " + f);
+            int code = inspect(f);
+            assertTrue(code == LazyQ.OK || code == LazyQ.BAD_INPUT, "kill " + kill + ": lazyq inspect " + f
+                + " exited " + code);
+            if (leftovers.add(f)) {
+              leftoverCodes.merge(code, 1, Integer::sum);
+            }
+          }
+        }
+      } catch (AssertionError | RuntimeException e) {
+        System.out.printf("spark write kill %d (%s): child printed writing v=%d, committed v=%d; on disk:%n%s%n",
+            kill, plan, lastWriting, lastCommitted, describe());
+        System.out.println("the child's log:\n" + Files.readString(log));
+        throw e;
+      }
+      committedByChildren += now.version - version;
+      String phase = phase(inFlight, now.version > lastCommitted, now.listed, listed, before);
+      phases.merge(phase, 1, Integer::sum);
+      System.out.printf("spark write kill %d (%s): writing v=%d, committed v=%d; the table holds v=%d, complete;"
+          + " %s%n", kill, plan, lastWriting, lastCommitted, now.version, phase);
+      version = now.version;
+      listed = now.listed;
+    }
+    passed = true;
+    long leftoverBytes = 0;
+    for (Path f : leftovers) {
+      leftoverBytes += Files.exists(f) ? Files.size(f) : 0;
+    }
+    System.out.printf("spark write kill: %d kills (-Dlazyq.it.seed=%d) in %.0f s; %d versions committed by the"
+        + " killed writers, the table at v=%d, one complete version after every kill; %d kills mid-write; where"
+        + " they landed: %s; %d leftover files inspected (%d bytes), by exit code: %s; child start %.1f s and first"
+        + " write %.1f s and check %.1f s on average; %d temporary manifests left%n",
+        KILLS, seed, (System.nanoTime() - began) / 1e9, committedByChildren, version, midWrite, phases,
+        leftovers.size(), leftoverBytes, leftoverCodes, startNanos / 1e9 / KILLS,
+        firstWrites == 0 ? 0 : firstWriteNanos / 1e9 / firstWrites, checkNanos / 1e9 / KILLS, manifestTemps.size());
+  }
+
+  /** What a check found: the version that the table holds and the files its manifest lists. */
+  private record Checked(long version, Set<Path> listed) {}
+
+  /**
+   * Reads the table with the connector and checks that it holds one complete version, one of
+   * {@code low} and {@code high}; checks that its manifest lists intact files holding ROWS rows.
+   */
+  private static Checked check(int kill, long low, long high) throws IOException {
+    String at = "after kill " + kill + ": ";
+    JsonNode manifest = new ObjectMapper().readTree(table.resolve(MANIFEST).toFile());
+    Set<Path> listed = new HashSet<>();
+    long listedRows = 0;
+    for (JsonNode f : manifest.path("files")) {
+      Path file = table.resolve(f.path("name").asText());
+      assertTrue(Files.isRegularFile(file), at + "the manifest lists " + file + ", which is missing");
+      assertEquals(LazyQ.OK, inspect(file), at + "lazyq inspect " + file + ", which the manifest lists");
+      listed.add(file);
+      listedRows += f.path("rows").asLong();
+    }
+    assertEquals(ROWS, listedRows, at + "rows that the manifest lists");
+
+    // Distinct ids counted with a bitmap per bucket of 32768 ids, so that the rows need no shuffle.
+    Row r = spark.read().format("lazyq").load(table.toString())
+        .selectExpr("bitmap_bucket_number(id) AS bucket", "id", "version", "value", "level")
+        .groupBy("bucket").agg(functions.expr("count(*) AS n"), functions.expr("min(version) AS low"),
+            functions.expr("max(version) AS high"),
+            functions.expr("bitmap_count(bitmap_construct_agg(bitmap_bit_position(id))) AS ids"),
+            functions.expr("min(id) AS first"), functions.expr("max(id) AS last"),
+            functions.expr("max(abs(value - CAST(sin(id / 100.0 + version) AS FLOAT))) AS e1"),
+            functions.expr("max(abs(level - CAST((id % 1000) / 100.0 + version AS FLOAT))) AS e2"))
+        .selectExpr("sum(n)", "min(low)", "max(high)", "sum(ids)", "min(first)", "max(last)", "max(e1)", "max(e2)")
+        .first();
+    assertEquals(ROWS, r.getLong(0), at + "rows");
+    long version = r.getLong(1);
+    assertEquals(version, r.getLong(2), at + "one version in the table");
+    assertTrue(version == low || version == high, at + "the table holds v=" + version + ", not v=" + low
+        + (high == low ? "" : " or v=" + high));
+    assertEquals(ROWS, r.getLong(3), at + "distinct ids");
+    assertEquals(0, r.getLong(4), at + "the least id");
+    assertEquals(ROWS - 1, r.getLong(5), at + "the greatest id");
+    assertTrue(r.getFloat(6) <= VALUE_ERROR, at + "value (Q8_0) off by " + r.getFloat(6));
+    assertTrue(r.getFloat(7) <= OverwriteLoopMain.LEVEL_BOUND * 1.0001, at + "level (error-bounded) off by "
+        + r.getFloat(7));
+    return new Checked(version, listed);
+  }
+
+  /**
+   * Where the kill landed, from what the child printed and what it left on disk: part files that
+   * became unlisted in the table's directory (moved in by a commit not yet published, or replaced by
+   * one published but not done deleting), and files in the staging directory.
+   */
+  private static String phase(boolean inFlight, boolean swapped, Set<Path> listed, Set<Path> previous,
+      Set<Path> before) throws IOException {
+    if (!inFlight) {
+      return "between versions";
+    }
+    boolean unlisted = false;
+    boolean staged = false;
+    boolean writing = false;
+    for (Path f : walk()) {
+      if (f.getParent().equals(table) && isPart(f) && !listed.contains(f)
+          && (!before.contains(f) || previous.contains(f))) {
+        unlisted = true;
+      } else if (f.startsWith(table.resolve(STAGING)) && !before.contains(f)) {
+        staged = true;
+        writing |= f.getFileName().toString().endsWith(".tmp");
+      }
+    }
+    if (swapped) {
+      return unlisted ? "in the commit, manifest swapped, old parts not all deleted"
+          : "after the commit, before it printed committed";
+    }
+    if (unlisted) {
+      return "in the commit, parts moved, manifest not yet swapped";
+    }
+    if (writing) {
+      return "in tasks, part files being written";
+    }
+    return staged ? "tasks done, parts not yet moved" : "before any part file";
+  }
+
+  /**
+   * Waits until the commit of the version being written moves a part file into the table's
+   * directory, or with {@code swap} until it replaces the manifest.
+   */
+  private static void awaitCommit(Process p, boolean swap) throws Exception {
+    Path manifest = table.resolve(MANIFEST);
+    Object inode = Files.readAttributes(manifest, BasicFileAttributes.class).fileKey();
+    Set<Path> present;
+    try (Stream<Path> s = Files.list(table)) {
+      present = s.collect(Collectors.toSet());
+    }
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try {
+        if (swap ? !inode.equals(Files.readAttributes(manifest, BasicFileAttributes.class).fileKey())
+            : moved(present)) {
+          return;
+        }
+      } catch (IOException changing) {
+        // listed or read while renamed: try again
+      }
+      Thread.sleep(1);
+    }
+    throw new AssertionError("the writer ended before its commit (" + (swap ? "manifest" : "part files") + "):\n"
+        + Files.readString(ItData.log("spark-write-kill.log")));
+  }
+
+  private static boolean moved(Set<Path> present) throws IOException {
+    try (Stream<Path> s = Files.list(table)) {
+      return s.anyMatch(f -> isPart(f) && !present.contains(f));
+    }
+  }
+
+  /** A child's progress, from its {@code writing} and {@code committed} lines. */
+  private static final class Progress {
+    private final Path log;
+    private final Process p;
+    private long offset;
+    private final StringBuilder partial = new StringBuilder();
+    long writing = -1;
+    long committed = -1;
+
+    Progress(Path log, Process p) {
+      this.log = log;
+      this.p = p;
+    }
+
+    void awaitWriting(long v) throws Exception {
+      long deadline = System.nanoTime() + 300_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        boolean alive = p.isAlive();
+        poll();
+        if (writing >= v) {
+          return;
+        }
+        if (!alive) {
+          throw new AssertionError("the writer ended before it was killed:\n" + Files.readString(log));
+        }
+        Thread.sleep(2);
+      }
+      throw new AssertionError("the writer never started version " + v + ":\n" + Files.readString(log));
+    }
+
+    /** Reads what the child printed since the last call. */
+    void poll() throws IOException {
+      if (!Files.exists(log)) {
+        return;
+      }
+      try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+        long length = f.length();
+        if (length <= offset) {
+          return;
+        }
+        byte[] b = new byte[(int) (length - offset)];
+        f.seek(offset);
+        f.readFully(b);
+        offset = length;
+        partial.append(new String(b, StandardCharsets.UTF_8));
+      }
+      int end;
+      while ((end = partial.indexOf("\n")) >= 0) {
+        Matcher m = PROGRESS.matcher(partial.substring(0, end));
+        if (m.find()) {
+          long v = Long.parseLong(m.group(2));
+          if (m.group(1).equals("writing")) {
+            writing = v;
+          } else {
+            committed = v;
+          }
+        }
+        partial.delete(0, end + 1);
+      }
+    }
+  }
+
+  private static boolean isPart(Path f) {
+    return PART.matcher(f.getFileName().toString()).matches();
+  }
+
+  /** Every regular file under the table's directory. */
+  private static List<Path> walk() throws IOException {
+    if (!Files.exists(table)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(table)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  /** The table's directory as it is: every file with its size, and the manifest. */
+  private static String describe() {
+    StringBuilder out = new StringBuilder();
+    try {
+      for (Path f : walk()) {
+        out.append(String.format("  %10d %s%n", Files.size(f), table.relativize(f)));
+      }
+      Path manifest = table.resolve(MANIFEST);
+      out.append(Files.exists(manifest) ? Files.readString(manifest) : "(no manifest)");
+    } catch (IOException e) {
+      out.append("(cannot list: ").append(e).append(')');
+    }
+    return out.toString();
+  }
+
+  /** {@code lazyq inspect FILE}, its output kept out of the test log. */
+  private static int inspect(Path f) {
+    CommandLine cli = LazyQ.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(new StringWriter()));
+    return cli.execute("inspect", f.toString());
+  }
+}
