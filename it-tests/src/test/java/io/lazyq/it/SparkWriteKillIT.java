@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,12 +43,13 @@ import picocli.CommandLine;
  * leftovers included, passes {@code lazyq inspect} or is named incomplete by it (exit 3).
  *
  * <p>A child's first write loads most of Spark's classes and takes far longer than the next ones,
- * so each kill is aimed, at random: within 3 s of the start of the first write (15%); 0 to
- * {@code -Dlazyq.it.sparkKillMaxMs} (2000) ms after the start of the second (55%: its planning, its
- * tasks, its commit, or the next write); or 0 to 20 ms after the second write's commit moves its
- * first part file into the table (15%) or replaces the manifest (15%). Where each kill landed is
- * read afterwards from what the child printed and what it left on disk. Leftovers stay in place:
- * the writers that follow must cope with them.
+ * so each kill is aimed, at random: within 3 s of the start of the first write (10%); 0 to
+ * {@code -Dlazyq.it.sparkKillMaxMs} (2000) ms after the start of the second (30%: its planning, its
+ * tasks, its commit, or the next write); 0 to 300 ms after the second write's first task begins
+ * its part file (30%); or 0 to 4 ms after the second write's commit moves its first part file
+ * into the table (15%) or replaces the manifest (15%). Where each kill landed is read afterwards
+ * from what the child printed and what it left on disk. Leftovers stay in place: the writers that
+ * follow must cope with them.
  */
 class SparkWriteKillIT {
   private static final int KILLS = Integer.getInteger("lazyq.it.sparkKills", 50);
@@ -133,7 +134,7 @@ class SparkWriteKillIT {
         progress.awaitWriting(first);
         long t1 = System.nanoTime();
         startNanos += t1 - t0;
-        if (aim < 0.15) {
+        if (aim < 0.1) {
           int delay = random.nextInt(3000);
           plan = "first write +" + delay + " ms";
           Thread.sleep(delay);
@@ -141,19 +142,16 @@ class SparkWriteKillIT {
           progress.awaitWriting(first + 1);
           firstWriteNanos += System.nanoTime() - t1;
           firstWrites++;
-          if (aim < 0.7) {
+          if (aim < 0.4) {
             int delay = random.nextInt(MAX_DELAY_MS + 1);
             plan = "second write +" + delay + " ms";
             Thread.sleep(delay);
-          } else if (aim < 0.85) {
-            int delay = random.nextInt(20);
-            plan = "second write's commit, a part moved +" + delay + " ms";
-            awaitCommit(p, false);
-            Thread.sleep(delay);
           } else {
-            int delay = random.nextInt(20);
-            plan = "second write's commit, manifest swapped +" + delay + " ms";
-            awaitCommit(p, true);
+            Step step = aim < 0.7 ? Step.STAGED : aim < 0.85 ? Step.MOVED : Step.SWAPPED;
+            // a commit takes a few milliseconds once its parts are written
+            int delay = random.nextInt(step == Step.STAGED ? 300 : 5);
+            plan = "second write, " + step.what + " +" + delay + " ms";
+            await(p, step);
             Thread.sleep(delay);
           }
         }
@@ -297,36 +295,56 @@ class SparkWriteKillIT {
     return staged ? "tasks done, parts not yet moved" : "before any part file";
   }
 
-  /**
-   * Waits until the commit of the version being written moves a part file into the table's
-   * directory, or with {@code swap} until it replaces the manifest.
-   */
-  private static void awaitCommit(Process p, boolean swap) throws Exception {
+  /** Steps of a write that a kill may follow. */
+  private enum Step {
+    STAGED("a task's part file begun"), MOVED("a part moved into the table"), SWAPPED("the manifest replaced");
+
+    final String what;
+
+    Step(String what) {
+      this.what = what;
+    }
+  }
+
+  /** Waits until the write under way takes {@code step}. */
+  private static void await(Process p, Step step) throws Exception {
     Path manifest = table.resolve(MANIFEST);
     Object inode = Files.readAttributes(manifest, BasicFileAttributes.class).fileKey();
-    Set<Path> present;
-    try (Stream<Path> s = Files.list(table)) {
-      present = s.collect(Collectors.toSet());
+    Set<Path> present = null;
+    while (present == null) {
+      try {
+        present = new HashSet<>(walk());
+      } catch (IOException | UncheckedIOException changing) {
+        // a file or directory went while listed: again
+      }
     }
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline && p.isAlive()) {
       try {
-        if (swap ? !inode.equals(Files.readAttributes(manifest, BasicFileAttributes.class).fileKey())
-            : moved(present)) {
+        boolean taken = switch (step) {
+          case STAGED -> appeared(table.resolve(STAGING), present, false);
+          case MOVED -> appeared(table, present, true);
+          case SWAPPED -> !inode.equals(Files.readAttributes(manifest, BasicFileAttributes.class).fileKey());
+        };
+        if (taken) {
           return;
         }
-      } catch (IOException changing) {
-        // listed or read while renamed: try again
+      } catch (IOException | UncheckedIOException changing) {
+        // listed or read while being renamed or deleted: again
       }
       Thread.sleep(1);
     }
-    throw new AssertionError("the writer ended before its commit (" + (swap ? "manifest" : "part files") + "):\n"
+    throw new AssertionError("the writer ended before " + step.what + ":\n"
         + Files.readString(ItData.log("spark-write-kill.log")));
   }
 
-  private static boolean moved(Set<Path> present) throws IOException {
-    try (Stream<Path> s = Files.list(table)) {
-      return s.anyMatch(f -> isPart(f) && !present.contains(f));
+  /** Whether a file not {@code present} is under {@code root} (a part file directly in it, with {@code parts}). */
+  private static boolean appeared(Path root, Set<Path> present, boolean parts) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return false;
+    }
+    try (Stream<Path> s = parts ? Files.list(root) : Files.walk(root)) {
+      return s.anyMatch(f -> !present.contains(f) && Files.isRegularFile(f) && (!parts || isPart(f)));
     }
   }
 
