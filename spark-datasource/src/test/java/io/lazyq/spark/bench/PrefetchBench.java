@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Prefetch on against off, in one Spark session, on cold pages and on warm ones:
  * {@code mvn -pl spark-datasource -Pbench test-compile exec:exec -Dbench.main=io.lazyq.spark.bench.PrefetchBench
- * [-Dbench.rows=N]}.
+ * [-Dbench.rows=N] [-Dbench.repeats=N]}.
  *
  * <p>Cold means the page cache dropped before each run ({@code /proc/sys/vm/drop_caches}, which
  * needs root); where that is refused, the cold rows say so and only warm figures are printed. For
@@ -33,7 +33,7 @@ public final class PrefetchBench {
   public static void main(String[] args) throws IOException {
     long rows = Long.getLong("bench.rows", 20_000_000L);
     String master = System.getProperty("bench.master", "local[2]");
-    int repeats = Integer.getInteger("bench.repeats", 3);
+    int repeats = Integer.getInteger("bench.repeats", 5);
     Path dir = Files.createDirectories(Path.of(System.getProperty("bench.dir", "target/bench-scan")));
     SensorDay day = new SensorDay(rows, 16, 1);
     Path q8 = ScanBench.write(day, dir, "q8_0", EncodingSpec.parse("q8_0", null));
