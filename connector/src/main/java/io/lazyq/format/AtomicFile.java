@@ -12,7 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A file written under a hidden temporary name in its final directory and published by an atomic
  * rename, so that a crash at any point leaves either the previous file or nothing under the final
- * name, never a half-written one.
+ * name, never a half-written one. The data is forced to disk before the rename and the directory
+ * after it, so that a power loss after {@link #commit()} returns keeps the new file too.
  */
 public final class AtomicFile implements AutoCloseable {
   private final Path target;
@@ -55,6 +56,23 @@ public final class AtomicFile implements AutoCloseable {
       throw new IOException("the file system of " + target + " cannot rename atomically", e);
     }
     done = true;
+    syncDirectory(target.getParent());
+  }
+
+  /**
+   * Forces a directory's entries to disk, so that a rename into it survives a power loss. Where the
+   * platform cannot open a directory for that (Windows), the rename stands without it.
+   */
+  private static void syncDirectory(Path dir) throws IOException {
+    FileChannel d;
+    try {
+      d = FileChannel.open(dir, StandardOpenOption.READ);
+    } catch (IOException | UnsupportedOperationException notOnThisPlatform) {
+      return;
+    }
+    try (d) {
+      d.force(true);
+    }
   }
 
   /** Deletes the temporary file; the target is left as it was. Safe to call more than once. */
