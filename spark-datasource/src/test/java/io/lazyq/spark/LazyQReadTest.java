@@ -63,6 +63,17 @@ class LazyQReadTest extends SparkTestBase {
           assertEquals(((boolean[]) e[9]).length, bits.size());
         }
       }
+      // The same columns through Spark's generated aggregation, which reads the vectors by row and type.
+      Row sums = sql("SELECT sum(i32), sum(shiftright(i64, 16)), sum(f64), count(f32), count(ts), max(unix_micros(ts))"
+          + " FROM all_types").rows().get(0);
+      assertEquals(expected.stream().filter(e -> e[0] != null).mapToLong(e -> (Integer) e[0]).sum(), sums.getLong(0));
+      assertEquals(expected.stream().filter(e -> e[1] != null).mapToLong(e -> (Long) e[1] >> 16).sum(), sums.getLong(1));
+      assertEquals(expected.stream().filter(e -> e[3] != null).mapToDouble(e -> (Double) e[3]).sum(), sums.getDouble(2),
+          1e-6 * expected.size());
+      assertEquals(expected.stream().filter(e -> e[2] != null).count(), sums.getLong(3));
+      assertEquals(expected.stream().filter(e -> e[6] != null).count(), sums.getLong(4));
+      assertEquals(expected.stream().filter(e -> e[6] != null).mapToLong(e -> (Long) e[6]).max().orElseThrow(),
+          sums.getLong(5));
     }
   }
 
