@@ -11,6 +11,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ArrowColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarArray;
@@ -22,12 +23,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * point into the mapping (no copy) and keep it alive until the next batch replaces them; over a
  * stream they are copies in the task's allocator. This is the one class that supplies plain columns.
  *
- * <p>Fixed-width values and their nulls are read from the buffers' addresses, as Spark's
- * {@code OffHeapColumnVector} reads its own; the other types go through Spark's
+ * <p>Fixed-width values, strings and their nulls are read from the buffers' addresses, as Spark's
+ * {@code OffHeapColumnVector} reads its own; booleans and lists go through Spark's
  * {@link ArrowColumnVector}. Through it, Arrow's bounds, reference-count and null checks on every
  * value halved the rows/s of a scan of float columns. What makes the direct reads safe is checked
  * once per batch (the buffers hold the batch's rows) and once per value (the row is one of the
- * batch's, the width is the vector's), before the read.
+ * batch's, the width is the vector's, a string lies within the string bytes), before the read.
  *
  * <p>The reader owns the Arrow vector: each batch reloads its buffers, {@link #close()} (called by
  * {@code ColumnarBatch.close()}) does nothing, and {@link #release()} frees it when the reader ends.
@@ -36,13 +37,16 @@ final class ArrowPlainVector extends ChunkVector {
   private final FieldVector vector;
   private final ArrowColumnVector arrow;
   private final BufferAllocator allocator;
-  /** Bytes per value of a fixed-width vector, 0 for the others, which go through {@link #arrow}. */
+  /** Bytes per value of a fixed-width vector, 0 for the others. */
   private final int width;
+  private final boolean utf8;
   private ColumnView view;
   /** The batch's rows as far as direct reads go: 0 outside a batch, so that every read fails its check. */
   private int rows;
   private int nullCount;
   private long values;
+  private long valueBytes;
+  private long offsets;
   private long validity;
 
   ArrowPlainVector(DataType type, Field field, BufferAllocator allocator) {
@@ -51,6 +55,7 @@ final class ArrowPlainVector extends ChunkVector {
     this.vector = ArrowColumns.arrowField(field, QuantizedView.DEQUANTIZED, -1).createVector(allocator);
     this.arrow = new ArrowColumnVector(vector);
     this.width = vector instanceof BaseFixedWidthVector v && !(vector instanceof BitVector) ? v.getTypeWidth() : 0;
+    this.utf8 = vector instanceof VarCharVector;
   }
 
   @Override
@@ -65,17 +70,25 @@ final class ArrowPlainVector extends ChunkVector {
     setWindow(first, rows);
     ArrowColumns.loadPlain(view, first, rows, vector, allocator);
     nullCount = vector.getNullCount();
-    if (width > 0) {
+    if (direct() && rows > 0) {
       ArrowBuf data = vector.getDataBuffer();
       ArrowBuf bits = vector.getValidityBuffer();
-      if (data.capacity() < (long) rows * width || (nullCount > 0 && bits.capacity() < (rows + 7L) >>> 3)) {
-        throw new IllegalStateException("column '" + view.field().name() + "': Arrow buffers of " + data.capacity()
+      ArrowBuf sized = utf8 ? vector.getOffsetBuffer() : data;
+      long need = utf8 ? 4L * (rows + 1) : (long) rows * width;
+      if (sized.capacity() < need || (nullCount > 0 && bits.capacity() < (rows + 7L) >>> 3)) {
+        throw new IllegalStateException("column '" + view.field().name() + "': Arrow buffers of " + sized.capacity()
             + " and " + bits.capacity() + " bytes for " + rows + " rows");
       }
       values = data.memoryAddress();
+      valueBytes = data.capacity();
+      offsets = utf8 ? sized.memoryAddress() : 0;
       validity = bits.memoryAddress();
       this.rows = rows;
     }
+  }
+
+  private boolean direct() {
+    return width > 0 || utf8;
   }
 
   @Override
@@ -96,7 +109,7 @@ final class ArrowPlainVector extends ChunkVector {
 
   @Override
   public boolean isNullAt(int rowId) {
-    if (width == 0) {
+    if (!direct()) {
       return arrow.isNullAt(rowId);
     }
     int r = Objects.checkIndex(rowId, rows);
@@ -138,7 +151,20 @@ final class ArrowPlainVector extends ChunkVector {
 
   @Override
   public UTF8String getUTF8String(int rowId) {
-    return arrow.getUTF8String(rowId);
+    if (!utf8) {
+      throw new UnsupportedOperationException(dataType() + " column read as strings");
+    }
+    if (isNullAt(rowId)) {
+      return null;
+    }
+    long at = offsets + 4L * rowId;
+    int from = Platform.getInt(null, at);
+    int to = Platform.getInt(null, at + 4);
+    if (from < 0 || to < from || to > valueBytes) {
+      throw new IllegalStateException("column '" + view.field().name() + "': row " + rowId + " spans bytes ["
+          + from + ", " + to + ") of " + valueBytes);
+    }
+    return UTF8String.fromAddress(null, values + from, to - from);
   }
 
   @Override

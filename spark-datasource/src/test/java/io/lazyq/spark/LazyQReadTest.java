@@ -13,6 +13,7 @@ import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.ChunksSkipped;
 import io.lazyq.spark.metrics.ConsumerWait;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,8 +65,8 @@ class LazyQReadTest extends SparkTestBase {
         }
       }
       // The same columns through Spark's generated aggregation, which reads the vectors by row and type.
-      Row sums = sql("SELECT sum(i32), sum(shiftright(i64, 16)), sum(f64), count(f32), count(ts), max(unix_micros(ts))"
-          + " FROM all_types").rows().get(0);
+      Row sums = sql("SELECT sum(i32), sum(shiftright(i64, 16)), sum(f64), count(f32), count(ts), max(unix_micros(ts)),"
+          + " count(name), sum(octet_length(name)) FROM all_types").rows().get(0);
       assertEquals(expected.stream().filter(e -> e[0] != null).mapToLong(e -> (Integer) e[0]).sum(), sums.getLong(0));
       assertEquals(expected.stream().filter(e -> e[1] != null).mapToLong(e -> (Long) e[1] >> 16).sum(), sums.getLong(1));
       assertEquals(expected.stream().filter(e -> e[3] != null).mapToDouble(e -> (Double) e[3]).sum(), sums.getDouble(2),
@@ -74,6 +75,9 @@ class LazyQReadTest extends SparkTestBase {
       assertEquals(expected.stream().filter(e -> e[6] != null).count(), sums.getLong(4));
       assertEquals(expected.stream().filter(e -> e[6] != null).mapToLong(e -> (Long) e[6]).max().orElseThrow(),
           sums.getLong(5));
+      assertEquals(expected.stream().filter(e -> e[5] != null).count(), sums.getLong(6));
+      assertEquals(expected.stream().filter(e -> e[5] != null)
+          .mapToLong(e -> ((String) e[5]).getBytes(StandardCharsets.UTF_8).length).sum(), sums.getLong(7));
     }
   }
 
