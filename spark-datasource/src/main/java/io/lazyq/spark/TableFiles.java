@@ -13,9 +13,13 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,8 +27,9 @@ import org.apache.hadoop.fs.FileSystem;
 /**
  * The files of a table: each path is a file, a directory (its files, not recursively) or a glob.
  * Hidden files, whose names start with '.' or '_' (such as {@code _SUCCESS}), are ignored. A
- * directory with a {@link Manifest} holds exactly the files it lists, so that files being published
- * by a write are never read before the write commits. All files must share one schema, up to
+ * directory with a {@link Manifest} holds exactly the files it lists, read as a directory or
+ * through a glob, so that files being published by a write are never read before the write
+ * commits; a file named on its own is read as it is. All files must share one schema, up to
  * nullability.
  */
 final class TableFiles {
@@ -78,6 +83,7 @@ final class TableFiles {
         throw new IllegalArgumentException("lazyq: path does not exist: " + location);
       }
       List<Path> files = new ArrayList<>();
+      Map<Path, Optional<Set<String>>> manifests = new HashMap<>();
       for (FileStatus m : sorted(matches)) {
         if (m.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(m.getPath(), Manifest.NAME))) {
           files.addAll(listed(local(m)));
@@ -87,7 +93,9 @@ final class TableFiles {
               files.add(local(f));
             }
           }
-        } else if (!isHidden(m) || matches.length == 1 && !hasGlob(location)) {
+        } else if (!hasGlob(location) && matches.length == 1) {
+          files.add(local(m)); // named on its own: read even if hidden or unlisted
+        } else if (!isHidden(m) && committed(local(m), manifests)) {
           files.add(local(m));
         }
       }
@@ -144,6 +152,21 @@ final class TableFiles {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether a file that a glob matched belongs to its directory's table: listed in the directory's
+   * manifest, or in a directory without one. A glob over a table thus sees what reading the
+   * directory sees, never the unlisted parts of a write in progress or of a killed one.
+   */
+  private static boolean committed(Path file, Map<Path, Optional<Set<String>>> manifests) throws IOException {
+    Path dir = file.getParent();
+    Optional<Set<String>> names = manifests.get(dir);
+    if (names == null) {
+      names = Manifest.read(dir).map(list -> list.stream().map(PartFile::name).collect(Collectors.toSet()));
+      manifests.put(dir, names);
+    }
+    return names.map(n -> n.contains(file.getFileName().toString())).orElse(true);
   }
 
   /** The files that a directory's manifest lists, each of which must exist. */

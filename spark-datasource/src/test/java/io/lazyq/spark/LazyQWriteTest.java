@@ -215,7 +215,11 @@ class LazyQWriteTest extends SparkTestBase {
     frame(allTypesRows(100, 8), 2).write().format("lazyq").save(out.toString());
     // a part file moved in by a job that was killed before publishing its manifest
     Files.copy(out.resolve(dataFiles(out).get(0)), out.resolve("part-99999-orphan.lzq"));
+    long orphanRows = lazyq(out.resolve("part-99999-orphan.lzq")).count();
+    assertTrue(orphanRows > 0);
     assertEquals(100, lazyq(out).count());
+    assertEquals(100, spark.read().format("lazyq").load(out + "/*.lzq").count());
+    assertEquals(100, spark.read().format("lazyq").load(out + "/part-*").count());
     Files.delete(out.resolve(dataFiles(out).get(0)));
     Exception e = assertThrows(Exception.class, () -> lazyq(out).count());
     assertTrue(e.getMessage().contains("is incomplete"), e.getMessage());
