@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lazyq.cli.LazyQ;
+import io.lazyq.spark.TableVacuum;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +51,8 @@ import picocli.CommandLine;
  * its part file (30%); or 0 to 4 ms after the second write's commit moves its first part file
  * into the table (15%) or replaces the manifest (15%). Where each kill landed is read afterwards
  * from what the child printed and what it left on disk. Leftovers stay in place: the writers that
- * follow must cope with them.
+ * follow must cope with them. At the end {@link TableVacuum} removes them all, and the table still
+ * reads as the same complete version.
  */
 class SparkWriteKillIT {
   private static final int KILLS = Integer.getInteger("lazyq.it.sparkKills", 50);
@@ -197,11 +200,21 @@ class SparkWriteKillIT {
       version = now.version;
       listed = now.listed;
     }
-    passed = true;
     long leftoverBytes = 0;
     for (Path f : leftovers) {
       leftoverBytes += Files.exists(f) ? Files.size(f) : 0;
     }
+    // With no writer left, everything unlisted is a leftover: vacuum removes it all, and nothing else.
+    TableVacuum vacuum = TableVacuum.plan(table, Duration.ZERO);
+    vacuum.delete();
+    Checked clean = check(KILLS + 1, version, version);
+    for (Path f : walk()) {
+      assertTrue(clean.listed.contains(f) || f.equals(table.resolve(MANIFEST)), "left after vacuum: " + f);
+    }
+    assertTrue(Files.notExists(table.resolve(STAGING)), "the staging directory is left after vacuum");
+    System.out.printf("spark write kill: vacuum deleted %d leftovers (%,d bytes); the table still v=%d, complete%n",
+        vacuum.leftovers().size(), vacuum.bytes(), clean.version);
+    passed = true;
     System.out.printf("spark write kill: %d kills (-Dlazyq.it.seed=%d) in %.0f s; %d versions committed by the"
         + " killed writers, the table at v=%d, one complete version after every kill; %d kills mid-write; where"
         + " they landed: %s; %d leftover files inspected (%d bytes), by exit code: %s; child start %.1f s and first"

@@ -128,7 +128,8 @@ final class TableCommit {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a file, or a directory with everything under it; nothing where nothing is. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -1,6 +1,7 @@
 package io.lazyq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.format.SampleTables;
@@ -8,7 +9,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,48 @@ class SparkCommandsTest {
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void vacuumDeletesOnlyOldLeftoversOfKilledWrites() throws Exception {
+    SparkSession spark = LocalSpark.start("vacuum test");
+    Path table = dir.resolve("vacuum");
+    spark.range(1000).selectExpr("id", "CAST(id AS FLOAT) AS x").repartition(2).write().format("lazyq")
+        .save(table.toString());
+    List<Path> listed;
+    try (Stream<Path> files = Files.list(table)) {
+      listed = files.filter(p -> p.getFileName().toString().startsWith("part-")).toList();
+    }
+    Path part = listed.get(0);
+    // What killed writes leave, two days old, and the moved-in part of a write that may be running.
+    Path orphan = Files.copy(part, table.resolve("part-00009-killed-t1.lzq"));
+    Path job = Files.createDirectories(table.resolve("_temporary").resolve("killed-job"));
+    Path staged = Files.copy(part, job.resolve("part-00000-killed-t2.lzq"));
+    Path manifestTemp = Files.writeString(table.resolve("._lazyq_manifest.json.5eed.tmp"), "{\"version\"");
+    Path recent = Files.copy(part, table.resolve("part-00010-running-t3.lzq"));
+    FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+    for (Path p : List.of(orphan, staged, job, manifestTemp)) {
+      Files.setLastModifiedTime(p, old);
+    }
+    long bytes = Files.size(orphan) + Files.size(staged) + Files.size(manifestTemp);
+
+    Run dry = lazyq("vacuum", table.toString(), "--dry-run");
+    assertEquals(0, dry.code(), dry.err());
+    assertTrue(dry.out().contains(String.format("would delete 3 leftovers, %,d bytes", bytes)), dry.out());
+    assertTrue(Files.exists(orphan) && Files.exists(staged) && Files.exists(manifestTemp));
+
+    Run run = lazyq("vacuum", table.toString());
+    assertTrue(run.out().contains("deleted 3 leftovers"), run.out());
+    assertFalse(Files.exists(orphan) || Files.exists(table.resolve("_temporary")) || Files.exists(manifestTemp));
+    assertTrue(Files.exists(recent), "younger than --min-age");
+    listed.forEach(p -> assertTrue(Files.exists(p), p + " is the table's"));
+    assertEquals(499_500L, spark.read().format("lazyq").load(table.toString()).selectExpr("sum(id)").first().getLong(0));
+
+    Run now = lazyq("vacuum", table.toString(), "--min-age", "0s");
+    assertTrue(now.out().contains("deleted 1 leftovers"), now.out());
+    assertFalse(Files.exists(recent));
+    assertEquals(499_500L, spark.read().format("lazyq").load(table.toString()).selectExpr("sum(id)").first().getLong(0));
+    assertEquals(LazyQ.USAGE, lazyq("vacuum", table.toString(), "--min-age", "soon").code());
   }
 
   @Test
