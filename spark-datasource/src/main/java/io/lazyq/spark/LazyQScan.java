@@ -107,10 +107,20 @@ final class LazyQScan implements SupportsReportStatistics {
 
   private synchronized ScanPlan plan() {
     if (plan == null) {
-      SQLConf sql = SparkSession.active().sessionState().conf();
+      SparkSession spark = SparkSession.active();
+      SQLConf sql = spark.sessionState().conf();
       plan = ScanPlan.plan(files, columns, filter, limit, conf.stream(), sql.filesMaxPartitionBytes(),
-          sql.filesOpenCostInBytes());
+          sql.filesOpenCostInBytes(), minPartitions(spark, sql));
     }
     return plan;
+  }
+
+  /** The partitions a scan aims at, at least: Spark's own rule for file sources. */
+  private static int minPartitions(SparkSession spark, SQLConf sql) {
+    if (sql.filesMinPartitionNum().isDefined()) {
+      return (Integer) sql.filesMinPartitionNum().get();
+    }
+    String leaf = spark.conf().get("spark.sql.leafNodeDefaultParallelism", null);
+    return leaf != null ? Integer.parseInt(leaf) : spark.sparkContext().defaultParallelism();
   }
 }

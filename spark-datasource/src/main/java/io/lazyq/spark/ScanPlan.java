@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The chunks a scan reads, grouped into input partitions of about {@code maxPartitionBytes} of
- * selected column bytes (each chunk also costs {@code openCost}, as Spark packs files), across file
- * boundaries. A sequential scan reads each file from its start, so there a partition is one file.
+ * The chunks a scan reads, grouped into input partitions across file boundaries, as Spark packs
+ * files: each chunk weighs its selected column bytes plus {@code openCost}, and a partition holds
+ * about {@code min(maxPartitionBytes, max(openCost, total weight / minPartitions))}, so that a scan
+ * smaller than {@code maxPartitionBytes} times the cores still keeps every core busy. A sequential
+ * scan reads each file from its start, so there a partition is one whole file.
  */
 final class ScanPlan {
   private final List<ChunkGroup> groups = new ArrayList<>();
@@ -17,13 +19,15 @@ final class ScanPlan {
 
   private ScanPlan() {}
 
+  /** A chunk the scan reads: its file, and its weight in the packing. */
+  private record Selected(int file, ChunkDescriptor chunk, long weight) {}
+
   static ScanPlan plan(List<DataFile> files, int[] columns, StatsFilter filter, long limit, boolean stream,
-      long maxPartitionBytes, long openCost) {
+      long maxPartitionBytes, long openCost, int minPartitions) {
     ScanPlan plan = new ScanPlan();
-    String[] locations = files.stream().map(DataFile::location).toArray(String[]::new);
-    Builder group = new Builder(locations);
-    long target = Math.max(1, maxPartitionBytes);
     long wanted = limit < 0 ? Long.MAX_VALUE : limit;
+    List<Selected> selected = new ArrayList<>();
+    long total = 0;
     for (int f = 0; f < files.size(); f++) {
       for (ChunkDescriptor chunk : files.get(f).metadata().index().chunks()) {
         if (plan.rows >= wanted) {
@@ -37,18 +41,22 @@ final class ScanPlan {
         for (int c : columns) {
           size += chunk.column(c).length();
         }
-        if (!group.isEmpty() && group.weight + size + openCost > target) {
-          plan.groups.add(group.build());
-          group = new Builder(locations);
-        }
-        group.add(f, chunk, size + openCost);
+        selected.add(new Selected(f, chunk, size + openCost));
+        total += size + openCost;
         plan.rows += chunk.rows();
         plan.bytes += size;
       }
-      if (stream && !group.isEmpty()) {
+    }
+    long target = Math.max(1, Math.min(maxPartitionBytes, Math.max(openCost, total / Math.max(1, minPartitions))));
+    String[] locations = files.stream().map(DataFile::location).toArray(String[]::new);
+    Builder group = new Builder(locations);
+    for (Selected s : selected) {
+      boolean full = stream ? group.lastFile() != s.file() : group.weight + s.weight() > target;
+      if (!group.isEmpty() && full) {
         plan.groups.add(group.build());
         group = new Builder(locations);
       }
+      group.add(s.file(), s.chunk(), s.weight());
     }
     if (!group.isEmpty()) {
       plan.groups.add(group.build());
@@ -84,6 +92,10 @@ final class ScanPlan {
 
     boolean isEmpty() {
       return chunks.isEmpty();
+    }
+
+    int lastFile() {
+      return chunks.isEmpty() ? -1 : chunks.get(chunks.size() - 1)[0];
     }
 
     void add(int file, ChunkDescriptor chunk, long cost) {
