@@ -1,9 +1,9 @@
 package io.lazyq.arrow;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.arrow.ArrowReadOptions.QuantizedView;
 import io.lazyq.format.ColumnView;
 import io.lazyq.format.Field;
-import io.lazyq.format.LazyQFormatException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 

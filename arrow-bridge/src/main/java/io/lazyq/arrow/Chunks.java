@@ -1,9 +1,9 @@
 package io.lazyq.arrow;
 
 import io.lazyq.format.ColumnView;
+import io.lazyq.format.LzqFile;
+import io.lazyq.format.LzqStream;
 import io.lazyq.format.Schema;
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.stream.LzqStream;
 import java.io.Closeable;
 import java.io.IOException;
 

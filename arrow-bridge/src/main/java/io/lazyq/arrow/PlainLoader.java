@@ -1,8 +1,8 @@
 package io.lazyq.arrow;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.ColumnView;
-import io.lazyq.format.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.lazyq.arrow;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.format.ColumnView;
-import io.lazyq.format.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -1,7 +1,7 @@
 package io.lazyq.arrow;
 
 import io.lazyq.format.ColumnView;
-import io.lazyq.lazy.Mapping;
+import io.lazyq.storage.Mapping;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.ArrowBuf;

@@ -1,10 +1,10 @@
 package io.lazyq.arrow;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.lazy.MappingStats;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
+import io.lazyq.format.LzqFile;
+import io.lazyq.format.LzqStream;
+import io.lazyq.format.StreamOptions;
+import io.lazyq.storage.MappingStats;
 import io.lazyq.testing.ReaderContract;
 import io.lazyq.testing.Reseal;
 import io.lazyq.testing.ScratchFile;

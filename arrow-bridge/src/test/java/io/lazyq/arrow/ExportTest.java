@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.arrow.ArrowReadOptions.QuantizedView;
 import io.lazyq.format.ColumnView;
-import io.lazyq.lazy.LzqFile;
+import io.lazyq.format.LzqFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

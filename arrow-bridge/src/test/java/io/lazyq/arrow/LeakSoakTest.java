@@ -3,7 +3,7 @@ package io.lazyq.arrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lazyq.lazy.LzqFile;
+import io.lazyq.format.LzqFile;
 import io.lazyq.testing.NoLeaks;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;

@@ -3,12 +3,12 @@ package io.lazyq.arrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.lazyq.format.LzqFile;
+import io.lazyq.format.LzqStream;
 import io.lazyq.format.SampleTables;
 import io.lazyq.format.Schema;
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.lazy.MappingStats;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
+import io.lazyq.format.StreamOptions;
+import io.lazyq.storage.MappingStats;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

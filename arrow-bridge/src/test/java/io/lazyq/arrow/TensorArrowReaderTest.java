@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lazyq.tensor.TensorFile;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -35,7 +36,7 @@ class TensorArrowReaderTest {
       Path arrow = dir.resolve(type + ".arrow");
       try (BufferAllocator allocator = new RootAllocator()) {
         // Small batches, so that a tensor spans several.
-        try (TensorArrowReader reader = TensorArrowReader.open(TensorFile.open(GGML.resolve(type + ".gguf")), 4096, allocator)) {
+        try (TensorArrowReader reader = TensorArrowReader.open(TensorFiles.open(GGML.resolve(type + ".gguf")), 4096, allocator)) {
           ArrowExport.writeFile(reader, arrow);
         }
         float[][] expected = TENSORS.stream().map(t -> floats(GGML.resolve(type).resolve(t + ".deq.f32"))).toArray(float[][]::new);
@@ -72,7 +73,7 @@ class TensorArrowReaderTest {
   void anIndependentReaderSeesTheSameRows() throws Exception {
     Path arrow = dir.resolve("q4_0.arrow");
     try (BufferAllocator allocator = new RootAllocator();
-        TensorArrowReader reader = TensorArrowReader.open(TensorFile.open(GGML.resolve("q4_0.gguf")), 1 << 14, allocator)) {
+        TensorArrowReader reader = TensorArrowReader.open(TensorFiles.open(GGML.resolve("q4_0.gguf")), 1 << 14, allocator)) {
       ArrowExport.writeFile(reader, arrow);
     }
     JsonNode js = NodeArrow.read(arrow);

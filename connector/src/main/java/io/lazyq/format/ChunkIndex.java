@@ -1,5 +1,6 @@
 package io.lazyq.format;
 
+import io.lazyq.LazyQFormatException;
 import java.util.List;
 
 /**

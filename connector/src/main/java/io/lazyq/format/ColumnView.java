@@ -1,5 +1,6 @@
 package io.lazyq.format;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.quant.BlockCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -257,7 +258,7 @@ public final class ColumnView implements AutoCloseable {
   }
 
   /**
-   * What {@link #close()} releases: for a mapped file its {@code io.lazyq.lazy.Mapping}, which a
+   * What {@link #close()} releases: for a mapped file its {@code io.lazyq.storage.Mapping}, which a
    * zero-copy consumer retains for as long as it points into the bytes; {@code null} for a
    * sequential reader's buffer, which is reused and must be copied.
    */

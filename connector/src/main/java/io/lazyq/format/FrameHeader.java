@@ -1,5 +1,6 @@
 package io.lazyq.format;
 
+import io.lazyq.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;

@@ -2,6 +2,7 @@ package io.lazyq.format;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStream;
+import io.lazyq.LazyQFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,7 @@ import java.util.Arrays;
  * chunk's bytes; a compressed column is decoded into the heap when it is touched, so it trades the
  * zero-copy path for size.
  */
-public final class LosslessStage {
+final class LosslessStage {
   /** The smallest saving worth giving up zero-copy reads for. */
   public static final double MIN_SAVING = 0.05;
   static final int LEVEL = 3;

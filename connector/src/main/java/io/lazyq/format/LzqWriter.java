@@ -1,5 +1,6 @@
 package io.lazyq.format;
 
+import io.lazyq.storage.AtomicFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -79,7 +80,7 @@ public final class LzqWriter implements AutoCloseable {
 
   /**
    * Writes a new file {@code target} in place, for readers that follow it while it grows: each
-   * chunk is readable by {@link io.lazyq.stream.LzqStream} in tail mode as soon as
+   * chunk is readable by {@link io.lazyq.format.LzqStream} in tail mode as soon as
    * {@link #flushChunk()} returns, and the footer comes on {@link #close()}. Frames are written in
    * file order, header first, so a reader that gets ahead of the writer finds a frame whose header
    * or payload ends early, which it reads as "not yet complete". There is no atomic publication:

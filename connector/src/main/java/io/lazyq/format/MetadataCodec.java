@@ -1,5 +1,6 @@
 package io.lazyq.format;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.quant.QuantType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.lazyq.gguf;
 
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import io.lazyq.tensor.ElementType;
 import io.lazyq.tensor.MappedTensorFile;
 import io.lazyq.tensor.Metadata;

@@ -1,6 +1,6 @@
 package io.lazyq.gguf;
 
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package io.lazyq.quant;
 
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import java.nio.ByteBuffer;
 
 /**

@@ -2,12 +2,12 @@ package io.lazyq.safetensors;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import io.lazyq.tensor.ElementType;
 import io.lazyq.tensor.MappedTensorFile;
 import io.lazyq.tensor.Metadata;

@@ -1,6 +1,6 @@
 package io.lazyq.tensor;
 
-import io.lazyq.format.AtomicFile;
+import io.lazyq.storage.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
+import io.lazyq.LazyQFormatException;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lazyq.lazy.LzqFile;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -61,7 +60,7 @@ class RoundTripTest {
       }
     });
     try (InputStream pipe = in) {
-      assertRowsEqual(expected, TableReads.readStream(pipe, io.lazyq.stream.StreamOptions.DEFAULTS));
+      assertRowsEqual(expected, TableReads.readStream(pipe, io.lazyq.format.StreamOptions.DEFAULTS));
     }
     feeder.join();
   }

@@ -3,9 +3,6 @@ package io.lazyq.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

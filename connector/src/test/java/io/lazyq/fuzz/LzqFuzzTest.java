@@ -1,9 +1,9 @@
 package io.lazyq.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
+import io.lazyq.format.LzqFile;
+import io.lazyq.format.LzqStream;
+import io.lazyq.format.StreamOptions;
 import io.lazyq.testing.ReadAll;
 import io.lazyq.testing.ReaderContract;
 import io.lazyq.testing.Reseal;

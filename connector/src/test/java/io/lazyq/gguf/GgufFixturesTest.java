@@ -11,6 +11,7 @@ import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
 import io.lazyq.tensor.TensorSpec;
 import io.lazyq.tensor.ValueType;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +40,7 @@ class GgufFixturesTest {
 
   @Test
   void shapesAreOutermostFirst() throws Exception {
-    try (TensorFile f = TensorFile.open(Fixtures.ggml().resolve("q8_0.gguf"))) {
+    try (TensorFile f = TensorFiles.open(Fixtures.ggml().resolve("q8_0.gguf"))) {
       assertArrayEquals(new long[] {64, 256}, f.require("blk.0.attn_q.weight").shape());
       assertArrayEquals(new long[] {8, 8, 256}, f.require("blk.0.mixed.weight").shape());
       assertEquals(64, f.require("blk.0.mixed.weight").rows());

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import io.lazyq.tensor.Fixtures;
 import io.lazyq.tensor.TensorFile;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class GgufHostileTest {
     Path p = dir.resolve("hostile.gguf");
     Files.write(p, bytes.bytes());
     LazyQFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
-        () -> assertThrows(LazyQFormatException.class, () -> TensorFile.open(p).close()));
+        () -> assertThrows(LazyQFormatException.class, () -> TensorFiles.open(p).close()));
     assertEquals(p.toString(), e.source());
     assertTrue(e.problem().contains(problem), e.getMessage());
     if (offset >= 0) {
@@ -144,7 +145,7 @@ class GgufHostileTest {
   void notAGgufOrSafetensorsFile() throws Exception {
     Path p = dir.resolve("model.gguf");
     Files.writeString(p, "hello, this is text");
-    LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> TensorFile.open(p));
+    LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> TensorFiles.open(p));
     assertTrue(e.getMessage().contains("not a GGUF or Safetensors file"));
   }
 
@@ -160,7 +161,7 @@ class GgufHostileTest {
         ch.truncate(n);
         long cut = n;
         LazyQFormatException e = assertThrows(LazyQFormatException.class,
-            () -> TensorFile.open(p).close(), () -> "cut at " + cut);
+            () -> TensorFiles.open(p).close(), () -> "cut at " + cut);
         assertTrue(e.offset() >= 0 && e.offset() <= size, e.getMessage());
       }
     }

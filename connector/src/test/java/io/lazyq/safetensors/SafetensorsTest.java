@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import io.lazyq.quant.QuantType;
 import io.lazyq.tensor.ElementType;
 import io.lazyq.tensor.Fixtures;
@@ -17,6 +17,7 @@ import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorFormat;
 import io.lazyq.tensor.TensorInfo;
 import io.lazyq.tensor.TensorSpec;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,7 +67,7 @@ class SafetensorsTest {
         w.writeTensor(specs.get(i).name(), ByteBuffer.wrap(data.get(i)));
       }
     }
-    try (TensorFile f = TensorFile.open(p)) {
+    try (TensorFile f = TensorFiles.open(p)) {
       assertEquals(TensorFormat.SAFETENSORS, f.format());
       assertEquals(md, f.metadata());
       assertEquals(0, f.tensors().get(0).dataOffset() % 8, "data starts 8-byte aligned");
@@ -94,7 +95,7 @@ class SafetensorsTest {
 
   private void refused(Path p, String problem) {
     LazyQFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
-        () -> assertThrows(LazyQFormatException.class, () -> TensorFile.open(p).close()));
+        () -> assertThrows(LazyQFormatException.class, () -> TensorFiles.open(p).close()));
     assertEquals(p.toString(), e.source());
     assertTrue(e.offset() >= 0, e.getMessage());
     assertTrue(e.problem().contains(problem), e.getMessage());

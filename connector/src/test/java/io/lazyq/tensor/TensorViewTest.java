@@ -3,6 +3,7 @@ package io.lazyq.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.lazyq.tensorfiles.TensorFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class TensorViewTest {
 
   @Test
   void listingMapsNothing() throws Exception {
-    try (TensorFile f = TensorFile.open(Fixtures.ggml().resolve("mixed.gguf"))) {
+    try (TensorFile f = TensorFiles.open(Fixtures.ggml().resolve("mixed.gguf"))) {
       assertEquals(13, f.tensors().size());
       f.tensors().forEach(t -> t.shape());
       assertEquals(0, f.mappedBytes());
@@ -33,7 +34,7 @@ class TensorViewTest {
   @Test
   void sliceDecodesOnlyItsRows() throws Exception {
     for (String type : new String[] {"f32", "f16", "bf16", "q8_0", "q4_0", "q6_K"}) {
-      try (TensorFile f = TensorFile.open(Fixtures.ggml().resolve(type + ".gguf"))) {
+      try (TensorFile f = TensorFiles.open(Fixtures.ggml().resolve(type + ".gguf"))) {
         TensorInfo t = f.require("blk.0.mixed.weight");
         float[] all = floats(Fixtures.ggml().resolve(type).resolve(t.name() + ".deq.f32"));
         TensorView rows = f.view(t).slice(5, 8);

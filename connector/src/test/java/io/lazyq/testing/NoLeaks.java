@@ -1,6 +1,6 @@
 package io.lazyq.testing;
 
-import io.lazyq.lazy.MappingStats;
+import io.lazyq.storage.MappingStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.format.ColumnView;
+import io.lazyq.format.LzqFile;
 import io.lazyq.format.SampleTables;
-import io.lazyq.lazy.LzqFile;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.HashMap;

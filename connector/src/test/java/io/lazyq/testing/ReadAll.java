@@ -2,8 +2,8 @@ package io.lazyq.testing;
 
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.ColumnView;
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.stream.LzqStream;
+import io.lazyq.format.LzqFile;
+import io.lazyq.format.LzqStream;
 import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
 import io.lazyq.tensor.TensorView;

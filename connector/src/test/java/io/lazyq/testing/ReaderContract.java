@@ -1,6 +1,6 @@
 package io.lazyq.testing;
 
-import io.lazyq.format.LazyQFormatException;
+import io.lazyq.LazyQFormatException;
 import java.lang.management.ManagementFactory;
 
 /**

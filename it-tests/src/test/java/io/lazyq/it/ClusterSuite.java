@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.quant.QuantType;
 import io.lazyq.tensor.TensorFile;
-import io.lazyq.tensor.TensorQuantizer;
+import io.lazyq.tensorfiles.TensorFiles;
+import io.lazyq.tensorfiles.TensorQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -297,7 +298,7 @@ abstract class ClusterSuite {
       if (!Files.exists(mixed)) {
         Files.createDirectories(dir);
         TensorSource.write(st, TensorSource.specs(2, 2048, 1024));
-        try (TensorFile f = TensorFile.open(st)) {
+        try (TensorFile f = TensorFiles.open(st)) {
           TensorQuantizer.quantize(f, q4, QuantType.Q4_0);
         }
         // Copied in: the containers see the shared data directory only.

@@ -4,6 +4,7 @@ import io.lazyq.sample.SensorDay;
 import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
 import io.lazyq.tensor.TensorView;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class Expected {
   /** Per tensor, in name order: name, rows, sum of every value (as doubles). */
   static List<Object[]> tensorRows(Path file) throws IOException {
     List<Object[]> out = new ArrayList<>();
-    try (TensorFile f = TensorFile.open(file)) {
+    try (TensorFile f = TensorFiles.open(file)) {
       for (TensorInfo t : f.tensors().stream().sorted(java.util.Comparator.comparing(TensorInfo::name)).toList()) {
         TensorView view = f.view(t);
         float[] row = new float[view.rowLength()];

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lazyq.format.ColumnView;
+import io.lazyq.format.LzqStream;
 import io.lazyq.format.LzqWriter;
+import io.lazyq.format.StreamOptions;
 import io.lazyq.format.WriterOptions;
 import io.lazyq.sample.SensorDay;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,6 +10,7 @@ import io.lazyq.quant.QuantType;
 import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
 import io.lazyq.tensor.TensorSpec;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ class StreamingQuantizeIT {
     ChildJvm.Result run = ChildJvm.of("256m", ItData.log("quantize-small.log"), LazyQ.class.getName(),
         "quantize", in.toString(), out.toString(), "--type", TARGET.label()).run(2);
     assertEquals(0, run.exitCode(), run.output());
-    try (TensorFile src = TensorFile.open(in); GgufFile q = GgufFile.open(out)) {
+    try (TensorFile src = TensorFiles.open(in); GgufFile q = GgufFile.open(out)) {
       for (TensorInfo t : src.tensors()) {
         TensorInfo o = q.require(t.name());
         byte[] expected;
@@ -115,7 +116,7 @@ class StreamingQuantizeIT {
 
   /** Rows spread over every matrix, re-quantized here from the generator, equal the file's. */
   private static void checkSampledRows(Path in, Path out) throws Exception {
-    try (TensorFile src = TensorFile.open(in); GgufFile q = GgufFile.open(out)) {
+    try (TensorFile src = TensorFiles.open(in); GgufFile q = GgufFile.open(out)) {
       for (TensorInfo t : src.tensors()) {
         if (t.rank() < 2) {
           continue;

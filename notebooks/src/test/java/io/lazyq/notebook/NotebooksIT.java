@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lazyq.format.ColumnView;
 import io.lazyq.format.EncodingSpec;
+import io.lazyq.format.LzqFile;
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.Schema;
 import io.lazyq.format.WriterOptions;
-import io.lazyq.lazy.LzqFile;
 import io.lazyq.sample.SensorDay;
 import io.lazyq.tensor.TensorFile;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,8 +121,8 @@ class NotebooksIT {
     Path fixtures = Path.of(jupyterEnvFixtures().orElse(DIR.resolve("target/notebook-data/gguf").toString()));
     String tensor = "blk.0.attn_q.weight";
     for (String type : List.of("q8_0", "q4_0")) {
-      try (TensorFile f32 = TensorFile.open(fixtures.resolve("f32.gguf"));
-          TensorFile q = TensorFile.open(fixtures.resolve(type + ".gguf"))) {
+      try (TensorFile f32 = TensorFiles.open(fixtures.resolve("f32.gguf"));
+          TensorFile q = TensorFiles.open(fixtures.resolve(type + ".gguf"))) {
         float[] exact = f32.view(f32.require(tensor)).toFloatArray();
         float[] approx = q.view(q.require(tensor)).toFloatArray();
         double max = 0;

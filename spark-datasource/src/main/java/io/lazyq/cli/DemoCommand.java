@@ -18,13 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code lazyq demo}: a day of sensor data written quantized (error-bounded temperature and
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Writes a sensor day as LazyQ (quantized) and Parquet, answers questions with Spark on both,"
         + " and compares sizes, bytes read and times.")
-public final class DemoCommand implements Subcommand {
+public final class DemoCommand implements Callable<Integer> {
   static final String QUANTIZED = "sensors.lzq";
   static final String PLAIN = "sensors-plain.lzq";
   static final String PARQUET = "sensors.parquet";

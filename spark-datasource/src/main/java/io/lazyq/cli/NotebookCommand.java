@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "notebook", mixinStandardHelpOptions = true,
     description = "Start Jupyter on the notebooks, with the LazyQ Java kernel (Spark and LazyQ on its classpath).")
-public final class NotebookCommand implements Subcommand {
+public final class NotebookCommand implements Callable<Integer> {
   static final String INSTALL_HINT = "Jupyter is not installed. On Debian or Ubuntu: sudo apt-get install jupyter-notebook"
       + " python3-ipykernel; elsewhere: pip install notebook (or: pip install jupyterlab)";
 

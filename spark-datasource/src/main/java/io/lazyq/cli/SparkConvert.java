@@ -16,9 +16,9 @@ import org.apache.spark.sql.types.StructField;
  * {@code lazyq convert} of Parquet, JSON, ORC or CSV through Spark on local[*] and the
  * {@code lazyq} write path: a directory of part files, one per task, published whole.
  */
-public final class SparkConvert implements ConvertEngine {
-  @Override
-  public long convert(String input, String format, Path output, Map<String, String> writeOptions, PrintWriter err) {
+final class SparkConvert {
+  /** Converts the input through Spark and returns the rows written. */
+  static long convert(String input, String format, Path output, Map<String, String> writeOptions, PrintWriter err) {
     SparkSession spark = LocalSpark.start("lazyq convert");
     var reader = spark.read().format(format);
     if (format.equals("csv")) {

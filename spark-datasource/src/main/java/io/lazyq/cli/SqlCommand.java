@@ -5,18 +5,19 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lazyq sql "QUERY" --table NAME=PATH}: a Spark SQL query over lazyq tables, on local[*]. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Runs a Spark SQL query on local[*] over lazyq tables and prints the result.")
-public final class SqlCommand implements Subcommand {
+public final class SqlCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "QUERY", description = "The query, in Spark SQL.")
   String query;
 

@@ -6,17 +6,18 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.apache.spark.network.util.JavaUtils;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code lazyq vacuum DIR}: deletes what killed writes left in a table directory. */
 @Command(name = "vacuum", mixinStandardHelpOptions = true,
     description = "Deletes what killed Spark writes left in a table directory (staging directories, unlisted part"
         + " files, temporary manifests) that nothing has modified for --min-age. Readers never see them.")
-public final class VacuumCommand implements Subcommand {
+public final class VacuumCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The table's directory.")
   Path directory;
 

@@ -1,7 +1,7 @@
 package io.lazyq.spark;
 
+import io.lazyq.format.ChunkFrames;
 import io.lazyq.format.Schema;
-import io.lazyq.stream.ChunkFrames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.lazyq.spark;
 
+import io.lazyq.LazyQFormatException;
+import io.lazyq.format.ChunkFrames;
 import io.lazyq.format.ChunkIndex;
 import io.lazyq.format.FileMetadata;
-import io.lazyq.format.LazyQFormatException;
-import io.lazyq.stream.ChunkFrames;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
+import io.lazyq.format.LzqStream;
+import io.lazyq.format.StreamOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;

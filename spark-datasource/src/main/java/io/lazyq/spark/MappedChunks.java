@@ -1,7 +1,7 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ColumnView;
-import io.lazyq.lazy.LzqFile;
+import io.lazyq.format.LzqFile;
 import java.io.IOException;
 import java.nio.file.Paths;
 

@@ -1,8 +1,8 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ColumnView;
-import io.lazyq.stream.LzqStream;
-import io.lazyq.stream.StreamOptions;
+import io.lazyq.format.LzqStream;
+import io.lazyq.format.StreamOptions;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
 import io.lazyq.tensor.TensorView;
 import io.lazyq.tensor.ValueType;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ final class TensorReaderFactory implements PartitionReaderFactory {
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     TensorScan.TensorPart part = (TensorScan.TensorPart) partition;
     try {
-      return new Reader(TensorFile.open(Paths.get(part.path())), part);
+      return new Reader(TensorFiles.open(Paths.get(part.path())), part);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package io.lazyq.spark;
 
 import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
+import io.lazyq.tensorfiles.TensorFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class TensorScan implements Scan, Batch {
         parts.add(new TensorPart(f.toString(), null, 0, 0));
         continue;
       }
-      try (TensorFile file = TensorFile.open(f)) {
+      try (TensorFile file = TensorFiles.open(f)) {
         for (TensorInfo t : file.tensors()) {
           long perPart = Math.max(1, VALUES_PER_PARTITION / Math.max(1, t.rowLength()));
           for (long r = 0; r < t.rows(); r += perPart) {

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lazyq.format.LzqFile;
 import io.lazyq.format.SampleTables;
-import io.lazyq.lazy.LzqFile;
-import io.lazyq.lazy.MappingStats;
 import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.ChunksSkipped;
 import io.lazyq.spark.metrics.ConsumerWait;
+import io.lazyq.storage.MappingStats;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -301,7 +301,7 @@ class LazyQReadTest extends SparkTestBase {
       Exception e = assertThrows(Exception.class,
           () -> lazyq(damaged, "prefetch", prefetch).selectExpr("sum(temp)", "sum(vib)").collectAsList());
       Throwable cause = e;
-      while (cause != null && !(cause instanceof io.lazyq.format.LazyQFormatException)) {
+      while (cause != null && !(cause instanceof io.lazyq.LazyQFormatException)) {
         cause = cause.getCause();
       }
       assertTrue(cause != null, "prefetch=" + prefetch + ": " + e);

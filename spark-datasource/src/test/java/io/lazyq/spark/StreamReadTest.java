@@ -3,10 +3,10 @@ package io.lazyq.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lazyq.format.ChunkFrames;
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.WriterOptions;
 import io.lazyq.sample.SensorDay;
-import io.lazyq.stream.ChunkFrames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,0 +1,2 @@
+/** GGUF (llama.cpp) files: a lazy reader and a streaming writer. */
+package io.lazyq.gguf;

@@ -1,0 +1,2 @@
+/** Safetensors files: a lazy reader and a streaming writer. */
+package io.lazyq.safetensors;

@@ -1,0 +1,177 @@
+package io.lazyq.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lazyq.LazyQFormatException;
+import io.lazyq.format.ChunkDescriptor;
+import io.lazyq.format.ColumnChunk;
+import io.lazyq.format.ColumnStats;
+import io.lazyq.format.Field;
+import io.lazyq.format.FileMetadata;
+import io.lazyq.format.Schema;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lazyq inspect}: a file's schema, chunks and statistics, from its index alone. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Show a file's schema, chunks, sizes, encodings and statistics, reading only its index.")
+public final class InspectCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "A .lzq, .gguf or .safetensors file.")
+  Path file;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    InputKind kind = InputKind.of(file);
+    if (kind != InputKind.LZQ) {
+      return TensorInspect.print(file, out, json);
+    }
+    FileMetadata meta;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      meta = FileMetadata.read(ch, file.toString());
+    }
+    Map<String, Object> report = describe(meta);
+    if (json) {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+    } else {
+      printTable(out, meta);
+    }
+    out.flush();
+    return LazyQ.OK;
+  }
+
+  static Map<String, Object> describe(FileMetadata meta) {
+    Schema schema = meta.schema();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("format", "lzq");
+    r.put("bytes", meta.fileSize());
+    r.put("rows", meta.index().rowCount());
+    r.put("chunks", meta.index().size());
+    List<Object> columns = new ArrayList<>();
+    for (int c = 0; c < schema.size(); c++) {
+      Field f = schema.field(c);
+      Map<String, Object> col = new LinkedHashMap<>();
+      col.put("name", f.name());
+      col.put("type", f.type().toString());
+      col.put("nullable", f.nullable());
+      col.put("encoding", f.encoding().isQuantized() ? f.encoding().quant().label() : "plain");
+      if (f.encoding().hasErrorBound()) {
+        col.put("errorBound", f.encoding().errorBound());
+      }
+      col.put("bytes", meta.index().columnBytes(c));
+      ColumnSummary s = ColumnSummary.of(meta, c);
+      col.put("nulls", s.nulls);
+      col.put("min", s.min);
+      col.put("max", s.max);
+      columns.add(col);
+    }
+    r.put("columns", columns);
+    r.put("metadata", schema.metadata());
+    List<Object> chunks = new ArrayList<>();
+    for (ChunkDescriptor ch : meta.index().chunks()) {
+      chunks.add(Map.of("ordinal", ch.ordinal(), "offset", ch.frameOffset(), "rows", ch.rows(),
+          "bytes", ch.payloadLength()));
+    }
+    r.put("chunkList", chunks);
+    return r;
+  }
+
+  private static void printTable(PrintWriter out, FileMetadata meta) {
+    Schema schema = meta.schema();
+    long rows = meta.index().rowCount();
+    out.printf("format   lzq %d.%d%n", io.lazyq.format.FileLayout.MAJOR_VERSION, io.lazyq.format.FileLayout.MINOR_VERSION);
+    out.printf("bytes    %,d%n", meta.fileSize());
+    out.printf("rows     %,d%n", rows);
+    out.printf("chunks   %,d%n", meta.index().size());
+    out.printf("%n%-20s %-16s %-20s %14s %10s %10s  %-14s %-14s%n", "column", "type", "encoding", "bytes",
+        "bytes/row", "nulls", "min", "max");
+    for (int c = 0; c < schema.size(); c++) {
+      Field f = schema.field(c);
+      long bytes = meta.index().columnBytes(c);
+      ColumnSummary s = ColumnSummary.of(meta, c);
+      boolean ts = f.type().kind() == io.lazyq.format.ColumnType.Kind.TIMESTAMP_MICROS;
+      String encoding = f.encoding().isQuantized() ? f.encoding().quant().label() : "plain";
+      if (f.encoding().hasErrorBound()) {
+        encoding += " (±" + f.encoding().errorBound() + ")";
+      }
+      out.printf("%-20s %-16s %-20s %,14d %10.3f %,10d  %-14s %-14s%n", f.name(), f.type(), encoding, bytes,
+          rows == 0 ? 0.0 : (double) bytes / rows, s.nulls, show(s.min, ts), show(s.max, ts));
+    }
+    if (!schema.metadata().isEmpty()) {
+      out.printf("%nmetadata%n");
+      schema.metadata().forEach((k, v) -> out.printf("  %s = %s%n", k, v));
+    }
+  }
+
+  private static String show(Object v, boolean timestamp) {
+    if (v == null) {
+      return "";
+    }
+    return timestamp ? RowFormat.timestamp(((Number) v).longValue()) : v.toString();
+  }
+
+  /** A column's statistics over all chunks. */
+  private static final class ColumnSummary {
+    long nulls;
+    Object min;
+    Object max;
+
+    static ColumnSummary of(FileMetadata meta, int column) {
+      ColumnSummary s = new ColumnSummary();
+      boolean all = true;
+      double minD = Double.POSITIVE_INFINITY;
+      double maxD = Double.NEGATIVE_INFINITY;
+      long minL = Long.MAX_VALUE;
+      long maxL = Long.MIN_VALUE;
+      boolean floating = false;
+      for (ChunkDescriptor ch : meta.index().chunks()) {
+        ColumnChunk col = ch.column(column);
+        ColumnStats st = col.stats();
+        s.nulls += st.nullCount();
+        if (!st.hasMinMax()) {
+          all &= st.nullCount() == ch.rows();
+          continue;
+        }
+        if (st.min() instanceof Double) {
+          floating = true;
+          minD = Math.min(minD, st.min().doubleValue());
+          maxD = Double.isNaN(st.max().doubleValue()) || Double.isNaN(maxD) ? Double.NaN : Math.max(maxD, st.max().doubleValue());
+        } else {
+          minL = Math.min(minL, st.min().longValue());
+          maxL = Math.max(maxL, st.max().longValue());
+        }
+      }
+      if (all && meta.index().size() > 0) {
+        if (floating && minD <= maxD || floating && Double.isNaN(maxD)) {
+          s.min = minD;
+          s.max = maxD;
+        } else if (!floating && minL <= maxL) {
+          s.min = minL;
+          s.max = maxL;
+        }
+      }
+      return s;
+    }
+  }
+
+  static LazyQFormatException notTensor(Path file) {
+    return new LazyQFormatException(file.toString(), 0, "not a LazyQ, GGUF or Safetensors file");
+  }
+}
