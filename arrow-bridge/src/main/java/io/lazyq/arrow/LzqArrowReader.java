@@ -1,5 +1,6 @@
 package io.lazyq.arrow;
 
+import io.lazyq.Closeables;
 import io.lazyq.arrow.ArrowReadOptions.QuantizedView;
 import io.lazyq.format.ColumnView;
 import io.lazyq.format.Field;
@@ -166,19 +167,9 @@ public final class LzqArrowReader extends ArrowReader {
     if (current == null) {
       return;
     }
-    try {
-      for (ColumnView v : current) {
-        if (v != null) {
-          v.close();
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
-    } finally {
-      current = null;
-    }
+    ColumnView[] views = current;
+    current = null;
+    Closeables.closeAll(views);
   }
 
   /** Bytes of the input the batches so far referred to, copied or decoded. */

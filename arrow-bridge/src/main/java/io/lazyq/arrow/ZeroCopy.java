@@ -60,7 +60,8 @@ public final class ZeroCopy {
    * {@code allocator}'s memory for any other view (a sequential reader reuses its buffer).
    */
   public static ArrowBuf wrap(BufferAllocator allocator, ColumnView view, ByteBuffer slice) {
-    if (view.owner() instanceof Mapping mapping && slice.isDirect()) {
+    Mapping mapping = view.owner();
+    if (mapping != null && slice.isDirect()) {
       return wrap(allocator, mapping, slice);
     }
     return copy(allocator, slice);
@@ -68,7 +69,7 @@ public final class ZeroCopy {
 
   /** Whether buffers over {@code view} can be wrapped without copying. */
   public static boolean isZeroCopy(ColumnView view) {
-    return view.owner() instanceof Mapping && view.valuesBuffer().isDirect();
+    return view.owner() != null && view.valuesBuffer().isDirect();
   }
 
   /** The native address of the first byte of {@code slice}. */

@@ -42,6 +42,7 @@ class MemoryAndCorruptionTest {
       for (int i = 0; i < values; i++) {
         w.setFloat(0, (i & 1023) * 0.25f).endRow();
       }
+      w.commit();
     }
     return file;
   }

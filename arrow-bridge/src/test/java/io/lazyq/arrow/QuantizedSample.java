@@ -32,6 +32,7 @@ final class QuantizedSample {
         w.setLong(0, i).setFloat(1, (float) Math.sin(i * 0.01) * 10).setFloat(2, (float) r.nextGaussian())
             .setFloat(3, 1013.25f + (float) r.nextGaussian()).setFloats(4, list).endRow();
       }
+      w.commit();
     }
     return file;
   }

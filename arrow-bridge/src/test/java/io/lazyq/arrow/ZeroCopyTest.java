@@ -29,6 +29,7 @@ class ZeroCopyTest {
       for (int i = 0; i < rows; i++) {
         w.setFloat(0, i * 0.5f).endRow();
       }
+      w.commit();
     }
     return file;
   }

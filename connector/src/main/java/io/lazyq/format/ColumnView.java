@@ -2,6 +2,8 @@ package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
 import io.lazyq.quant.BlockCodec;
+import io.lazyq.storage.Mapping;
+import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * A view is valid until its owner releases the bytes: for a sequential reader, until its next
  * chunk; for a mapped file, until {@link #close()}.
  */
-public final class ColumnView implements AutoCloseable {
+public final class ColumnView implements Closeable {
   private final Field field;
   private final ColumnChunk chunk;
   private final int rows;
@@ -24,7 +26,7 @@ public final class ColumnView implements AutoCloseable {
   private final ByteBuffer offsets;
   private final ByteBuffer values;
   private final BlockCodec codec;
-  private final AutoCloseable owner;
+  private final Mapping owner;
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
@@ -36,7 +38,7 @@ public final class ColumnView implements AutoCloseable {
    * @param owner released by {@link #close()}, or {@code null}
    */
   public ColumnView(Field field, ColumnChunk chunk, int rows, ByteBuffer region, String source, long regionOffset,
-      AutoCloseable owner) throws LazyQFormatException {
+      Mapping owner) throws LazyQFormatException {
     this.field = field;
     this.chunk = chunk;
     this.rows = rows;
@@ -258,17 +260,17 @@ public final class ColumnView implements AutoCloseable {
   }
 
   /**
-   * What {@link #close()} releases: for a mapped file its {@code io.lazyq.storage.Mapping}, which a
+   * What {@link #close()} releases: for a mapped file its {@link Mapping}, which a
    * zero-copy consumer retains for as long as it points into the bytes; {@code null} for a
    * sequential reader's buffer, which is reused and must be copied.
    */
-  public AutoCloseable owner() {
+  public Mapping owner() {
     return owner;
   }
 
   /** Releases the bytes under this view; the view must not be used afterwards. */
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (owner != null) {
       owner.close();
     }

@@ -1,5 +1,6 @@
 package io.lazyq.format;
 
+import io.lazyq.Closeables;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.storage.Mapping;
 import io.lazyq.storage.MappingStats;
@@ -50,7 +51,7 @@ public final class LzqFile implements AutoCloseable {
     try {
       return new LzqFile(path, channel, FileMetadata.read(channel, path.toString()), verifyChecksums);
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      Closeables.closeOnFailure(e, channel);
       throw e;
     }
   }
@@ -76,7 +77,7 @@ public final class LzqFile implements AutoCloseable {
             frames.head().firstChunkOffset()), true);
       }
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      Closeables.closeOnFailure(e, channel);
       throw e;
     }
   }

@@ -34,7 +34,7 @@ public final class LzqRewrite {
           w.appendChunk(views);
           progress.accept(w.rowCount());
         }
-        w.close();
+        w.commit();
         return new Result(schema, w.rowCount(), w.chunkCount(), w.bytesWritten());
       }
     }
@@ -44,12 +44,12 @@ public final class LzqRewrite {
    * The output size and peak memory of a rewrite, from the input's index alone. Sizes of
    * error-bounded columns are upper bounds (every block verbatim).
    */
-  public static Plan plan(io.lazyq.format.FileMetadata in, EncodingSpec spec) {
+  public static Plan plan(FileMetadata in, EncodingSpec spec) {
     Schema schema = spec.applyTo(in.schema());
-    long output = io.lazyq.format.FileLayout.FILE_HEADER_BYTES + 4096L;
+    long output = FileLayout.FILE_HEADER_BYTES + 4096L;
     long peak = 0;
     for (io.lazyq.format.ChunkDescriptor chunk : in.index().chunks()) {
-      long chunkOut = io.lazyq.format.FileLayout.FRAME_HEADER_BYTES + 64L * (schema.size() + 2) + 126L * schema.size();
+      long chunkOut = FileLayout.FRAME_HEADER_BYTES + 64L * (schema.size() + 2) + 126L * schema.size();
       long raw = 0;
       for (int c = 0; c < schema.size(); c++) {
         io.lazyq.format.ColumnChunk col = chunk.column(c);

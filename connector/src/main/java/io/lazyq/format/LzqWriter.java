@@ -1,6 +1,8 @@
 package io.lazyq.format;
 
+import io.lazyq.Closeables;
 import io.lazyq.storage.AtomicFile;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -19,16 +21,23 @@ import java.util.zip.CRC32C;
  * Writes a {@code .lzq} file row by row, holding at most one chunk in memory.
  *
  * <p>Set each column of a row with the typed setters, then call {@link #endRow()}; a column left
- * unset is null. Written to a path, the file appears under its final name only when
- * {@link #close()} succeeds; {@link #abort()} (or a crash) leaves no file behind.
+ * unset is null. {@link #commit()} writes the footer and publishes; {@link #close()} without it
+ * aborts. Written to a path, the file appears under its final name only when {@code commit()}
+ * succeeds, so a body that throws, or a crash, leaves no file behind, as {@code Files.write}
+ * publishes nothing half-written:
  *
  * <pre>{@code
  * try (LzqWriter w = LzqWriter.create(path, schema, WriterOptions.DEFAULTS)) {
  *   w.setLong(0, ts).setString(1, "s-01").setFloat(2, 1013.25f).endRow();
+ *   w.commit();
  * }
  * }</pre>
+ *
+ * <p>A failed setter, {@code endRow()} or chunk write fails the writer: {@code commit()} then
+ * refuses, as it refuses a row begun and not ended, so that no column can hold a value that its
+ * row's other columns lack.
  */
-public final class LzqWriter implements AutoCloseable {
+public final class LzqWriter implements Closeable {
   private static final ByteBuffer ZEROS = ByteBuffer.allocate(FileLayout.ALIGNMENT);
 
   private final Schema schema;
@@ -44,7 +53,10 @@ public final class LzqWriter implements AutoCloseable {
   private long rowCount;
   /** Rows buffered for the chunk being built. */
   private int pendingRows;
+  /** Committed or aborted: nothing more can be written. */
   private boolean closed;
+  /** The first failure of a write, after which nothing is published. */
+  private Throwable failure;
 
   private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out,
       FileChannel appended) throws IOException {
@@ -62,13 +74,13 @@ public final class LzqWriter implements AutoCloseable {
     writeFrame(FrameType.SCHEMA, 0, List.of(MetadataCodec.encodeSchema(schema)));
   }
 
-  /** Writes {@code target} atomically: it appears, complete, when {@link #close()} returns. */
+  /** Writes {@code target} atomically: it appears, complete, when {@link #commit()} returns. */
   public static LzqWriter create(Path target, Schema schema, WriterOptions options) throws IOException {
     AtomicFile file = AtomicFile.create(target);
     try {
       return new LzqWriter(schema, options, file, file.channel(), null);
     } catch (IOException | RuntimeException e) {
-      file.abort();
+      Closeables.closeOnFailure(e, file::abort);
       throw e;
     }
   }
@@ -81,10 +93,11 @@ public final class LzqWriter implements AutoCloseable {
   /**
    * Writes a new file {@code target} in place, for readers that follow it while it grows: each
    * chunk is readable by {@link io.lazyq.format.LzqStream} in tail mode as soon as
-   * {@link #flushChunk()} returns, and the footer comes on {@link #close()}. Frames are written in
+   * {@link #flushChunk()} returns, and the footer comes on {@link #commit()}. Frames are written in
    * file order, header first, so a reader that gets ahead of the writer finds a frame whose header
    * or payload ends early, which it reads as "not yet complete". There is no atomic publication:
-   * {@link #abort()} or a crash leaves the chunks written so far, without a footer.
+   * {@link #close()} without a commit, or a crash, leaves the chunks written so far, without a
+   * footer.
    */
   public static LzqWriter appendable(Path target, Schema schema, WriterOptions options) throws IOException {
     Path parent = target.toAbsolutePath().getParent();
@@ -95,7 +108,7 @@ public final class LzqWriter implements AutoCloseable {
     try {
       return new LzqWriter(schema, options, null, channel, channel);
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      Closeables.closeOnFailure(e, channel);
       throw e;
     }
   }
@@ -105,28 +118,58 @@ public final class LzqWriter implements AutoCloseable {
   }
 
   public LzqWriter setInt(int column, int v) {
-    columns[mark(column)].appendInt(v);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendInt(v);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   /** Sets an int64 or a timestamp (microseconds since the epoch). */
   public LzqWriter setLong(int column, long v) {
-    columns[mark(column)].appendLong(v);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendLong(v);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   public LzqWriter setFloat(int column, float v) {
-    columns[mark(column)].appendFloat(v);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendFloat(v);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   public LzqWriter setDouble(int column, double v) {
-    columns[mark(column)].appendDouble(v);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendDouble(v);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   public LzqWriter setBool(int column, boolean v) {
-    columns[mark(column)].appendBool(v);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendBool(v);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
@@ -135,7 +178,13 @@ public final class LzqWriter implements AutoCloseable {
     if (v == null) {
       return setNull(column);
     }
-    columns[mark(column)].appendUtf8(v);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendUtf8(v);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
@@ -144,28 +193,58 @@ public final class LzqWriter implements AutoCloseable {
   }
 
   public LzqWriter setFloats(int column, float[] list, int from, int count) {
-    columns[mark(column)].appendFloatList(list, from, count);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendFloatList(list, from, count);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   public LzqWriter setDoubles(int column, double[] list) {
-    columns[mark(column)].appendDoubleList(list);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendDoubleList(list);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   public LzqWriter setInts(int column, int[] list) {
-    columns[mark(column)].appendIntList(list);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendIntList(list);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   /** Sets a list of int64 or timestamps. */
   public LzqWriter setLongs(int column, long[] list) {
-    columns[mark(column)].appendLongList(list);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendLongList(list);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
   public LzqWriter setBools(int column, boolean[] list) {
-    columns[mark(column)].appendBoolList(list);
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendBoolList(list);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
@@ -200,22 +279,44 @@ public final class LzqWriter implements AutoCloseable {
   }
 
   public LzqWriter setNull(int column) {
-    columns[mark(column)].appendNull();
+    ColumnBuilder b = columns[mark(column)];
+    try {
+      b.appendNull();
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     return this;
   }
 
-  /** Ends the row; unset columns become null. Writes a chunk when one is full. */
+  /**
+   * Ends the row; unset columns become null. Writes a chunk when one is full.
+   *
+   * @throws IllegalStateException if a setter of this row failed, which fails the writer
+   */
   public void endRow() throws IOException {
-    for (int i = 0; i < set.length; i++) {
-      if (!set[i]) {
-        columns[i].appendNull();
+    checkWritable();
+    try {
+      for (int i = 0; i < set.length; i++) {
+        if (!set[i]) {
+          columns[i].appendNull();
+        }
+        set[i] = false;
       }
-      set[i] = false;
-    }
-    rowCount++;
-    pendingRows++;
-    if (pendingRows >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
-      flushChunk();
+      for (ColumnBuilder c : columns) {
+        if (c.rows() != pendingRows + 1) {
+          throw new IllegalStateException("column '" + c.field().name() + "' holds " + c.rows() + " values for row "
+              + (pendingRows + 1) + " of the chunk: a setter of this row failed");
+        }
+      }
+      rowCount++;
+      pendingRows++;
+      if (pendingRows >= options.chunkRows() || bufferedBytes() >= options.chunkBytes()) {
+        flushChunk();
+      }
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
     }
   }
 
@@ -225,6 +326,10 @@ public final class LzqWriter implements AutoCloseable {
    * written as a chunk of their own first.
    */
   public void appendChunk(ColumnView[] views) throws IOException {
+    checkWritable();
+    if (rowBegun()) {
+      throw new IllegalStateException("a row was begun and not ended");
+    }
     if (views.length != columns.length) {
       throw new IllegalArgumentException("a chunk of " + views.length + " columns for a schema of " + columns.length);
     }
@@ -234,12 +339,19 @@ public final class LzqWriter implements AutoCloseable {
         throw new IllegalArgumentException("column '" + schema.field(c).name() + "' is " + schema.field(c).type()
             + ", the chunk's " + views[c].field().type());
       }
-      columns[c].appendAll(views[c]);
     }
-    int rows = views.length == 0 ? 0 : views[0].rows();
-    rowCount += rows;
-    pendingRows = rows;
-    flushChunk();
+    try {
+      for (int c = 0; c < columns.length; c++) {
+        columns[c].appendAll(views[c]);
+      }
+      int rows = views.length == 0 ? 0 : views[0].rows();
+      rowCount += rows;
+      pendingRows = rows;
+      flushChunk();
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
   }
 
   /** Rows written so far, flushed or not. */
@@ -259,10 +371,20 @@ public final class LzqWriter implements AutoCloseable {
 
   /** Writes any buffered rows as a chunk now, so that it becomes readable to a stream reader. */
   public void flushChunk() throws IOException {
+    checkWritable();
     int rows = pendingRows;
     if (rows == 0) {
       return;
     }
+    try {
+      writeChunk(rows);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  private void writeChunk(int rows) throws IOException {
     long dataStart = MetadataCodec.chunkDataStart(columns.length);
     List<ColumnChunk> described = new ArrayList<>(columns.length);
     List<ByteBuffer> data = new ArrayList<>();
@@ -329,11 +451,18 @@ public final class LzqWriter implements AutoCloseable {
     pendingRows = 0;
   }
 
-  /** Writes the last chunk, the footer and the trailer, and publishes the file. */
-  @Override
-  public void close() throws IOException {
-    if (closed) {
-      return;
+  /**
+   * Writes the last chunk, the footer and the trailer, and publishes the file: under its final name
+   * for {@link #create}, complete with its footer for {@link #appendable}. Nothing can be written
+   * after it.
+   *
+   * @throws IllegalStateException if a write failed or a row was begun and not ended; nothing is
+   *     published then, and {@link #close()} cleans up
+   */
+  public void commit() throws IOException {
+    checkWritable();
+    if (rowBegun()) {
+      throw new IllegalStateException("a row was begun and not ended; nothing is published");
     }
     try {
       flushChunk();
@@ -341,29 +470,36 @@ public final class LzqWriter implements AutoCloseable {
       long footerOffset = position;
       writeFrame(FrameType.FOOTER, 0, List.of(MetadataCodec.encodeFooter(index)));
       write(FileLayout.encodeTrailer(footerOffset));
-      closed = true;
+      if (appended != null) {
+        appended.force(true);
+      }
       if (file != null) {
         file.commit();
       }
-      if (appended != null) {
-        appended.force(true);
-        appended.close();
-      }
     } catch (IOException | RuntimeException e) {
-      abort();
+      fail(e);
       throw e;
     }
-  }
-
-  /** Drops everything written; the target path is left as it was. */
-  public void abort() throws IOException {
     closed = true;
-    if (file != null) {
-      file.abort();
-    }
     if (appended != null) {
       appended.close();
     }
+  }
+
+  /**
+   * Releases the writer. Without a {@link #commit()} it aborts: a file written by {@link #create}
+   * is deleted, leaving the target as it was; an appendable file keeps the chunks written, without
+   * a footer. Safe to call more than once.
+   *
+   * @throws java.io.UncheckedIOException if the temporary file cannot be deleted
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Closeables.closeAllUnchecked(file, appended);
   }
 
   private ChunkDescriptor last() {
@@ -379,11 +515,37 @@ public final class LzqWriter implements AutoCloseable {
   }
 
   private int mark(int column) {
+    checkWritable();
     if (set[column]) {
       throw new IllegalStateException("column " + column + " ('" + schema.field(column).name() + "') was already set in this row");
     }
     set[column] = true;
     return column;
+  }
+
+  private boolean rowBegun() {
+    for (boolean b : set) {
+      if (b) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkWritable() {
+    if (failure != null) {
+      throw new IllegalStateException("an earlier write failed (" + failure + "); nothing is published", failure);
+    }
+    if (closed) {
+      throw new IllegalStateException("the writer was committed or closed");
+    }
+  }
+
+  /** Fails the writer: nothing it has written will be published. */
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e;
+    }
   }
 
   /** Writes a frame (header, payload, padding) and returns its payload length. */

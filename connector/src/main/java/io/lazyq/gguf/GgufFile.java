@@ -1,5 +1,6 @@
 package io.lazyq.gguf;
 
+import io.lazyq.Closeables;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.tensor.ElementType;
 import io.lazyq.tensor.MappedTensorFile;
@@ -65,7 +66,7 @@ public final class GgufFile extends MappedTensorFile {
     try {
       return new GgufFile(path, channel, readHeader(new HeaderCursor(path.toString(), channel)));
     } catch (IOException | RuntimeException e) {
-      channel.close();
+      Closeables.closeOnFailure(e, channel);
       throw e;
     }
   }

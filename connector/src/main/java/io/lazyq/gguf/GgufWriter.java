@@ -1,5 +1,6 @@
 package io.lazyq.gguf;
 
+import io.lazyq.Closeables;
 import io.lazyq.tensor.Metadata;
 import io.lazyq.tensor.MetadataValue;
 import io.lazyq.tensor.Shapes;
@@ -36,7 +37,7 @@ public final class GgufWriter extends TensorFileWriter {
     try {
       put(header(metadata, tensors));
     } catch (IOException | RuntimeException e) {
-      abort();
+      Closeables.closeOnFailure(e, this);
       throw e;
     }
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.lazyq.Closeables;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.tensor.ElementType;
 import io.lazyq.tensor.MappedTensorFile;
@@ -88,7 +89,7 @@ public final class SafetensorsFile extends MappedTensorFile {
       List<TensorInfo> tensors = place(source, p, 8 + n, size);
       return new SafetensorsFile(path, ch, tensors, p.metadata, n);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      Closeables.closeOnFailure(e, ch);
       throw e;
     }
   }

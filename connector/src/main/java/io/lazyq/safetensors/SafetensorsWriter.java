@@ -2,6 +2,7 @@ package io.lazyq.safetensors;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.lazyq.Closeables;
 import io.lazyq.tensor.Metadata;
 import io.lazyq.tensor.MetadataValue;
 import io.lazyq.tensor.TensorFileWriter;
@@ -30,7 +31,7 @@ public final class SafetensorsWriter extends TensorFileWriter {
     try {
       put(header);
     } catch (IOException | RuntimeException e) {
-      abort();
+      Closeables.closeOnFailure(e, this);
       throw e;
     }
   }

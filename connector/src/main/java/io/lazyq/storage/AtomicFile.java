@@ -1,5 +1,6 @@
 package io.lazyq.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * name, never a half-written one. The data is forced to disk before the rename and the directory
  * after it, so that a power loss after {@link #commit()} returns keeps the new file too.
  */
-public final class AtomicFile implements AutoCloseable {
+public final class AtomicFile implements Closeable {
   private final Path target;
   private final Path temp;
   private final FileChannel channel;

@@ -1,5 +1,6 @@
 package io.lazyq.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stays valid while anything holds a reference: the JVM unmaps it only once the buffer is
  * unreachable, so a released region can never be read after it is gone.
  */
-public final class Mapping implements AutoCloseable {
+public final class Mapping implements Closeable {
   private final MappedByteBuffer buffer;
   private final long fileOffset;
   private final MappingStats stats;

@@ -1,6 +1,8 @@
 package io.lazyq.tensor;
 
+import io.lazyq.Closeables;
 import io.lazyq.storage.AtomicFile;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,10 +13,11 @@ import java.util.List;
 /**
  * Writes a tensor file in one pass: the header first (every size follows from the declared shapes
  * and types), then each tensor's data in declaration order. Bytes go to a temporary file in the
- * target's directory, which {@link #close()} renames atomically onto the target once every tensor
- * has been written; {@link #abort()} deletes it.
+ * target's directory, which {@link #commit()} renames atomically onto the target once every tensor
+ * has been written; {@link #close()} without a commit deletes it, leaving the target as it was.
+ * A failed write fails the writer: {@code commit()} then refuses.
  */
-public abstract class TensorFileWriter implements AutoCloseable {
+public abstract class TensorFileWriter implements Closeable {
   private static final int BUFFER = 1 << 16;
 
   private final AtomicFile file;
@@ -23,7 +26,10 @@ public abstract class TensorFileWriter implements AutoCloseable {
   private final List<TensorSpec> tensors;
   private int next;
   private long tensorWritten = -1;
+  /** Committed or aborted. */
   private boolean finished;
+  /** The first failure of a write, after which nothing is published. */
+  private Throwable failure;
 
   protected TensorFileWriter(Path target, List<TensorSpec> tensors) throws IOException {
     this.tensors = List.copyOf(tensors);
@@ -49,7 +55,8 @@ public abstract class TensorFileWriter implements AutoCloseable {
 
   /** Starts the data of the next tensor, which must be called {@code name}. */
   public final void beginTensor(String name) throws IOException {
-    if (finished || tensorWritten >= 0) {
+    checkWritable();
+    if (tensorWritten >= 0) {
       throw new IllegalStateException("a tensor is in progress or the writer is closed");
     }
     if (next >= tensors.size() || !tensors.get(next).name().equals(name)) {
@@ -62,6 +69,7 @@ public abstract class TensorFileWriter implements AutoCloseable {
 
   /** Appends the next bytes of the current tensor (from position to limit). */
   public final void append(ByteBuffer chunk) throws IOException {
+    checkWritable();
     if (tensorWritten < 0) {
       throw new IllegalStateException("no tensor in progress");
     }
@@ -71,17 +79,31 @@ public abstract class TensorFileWriter implements AutoCloseable {
           + " bytes; got more");
     }
     tensorWritten += chunk.remaining();
-    put(chunk);
+    try {
+      put(chunk);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
   }
 
   /** Ends the current tensor, which must be complete, and pads after it. */
   public final void endTensor() throws IOException {
+    checkWritable();
+    if (tensorWritten < 0) {
+      throw new IllegalStateException("no tensor in progress");
+    }
     TensorSpec t = tensors.get(next);
     if (tensorWritten != t.byteSize()) {
       throw new IllegalStateException("tensor '" + t.name() + "' has " + t.byteSize()
           + " bytes; got " + tensorWritten);
     }
-    zeros(paddingAfter(t.byteSize()));
+    try {
+      zeros(paddingAfter(t.byteSize()));
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     tensorWritten = -1;
     next++;
   }
@@ -89,36 +111,54 @@ public abstract class TensorFileWriter implements AutoCloseable {
   /** Bytes of padding after a tensor of {@code bytes} bytes. */
   protected abstract long paddingAfter(long bytes);
 
-  /** Deletes the temporary file; the target is left as it was. */
-  public final void abort() throws IOException {
-    if (!finished) {
-      finished = true;
-      file.abort();
-    }
-  }
-
   /**
-   * Renames the finished file onto the target. If some tensor was not written, the file is
-   * deleted instead and an {@link IllegalStateException} says which.
+   * Renames the finished file onto the target.
+   *
+   * @throws IllegalStateException if some tensor was not written, naming it, or an earlier write
+   *     failed; nothing is published then, and {@link #close()} deletes the temporary file
    */
-  @Override
-  public final void close() throws IOException {
-    if (finished) {
-      return;
-    }
-    if (next < tensors.size()) {
-      abort();
+  public final void commit() throws IOException {
+    checkWritable();
+    if (tensorWritten >= 0 || next < tensors.size()) {
       throw new IllegalStateException(file.target() + " not written: tensor '" + tensors.get(next).name()
-          + "' (" + (next + 1) + " of " + tensors.size() + ") is missing");
+          + "' (" + (next + 1) + " of " + tensors.size() + ") is " + (tensorWritten >= 0 ? "incomplete" : "missing"));
     }
     try {
       flush();
       file.commit();
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+    finished = true;
+  }
+
+  /**
+   * Without a {@link #commit()}, deletes the temporary file; the target is left as it was. Safe to
+   * call more than once.
+   *
+   * @throws java.io.UncheckedIOException if the temporary file cannot be deleted
+   */
+  @Override
+  public final void close() {
+    if (!finished) {
       finished = true;
-    } finally {
-      if (!finished) {
-        abort();
-      }
+      Closeables.closeAllUnchecked(file);
+    }
+  }
+
+  private void checkWritable() {
+    if (failure != null) {
+      throw new IllegalStateException("an earlier write failed (" + failure + "); nothing is published", failure);
+    }
+    if (finished) {
+      throw new IllegalStateException("the writer was committed or closed");
+    }
+  }
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e;
     }
   }
 

@@ -149,6 +149,7 @@ public final class TensorQuantizer {
         }
         w.endTensor();
       }
+      w.commit();
     }
     return plan;
   }

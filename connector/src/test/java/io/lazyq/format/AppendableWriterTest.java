@@ -42,6 +42,7 @@ class AppendableWriterTest {
         assertEquals(chunk + 1, frames.rows()[chunk]);
         assertFalse(frames.finished());
       }
+      w.commit();
     }
     assertTrue(ChunkFrames.scan(file).finished());
     try (LzqFile f = LzqFile.open(file)) {
@@ -66,6 +67,7 @@ class AppendableWriterTest {
         // The payload ends before the padding; a chunk is complete as soon as its payload is.
         chunkEnds.add(before + FileLayout.FRAME_HEADER_BYTES + payloadLength(file, before));
       }
+      w.commit();
     }
     byte[] bytes = Files.readAllBytes(file);
     Path torn = dir.resolve("torn.lzq");
@@ -99,6 +101,7 @@ class AppendableWriterTest {
         }
         assertEquals(tailRows(file), mappedRows(file));
       }
+      w.commit();
     }
     try (LzqFile f = LzqFile.openAppending(file); LzqFile g = LzqFile.open(file)) {
       assertEquals(g.index(), f.index());
@@ -112,6 +115,7 @@ class AppendableWriterTest {
     Path file = dir.resolve("done.lzq");
     try (LzqWriter w = LzqWriter.appendable(file, SCHEMA, WriterOptions.DEFAULTS)) {
       w.setLong(0, 1).setDouble(1, 2).endRow();
+      w.commit();
     }
     byte[] bytes = Files.readAllBytes(file);
     bytes[(int) ChunkFrames.scan(file).end() - 1] ^= 1; // the footer's last byte

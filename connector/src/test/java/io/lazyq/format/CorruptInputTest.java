@@ -50,6 +50,7 @@ class CorruptInputTest {
             .setLong(row.length + 2, 1_767_225_600_000_000L + i * 1000L).setString(row.length + 3, "sensor-" + (i % 3)).endRow();
         i++;
       }
+      w.commit();
     }
     good = Files.readAllBytes(path);
     try (LzqFile f = LzqFile.open(path)) {

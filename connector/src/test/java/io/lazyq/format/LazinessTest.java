@@ -30,6 +30,7 @@ class LazinessTest {
         }
         w.setFloats(9, window).endRow();
       }
+      w.commit();
     }
     return path;
   }

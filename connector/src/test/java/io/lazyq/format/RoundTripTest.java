@@ -77,6 +77,7 @@ class RoundTripTest {
         }
         w.endRow();
       }
+      w.commit();
     }
     try (LzqFile f = LzqFile.open(path)) {
       ChunkIndex index = f.index();
@@ -109,7 +110,7 @@ class RoundTripTest {
   }
 
   @Test
-  void abortLeavesNothingAndKeepsThePreviousFile() throws Exception {
+  void closeWithoutCommitLeavesNothingAndKeepsThePreviousFile() throws Exception {
     Path path = dir.resolve("keep.lzq");
     List<Object[]> first = SampleTables.allTypesRows(10, 1);
     SampleTables.write(path, SampleTables.allTypes(), first);
@@ -121,7 +122,7 @@ class RoundTripTest {
       }
       w.endRow();
     }
-    w.abort();
+    w.close();
     try (var listing = Files.list(dir)) {
       assertEquals(List.of(path), listing.toList(), "no temporary file is left behind");
     }

@@ -83,6 +83,7 @@ public final class SampleTables {
           inChunk = 0;
         }
       }
+      w.commit();
     }
   }
 }

@@ -93,6 +93,7 @@ public final class SeedCorpus {
           w.setObject(6, new float[] {row, -row, 0.5f});
           w.endRow();
         }
+        w.commit();
       }
       seeds.put("quantized", Files.readAllBytes(tmp));
     } finally {
@@ -129,6 +130,7 @@ public final class SeedCorpus {
           for (TensorSpec s : specs) {
             w.writeTensor(s.name(), randomBlocks(q, s.byteSize(), r));
           }
+          w.commit();
         }
         seeds.put(q.label(), Files.readAllBytes(tmp));
       }
@@ -169,10 +171,12 @@ public final class SeedCorpus {
           byte[] b = new byte[(int) s.byteSize()];
           w.writeTensor(s.name(), ByteBuffer.wrap(b));
         }
+        w.commit();
       }
       seeds.put("every-dtype", Files.readAllBytes(tmp));
       try (SafetensorsWriter w = SafetensorsWriter.create(tmp, Metadata.empty(), List.of())) {
         // no tensors: the header alone
+        w.commit();
       }
       seeds.put("empty", Files.readAllBytes(tmp));
     } finally {

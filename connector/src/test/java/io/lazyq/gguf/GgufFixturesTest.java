@@ -93,6 +93,7 @@ class GgufFixturesTest {
           for (TensorInfo t : in.tensors()) {
             w.writeTensor(t.name(), in.data(t));
           }
+          w.commit();
         }
         assertEquals(Files.size(out), GgufWriter.fileSize(in.metadata(), specs));
         try (GgufFile again = GgufFile.open(out)) {

@@ -66,6 +66,7 @@ class SafetensorsTest {
       for (int i = 0; i < specs.size(); i++) {
         w.writeTensor(specs.get(i).name(), ByteBuffer.wrap(data.get(i)));
       }
+      w.commit();
     }
     try (TensorFile f = TensorFiles.open(p)) {
       assertEquals(TensorFormat.SAFETENSORS, f.format());

@@ -50,6 +50,7 @@ class TensorQuantizerTest {
         }
         w.writeTensor(s.name(), b.flip());
       }
+      w.commit();
     }
     return p;
   }

@@ -48,6 +48,7 @@ class CrashDuringWriteIT {
     Path target = dir.resolve("day.lzq");
     try (LzqWriter w = LzqWriter.create(target, SensorDay.schema(), WriterOptions.DEFAULTS)) {
       new SensorDay(10_000, 4, 1).write(w, rows -> { });
+      w.commit();
     }
     byte[] earlier = Files.readAllBytes(target);
     long seed = Long.getLong("lazyq.it.seed", System.nanoTime());

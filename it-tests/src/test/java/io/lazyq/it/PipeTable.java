@@ -59,6 +59,7 @@ final class PipeTable {
         w.setLong(0, id(r)).setFloats(1, v).endRow();
         sum.add(id(r), v, WIDTH);
       }
+      w.commit();
     }
     return sum.value();
   }

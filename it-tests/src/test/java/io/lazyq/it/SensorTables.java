@@ -60,6 +60,7 @@ final class SensorTables {
               .setFloat(2, DAY.temperature(r)).setFloat(3, DAY.pressure(r)).setFloat(4, DAY.vibration(r));
           w.endRow();
         }
+        w.commit();
       }
     }
     // Marks the table complete; Spark reads only the .lzq files of the directory.

@@ -17,6 +17,7 @@ public final class SlowWriteMain {
     try (LzqWriter w = LzqWriter.create(Path.of(args[0]), SensorDay.schema(),
         WriterOptions.DEFAULTS.withChunkRows(1 << 16))) {
       day.write(w, rows -> { });
+      w.commit();
     }
     System.out.println("finished=true");
   }

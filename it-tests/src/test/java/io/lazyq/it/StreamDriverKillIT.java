@@ -407,6 +407,7 @@ class StreamDriverKillIT {
       long first = block(name);
       try (LzqWriter w = LzqWriter.create(data.resolve(name), SensorDay.schema(), CHUNKS)) {
         DAY.writeRows(w, first, first + (long) chunks * CHUNK_ROWS);
+        w.commit();
       }
       files.get(name)[1] = (long) chunks * CHUNK_ROWS;
     }
@@ -431,6 +432,7 @@ class StreamDriverKillIT {
     }
 
     private void closeGrowing() throws IOException {
+      growing.commit();
       growing.close();
       growing = null;
     }

@@ -70,6 +70,7 @@ final class TensorSource {
         }
         w.endTensor();
       }
+      w.commit();
     }
   }
 }

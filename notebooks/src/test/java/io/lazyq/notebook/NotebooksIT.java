@@ -188,6 +188,7 @@ class NotebooksIT {
     Schema schema = spec.applyTo(SensorDay.schema());
     try (LzqWriter w = LzqWriter.create(file, schema, WriterOptions.DEFAULTS)) {
       day.write(w, rows -> {});
+      w.commit();
     }
     return file;
   }

@@ -81,6 +81,7 @@ final class CsvImport {
             progressBytes.accept(parser.getContext().currentChar());
           }
         }
+        w.commit();
         return w.rowCount();
       }
     } finally {

@@ -172,6 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static void write(SensorDay day, Path path, Schema schema) throws IOException {
     try (LzqWriter w = LzqWriter.create(path, schema, WriterOptions.DEFAULTS.withChunkRows(1 << 18))) {
       day.write(w, rowsSoFar -> { });
+      w.commit();
     }
   }
 

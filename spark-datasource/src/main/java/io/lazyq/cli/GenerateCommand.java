@@ -69,6 +69,7 @@ public final class GenerateCommand implements Callable<Integer> {
       try (Progress progress = Progress.start("generate", rows, "rows");
           LzqWriter w = LzqWriter.create(out, schema, encoding.writerOptions())) {
         day.write(w, progress::stepTo);
+        w.commit();
       }
       PrintWriter o = spec.commandLine().getOut();
       o.printf("wrote %,d rows from %d sensors to %s (%,d bytes)%n", rows, sensors, out, Files.size(out));
@@ -100,6 +101,7 @@ public final class GenerateCommand implements Callable<Integer> {
           w.flushChunk();
           written = to;
         }
+        w.commit();
       }
       PrintWriter o = spec.commandLine().getOut();
       o.printf("appended %,d rows from %d sensors to %s (%,d bytes)%n", written, sensors, out, Files.size(out));

@@ -1,11 +1,15 @@
 package io.lazyq.spark;
 
+import io.lazyq.Closeables;
 import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
 import io.lazyq.spark.metrics.ConsumerWait;
 import io.lazyq.spark.metrics.TaskValue;
+import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -108,25 +112,26 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
         new TaskValue(ConsumerWait.NAME, counters.waitNanos / 1_000_000)};
   }
 
-  /** Releases the vectors, the chunk's views and files, then the task's allocator; safe to call twice. */
+  /**
+   * Releases the vectors, the chunk's views and files, then the task's allocator, each even when
+   * one before it fails (the first failure is thrown, later ones suppressed); safe to call twice.
+   */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
-    try {
-      for (ChunkVector v : vectors) {
-        v.release();
-      }
-      try {
-        releaseChunk();
-      } finally {
-        source.close();
-      }
-    } finally {
-      allocator.close();
+    // Every release runs even when an earlier one fails, so that a failing vector can neither keep
+    // the chunk mapped nor turn into the allocator's leak report, which would hide the cause.
+    List<Closeable> releases = new ArrayList<>(vectors.length + 3);
+    for (ChunkVector v : vectors) {
+      releases.add(v::release);
     }
+    releases.add(this::releaseChunk);
+    releases.add(source);
+    releases.add(allocator::close);
+    Closeables.closeAll(releases);
   }
 
   private void closeQuietly() {

@@ -1,9 +1,10 @@
 package io.lazyq.spark;
 
+import java.io.Closeable;
 import java.io.IOException;
 
 /** The chunks of one input partition, one at a time, with views of the selected columns. */
-interface ChunkSource extends AutoCloseable {
+interface ChunkSource extends Closeable {
 
   /**
    * The next chunk, or null at the end. The caller closes each chunk; a source that reuses one

@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.Closeables;
 import io.lazyq.format.ColumnView;
 import io.lazyq.format.LzqFile;
 import java.io.IOException;
@@ -54,7 +55,7 @@ final class MappedChunks implements ChunkSource {
         views[i] = file.column(chunk, columns[i]);
       }
     } catch (IOException | RuntimeException e) {
-      open.close();
+      Closeables.closeOnFailure(e, open);
       throw e;
     }
     return open;

@@ -1,13 +1,16 @@
 package io.lazyq.spark;
 
+import io.lazyq.Closeables;
 import io.lazyq.format.ColumnView;
+import java.io.Closeable;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * One chunk of a partition with views of its selected columns, ready to read. Closing it releases
  * the views; for a source that reuses one buffer, the views end with the next chunk in any case.
  */
-final class OpenChunk implements AutoCloseable {
+final class OpenChunk implements Closeable {
   private final int rows;
   private final ColumnView[] columns;
   /** Per column, the chunk's values dequantized ahead of the reader, or null to decode on demand. */
@@ -42,22 +45,8 @@ final class OpenChunk implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    IOException failure = null;
-    for (int i = 0; i < columns.length; i++) {
-      if (columns[i] != null) {
-        try {
-          columns[i].close();
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = e instanceof IOException io ? io : new IOException(e);
-          }
-        } finally {
-          columns[i] = null;
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    ColumnView[] open = columns.clone();
+    Arrays.fill(columns, null);
+    Closeables.closeAll(open);
   }
 }

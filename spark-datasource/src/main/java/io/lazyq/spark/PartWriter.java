@@ -41,7 +41,7 @@ final class PartWriter implements DataWriter<InternalRow> {
     if (writer == null) {
       return new PartFile(null, 0, 0);
     }
-    writer.close();
+    writer.commit();
     return new PartFile(name, writer.rowCount(), writer.bytesWritten());
   }
 
@@ -49,7 +49,7 @@ final class PartWriter implements DataWriter<InternalRow> {
   public void abort() throws IOException {
     done = true;
     if (writer != null) {
-      writer.abort();
+      writer.close();
     }
   }
 

@@ -90,9 +90,10 @@ final class TableCommit {
    */
   private static PartFile emptyFile(WriteJob job) throws IOException {
     String name = job.partName(0, 0);
-    LzqWriter w = LzqWriter.create(job.directory().resolve(name), job.fileSchema(), job.conf().writerOptions());
-    w.close();
-    return new PartFile(name, 0, w.bytesWritten());
+    try (LzqWriter w = LzqWriter.create(job.directory().resolve(name), job.fileSchema(), job.conf().writerOptions())) {
+      w.commit();
+      return new PartFile(name, 0, w.bytesWritten());
+    }
   }
 
   /** The files a reader lists in a directory without a manifest: regular files, not hidden. */

@@ -111,6 +111,7 @@ class SensorDayLosslessTest {
     Path p = dir.resolve(name);
     try (LzqWriter w = LzqWriter.create(p, spec.applyTo(SensorDay.schema()), WriterOptions.DEFAULTS.withChunkRows(50_000))) {
       day.write(w, n -> { });
+      w.commit();
     }
     return p;
   }

@@ -67,6 +67,7 @@ final class SensorTable {
         w.setLong(0, ts[i]).setString(1, sensor[i]).setFloat(2, value[i]).setFloat(3, vib[i]).setDouble(4, temp[i])
             .setFloats(5, window[i]).endRow();
       }
+      w.commit();
     }
     return path;
   }

@@ -51,6 +51,7 @@ class StreamReadTest extends SparkTestBase {
 
       // While the query is down, the file grows and is closed: the restart picks up exactly there.
       written = append(growing, written, 2);
+      growing.commit();
     }
     StreamingQuery again = start(data, checkpoint, "100", Trigger.AvailableNow());
     again.awaitTermination();
@@ -86,6 +87,7 @@ class StreamReadTest extends SparkTestBase {
       } finally {
         q.stop();
       }
+      w.commit();
     }
     assertEquals(1500, lazyq(file).count());
   }
@@ -167,6 +169,7 @@ class StreamReadTest extends SparkTestBase {
   private static void writeClosed(Path file, long from, long to) throws Exception {
     try (LzqWriter w = LzqWriter.create(file, SensorDay.schema(), CHUNKS)) {
       DAY.writeRows(w, from, to);
+      w.commit();
     }
   }
 

@@ -78,6 +78,7 @@ public final class ExportBench {
       for (float f : data) {
         w.setFloat(0, f).endRow();
       }
+      w.commit();
     }
     return file;
   }

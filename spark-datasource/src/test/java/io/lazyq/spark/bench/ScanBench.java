@@ -126,6 +126,7 @@ public final class ScanBench {
       Schema schema = spec.applyTo(SensorDay.schema());
       try (LzqWriter w = LzqWriter.create(p, schema, WriterOptions.DEFAULTS.withChunkRows(1 << 20))) {
         day.write(w, n -> { });
+        w.commit();
       }
     }
     return p;
