@@ -16,8 +16,8 @@ import org.apache.spark.sql.connector.expressions.filter.Predicate;
  * pushed predicates. It answers "might match" or "cannot match", never "all match", so Spark still
  * evaluates every predicate after the scan.
  *
- * <p>Understood: comparisons of a column with a literal, {@code IN}, {@code IS [NOT] NULL},
- * {@code AND}, {@code OR}. Float statistics ignore NaN and a NaN maximum means unbounded above, as
+ * <p>Understood: comparisons and {@code IN} of a numeric or timestamp column with literals,
+ * {@code IS [NOT] NULL}, {@code AND}, {@code OR}. Float statistics ignore NaN and a NaN maximum means unbounded above, as
  * Spark orders NaN above every number.
  */
 final class StatsFilter {
@@ -72,16 +72,19 @@ final class StatsFilter {
         return column(p.children()[0], schema) >= 0;
       case "=": case "<=>": case "<": case "<=": case ">": case ">=":
         return comparison(p, schema) != null;
-      case "IN":
-        if (column(p.children()[0], schema) < 0) {
+      case "IN": {
+        int column = column(p.children()[0], schema);
+        if (column < 0) {
           return false;
         }
         for (int i = 1; i < p.children().length; i++) {
-          if (!(p.children()[i] instanceof Literal)) {
+          if (!(p.children()[i] instanceof Literal)
+              || !comparable(((Literal<?>) p.children()[i]).value(), schema.field(column).type())) {
             return false;
           }
         }
         return true;
+      }
       default:
         return false;
     }
