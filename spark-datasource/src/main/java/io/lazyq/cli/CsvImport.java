@@ -166,8 +166,7 @@ final class CsvImport {
         }
         Object value = column.read(cell);
         if (value == null) {
-          throw rows.error("column '" + column.name() + "': '" + cell + "' is not " + column.expected()
-              + whyExpected(csvOptions, column));
+          throw rows.badCell(column.name(), cell, "is not " + column.expected() + whyExpected(csvOptions, column));
         }
         w.setObject(c, value);
       }

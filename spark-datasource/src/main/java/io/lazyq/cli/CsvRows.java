@@ -82,6 +82,12 @@ final class CsvRows implements AutoCloseable {
     return new LazyQFormatException(source, LazyQFormatException.NO_OFFSET, "line " + line() + ": " + problem);
   }
 
+  /** A cell of the last row read that is not what its column needs: {@code problem} follows the quoted cell. */
+  LazyQFormatException badCell(String column, String cell, String problem) {
+    return new LazyQFormatException(source, LazyQFormatException.NO_OFFSET,
+        "line " + line() + ", column '" + column + "': '" + cell + "' " + problem);
+  }
+
   private String[] parse() throws LazyQFormatException {
     try {
       return parser.parseNext();

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lazyq.format.ColumnType;
 import java.io.IOException;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Collection;
 import java.util.List;
@@ -211,9 +210,11 @@ final class CsvSpelling {
     }
     String iso = cell.charAt(10) == ' ' ? cell.substring(0, 10) + 'T' + cell.substring(11) : cell;
     try {
-      TemporalAccessor t = ISO_TIMESTAMP.parseBest(iso, OffsetDateTime::from, LocalDateTime::from);
-      Instant i = t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
-      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+      TemporalAccessor t = ISO_TIMESTAMP.parse(iso);
+      // Asking for the offset, rather than trying OffsetDateTime first, spares an exception per local time.
+      int offset = t.isSupported(ChronoField.OFFSET_SECONDS) ? t.get(ChronoField.OFFSET_SECONDS) : 0;
+      long seconds = LocalDateTime.from(t).toEpochSecond(ZoneOffset.ofTotalSeconds(offset));
+      return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), t.get(ChronoField.NANO_OF_SECOND) / 1000);
     } catch (DateTimeException | ArithmeticException notATimestamp) {
       return null;
     }
