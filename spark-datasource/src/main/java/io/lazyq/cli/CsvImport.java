@@ -50,13 +50,14 @@ final class CsvImport {
       LongConsumer progress) throws IOException {
     List<CsvColumn> columns = columns(csv, csvOptions, encodings, progress);
     Schema schema = encodings.applyTo(new Schema(columns.stream().map(CsvColumn::field).toList(), Map.of()));
-    long before = csvOptions.passes() > 1 ? Files.size(csv) : 0;
+    long firstPass = csvOptions.passes() > 1 ? Files.size(csv) : 0;
     try (CsvRows rows = CsvRows.open(csv)) {
       LzqWriter w = LzqWriter.create(out, schema, options);
       try {
-        write(rows, columns, csvOptions, w, chars -> progress.accept(before + chars));
+        write(rows, columns, csvOptions, w, chars -> progress.accept(firstPass + chars));
       } catch (Throwable e) {
-        // The one place a failed import is undone: the half-written file is dropped unpublished.
+        // The one place a failed import is undone. Closing would publish the rows written so far;
+        // aborting drops them, and leaves whatever was at out before as it was.
         try {
           w.abort();
         } catch (IOException | RuntimeException suppressed) {
@@ -70,7 +71,7 @@ final class CsvImport {
   }
 
   /** The columns of a CSV file: those of the given schema, or inferred in a pass over the file. */
-  static List<CsvColumn> columns(Path csv, CsvOptions csvOptions, EncodingSpec encodings, LongConsumer progress)
+  private static List<CsvColumn> columns(Path csv, CsvOptions csvOptions, EncodingSpec encodings, LongConsumer progress)
       throws IOException {
     try (CsvRows rows = CsvRows.open(csv)) {
       List<String> header = rows.header();
@@ -148,7 +149,7 @@ final class CsvImport {
       return ColumnType.UTF8;
     }
     boolean number = inferred.equals(ColumnType.FLOAT64) || inferred.equals(ColumnType.INT64);
-    if (number && encodings.names(name) || inferred.equals(ColumnType.FLOAT64) && csvOptions.float32()) {
+    if ((number && encodings.names(name)) || (inferred.equals(ColumnType.FLOAT64) && csvOptions.float32())) {
       return ColumnType.FLOAT32;
     }
     return inferred;

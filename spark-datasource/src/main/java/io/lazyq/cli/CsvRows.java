@@ -29,8 +29,8 @@ final class CsvRows implements AutoCloseable {
     settings.setHeaderExtractionEnabled(false);
     settings.setMaxCharsPerColumn(-1);
     settings.setLineSeparatorDetectionEnabled(true);
-    this.reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
     this.parser = new CsvParser(settings);
+    this.reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
     try {
       parser.beginParsing(reader);
       String[] names = parse();

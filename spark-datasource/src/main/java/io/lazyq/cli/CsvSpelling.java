@@ -45,17 +45,13 @@ final class CsvSpelling {
       .optionalStart().appendOffsetId().optionalEnd()
       .toFormatter(Locale.ROOT)
       .withChronology(IsoChronology.INSTANCE)
-      .withResolverStyle(ResolverStyle.STRICT); // February 30 is no date, not March 2
+      .withResolverStyle(ResolverStyle.STRICT); // the default would read February 30 as the month's last day
 
   private final Set<String> nullTokens;
 
   /** Cells equal to one of {@code nullTokens} are null, beside empty ones. */
   CsvSpelling(Collection<String> nullTokens) {
     this.nullTokens = Set.copyOf(nullTokens);
-  }
-
-  Set<String> nullTokens() {
-    return nullTokens;
   }
 
   /** Whether a cell is null in a column of {@code type}; {@code cell} is null where it was unquoted and empty. */
