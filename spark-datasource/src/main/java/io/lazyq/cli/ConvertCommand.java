@@ -48,11 +48,11 @@ public final class ConvertCommand implements Callable<Integer> {
       description = "Infer the schema from the first N rows only (default: all); a later value that does not fit fails.")
   Long inferRows;
 
-  @Option(names = "--timestamp", paramLabel = "COL[=s|ms|us|ns]", split = ",",
-      description = "Import an integer column of epoch times as a timestamp (default unit: us).")
+  @Option(names = "--timestamp", paramLabel = "COL[=UNIT]", split = ",",
+      description = "Import an integer column of epoch times as a timestamp; UNIT is s, ms, us (the default) or ns.")
   List<String> timestamps = List.of();
 
-  @Option(names = "--null-values", paramLabel = "TOKEN,...", split = ",",
+  @Option(names = "--null-values", paramLabel = "TOKEN", split = ",",
       description = "Cells that are null, beside empty ones (e.g. NA,?,-9999).")
   List<String> nullValues = List.of();
 

@@ -26,8 +26,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -83,7 +85,7 @@ class CsvImportTest {
 
     try (LzqFile file = LzqFile.open(out)) {
       assertEquals(List.copyOf(real.types().keySet()), file.schema().fields().stream().map(Field::name).toList());
-      assertEquals(List.copyOf(real.types().values()), file.schema().fields().stream().map(f -> f.type()).toList());
+      assertEquals(List.copyOf(real.types().values()), file.schema().fields().stream().map(Field::type).toList());
     }
     List<Function<String, Object>> parsers = real.types().values().stream().map(t -> parserOf(t, real)).toList();
     long[] counts = compare(csv, out, parsers);
@@ -116,7 +118,7 @@ class CsvImportTest {
           for (int c = 0; c < cells.length; c++) {
             Object expected = cells[c].isEmpty() ? null : parsers.get(c).apply(cells[c]);
             Object actual = views[c].getObject(r);
-            if (!java.util.Objects.equals(expected, actual)) {
+            if (!Objects.equals(expected, actual)) {
               throw new AssertionError("line " + (rows + 2) + " column " + c + " '" + cells[c] + "': expected "
                   + expected + " but read " + actual);
             }
@@ -171,7 +173,7 @@ class CsvImportTest {
   }
 
   private static Map<String, ColumnType> ordered(Object... nameTypePairs) {
-    Map<String, ColumnType> m = new java.util.LinkedHashMap<>();
+    Map<String, ColumnType> m = new LinkedHashMap<>();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
       m.put((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1]);
     }
