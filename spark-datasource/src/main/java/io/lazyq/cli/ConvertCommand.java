@@ -5,7 +5,9 @@ import io.lazyq.format.WriterOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,9 +39,25 @@ public final class ConvertCommand implements Callable<Integer> {
   boolean spark;
 
   @Option(names = "--schema", paramLabel = "name:type,...",
-      description = "Column types (int32, int64, float32, float64, bool, utf8, timestamp, list<T>). Default: inferred from the first "
-          + CsvImport.INFERENCE_ROWS + " rows.")
+      description = "Column types (int32, int64, float32, float64, bool, utf8, timestamp, list<T>). Default: inferred"
+          + " in a first pass over the file: bool, int64, float64, timestamp (ISO-8601; without an offset, UTC) or"
+          + " utf8, widening int64 to float64 to utf8 as later values need.")
   String schema;
+
+  @Option(names = "--infer-rows", paramLabel = "N",
+      description = "Infer the schema from the first N rows only (default: all); a later value that does not fit fails.")
+  Long inferRows;
+
+  @Option(names = "--timestamp", paramLabel = "COL[=UNIT]", split = ",",
+      description = "Import an integer column of epoch times as a timestamp; UNIT is s, ms, us (the default) or ns.")
+  List<String> timestamps = List.of();
+
+  @Option(names = "--null-values", paramLabel = "TOKEN", split = ",",
+      description = "Cells that are null, beside empty ones (e.g. NA,?,-9999).")
+  List<String> nullValues = List.of();
+
+  @Option(names = "--float32", description = "Import inferred float64 columns as float32.")
+  boolean float32;
 
   @picocli.CommandLine.Mixin EncodingOptions encoding;
 
@@ -56,9 +74,10 @@ public final class ConvertCommand implements Callable<Integer> {
     Path input = Path.of(this.input);
     EncodingSpec encodings = encoding.spec();
     WriterOptions options = encoding.writerOptions();
+    CsvOptions csvOptions = csvOptions();
     long rows;
-    try (Progress progress = Progress.start("convert", Files.size(input), "chars")) {
-      rows = CsvImport.run(input, output, schema, encodings, options, progress::stepTo);
+    try (Progress progress = Progress.start("convert", Files.size(input) * csvOptions.passes(), "chars")) {
+      rows = CsvImport.run(input, output, csvOptions, encodings, options, progress::stepTo);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf("wrote %,d rows to %s (%,d bytes)%n", rows, output, Files.size(output));
@@ -66,8 +85,23 @@ public final class ConvertCommand implements Callable<Integer> {
     return LazyQ.OK;
   }
 
+  private CsvOptions csvOptions() {
+    Map<String, EpochUnit> epochColumns = new LinkedHashMap<>();
+    for (String spec : timestamps) {
+      int eq = spec.indexOf('=');
+      String column = (eq < 0 ? spec : spec.substring(0, eq)).trim();
+      epochColumns.put(column, eq < 0 ? EpochUnit.US : EpochUnit.parse(spec.substring(eq + 1)));
+    }
+    return new CsvOptions(schema == null ? null : CsvImport.parseSchema(schema),
+        inferRows == null ? Long.MAX_VALUE : inferRows, epochColumns, new CsvSpelling(nullValues), float32);
+  }
+
   private Integer convertWithEngine(String format) throws Exception {
     encoding.spec(); // options fail here, before an engine starts
+    if (inferRows != null || !timestamps.isEmpty() || !nullValues.isEmpty() || float32) {
+      throw new IllegalArgumentException("--infer-rows, --timestamp, --null-values and --float32 apply to the"
+          + " streaming CSV import only, not to a conversion by Spark");
+    }
     long rows = SparkConvert.convert(input, format, output, encoding.writeOptions(), spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     out.printf("wrote %,d rows to %s%n", rows, output);

@@ -1,9 +1,5 @@
 package io.lazyq.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
-import io.lazyq.LazyQFormatException;
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.Field;
@@ -11,26 +7,24 @@ import io.lazyq.format.LzqWriter;
 import io.lazyq.format.Schema;
 import io.lazyq.format.WriterOptions;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
- * Streams a CSV file with a header row into a {@code .lzq} file with bounded memory: the rows of
- * one chunk, plus the first rows sampled to infer a schema when none is given.
+ * Streams a CSV file with a header row into a {@code .lzq} file with bounded memory: one chunk of
+ * rows, and while the schema is inferred, one type per column.
+ *
+ * <p>Without a schema, a first pass reads the file (or its first rows) and keeps for each column
+ * the narrowest type that reads every cell so far, widening int64 to float64 to utf8 as a cell
+ * needs it, as Spark's CSV inference does over a whole input; the second pass imports. Both read
+ * cells through {@link CsvSpelling}, so that a whole-file inference cannot choose a type that the
+ * import then fails on.
  */
 final class CsvImport {
-  static final int INFERENCE_ROWS = 1000;
-
   private CsvImport() {}
 
   /** Parses {@code name:type,...}. */
@@ -43,188 +37,146 @@ final class CsvImport {
       }
       fields.add(Field.of(part.substring(0, colon).trim(), ColumnType.parse(part.substring(colon + 1))));
     }
-    return new Schema(fields, java.util.Map.of());
+    return new Schema(fields, Map.of());
   }
 
-  static long run(Path csv, Path out, String schemaSpec, EncodingSpec encodings, WriterOptions options,
-      LongConsumer progressBytes) throws IOException {
-    String source = csv.toString();
-    CsvParserSettings settings = new CsvParserSettings();
-    settings.setNullValue(null);
-    settings.setEmptyValue("");
-    settings.setHeaderExtractionEnabled(false);
-    settings.setMaxCharsPerColumn(-1);
-    settings.setLineSeparatorDetectionEnabled(true);
-    CsvParser parser = new CsvParser(settings);
-    try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      parser.beginParsing(reader);
-      String[] header = parser.parseNext();
-      if (header == null) {
-        throw new LazyQFormatException(source, 0, "empty CSV: no header row");
-      }
-      List<String[]> sample = new ArrayList<>();
-      if (schemaSpec == null) {
-        for (String[] row; sample.size() < INFERENCE_ROWS && (row = parser.parseNext()) != null; ) {
-          sample.add(row);
-        }
-      }
-      Schema schema = schemaSpec != null ? parseSchema(schemaSpec) : infer(header, sample, encodings);
-      checkHeader(source, header, schema);
-      schema = encodings.applyTo(schema);
-      try (LzqWriter w = LzqWriter.create(out, schema, options)) {
-        for (String[] row : sample) {
-          append(w, schema, row, source, parser);
-        }
-        for (String[] row; (row = parser.parseNext()) != null; ) {
-          append(w, schema, row, source, parser);
-          if ((w.rowCount() & 0x3FFF) == 0) {
-            progressBytes.accept(parser.getContext().currentChar());
-          }
-        }
-        w.commit();
-        return w.rowCount();
-      }
-    } finally {
-      parser.stopParsing();
+  /**
+   * Imports {@code csv} into {@code out} and returns the rows written. On any failure nothing is
+   * left under {@code out}, and a file that was there before is kept.
+   *
+   * @param progress told the characters read so far, over {@link CsvOptions#passes()} passes of about the file's size each
+   */
+  static long run(Path csv, Path out, CsvOptions csvOptions, EncodingSpec encodings, WriterOptions options,
+      LongConsumer progress) throws IOException {
+    List<CsvColumn> columns = columns(csv, csvOptions, encodings, progress);
+    Schema schema = encodings.applyTo(new Schema(columns.stream().map(CsvColumn::field).toList(), Map.of()));
+    long firstPass = csvOptions.passes() > 1 ? Files.size(csv) : 0;
+    try (CsvRows rows = CsvRows.open(csv); LzqWriter w = LzqWriter.create(out, schema, options)) {
+      write(rows, columns, csvOptions, w, chars -> progress.accept(firstPass + chars));
+      w.commit();
+      return w.rowCount();
     }
   }
 
-  private static void checkHeader(String source, String[] header, Schema schema) throws LazyQFormatException {
-    if (header.length != schema.size()) {
-      throw new LazyQFormatException(source, 0, "the header has " + header.length + " columns, the schema " + schema.size());
-    }
-    for (int i = 0; i < header.length; i++) {
-      if (!schema.field(i).name().equals(header[i] == null ? "" : header[i].trim())) {
-        throw new LazyQFormatException(source, 0, "header column " + (i + 1) + " is '" + header[i]
-            + "', the schema says '" + schema.field(i).name() + "'");
-      }
-    }
-  }
-
-  private static void append(LzqWriter w, Schema schema, String[] row, String source, CsvParser parser)
+  /** The columns of a CSV file: those of the given schema, or inferred in a pass over the file. */
+  private static List<CsvColumn> columns(Path csv, CsvOptions csvOptions, EncodingSpec encodings, LongConsumer progress)
       throws IOException {
-    long line = parser.getContext().currentLine();
-    if (row.length != schema.size()) {
-      throw new LazyQFormatException(source, parser.getContext().currentChar(), "line " + line + " has "
-          + row.length + " fields, the header " + schema.size());
-    }
-    for (int c = 0; c < row.length; c++) {
-      Field f = schema.field(c);
-      try {
-        w.setObject(c, parse(f.type(), row[c]));
-      } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw new LazyQFormatException(source, parser.getContext().currentChar(), "line " + line + ", column '"
-            + f.name() + "': '" + row[c] + "' is not a " + f.type());
-      }
-    }
-    w.endRow();
-  }
-
-  /** A CSV cell as the value {@link LzqWriter#setObject} takes; an unquoted empty cell is null. */
-  static Object parse(ColumnType type, String text) throws IOException {
-    if (text == null) {
-      return null;
-    }
-    if (type.isList()) {
-      JsonNode node = RowFormat.JSON.readTree(text);
-      if (!node.isArray()) {
-        throw new IllegalArgumentException("not a JSON array");
-      }
-      return list(type.element(), node);
-    }
-    String t = text.trim();
-    switch (type.kind()) {
-      case INT32: return Integer.parseInt(t);
-      case INT64: return Long.parseLong(t);
-      case FLOAT32: return Float.parseFloat(t);
-      case FLOAT64: return Double.parseDouble(t);
-      case BOOL: return parseBool(t);
-      case UTF8: return text;
-      case TIMESTAMP_MICROS: return timestampMicros(t);
-      default: throw new IllegalStateException(type.toString());
-    }
-  }
-
-  private static Object list(ColumnType.Kind element, JsonNode node) {
-    int n = node.size();
-    switch (element) {
-      case FLOAT32: { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float) number(node.get(i)); return a; }
-      case FLOAT64: { double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = number(node.get(i)); return a; }
-      case INT32: { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = node.get(i).intValue(); return a; }
-      case INT64: case TIMESTAMP_MICROS: { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = node.get(i).longValue(); return a; }
-      case BOOL: { boolean[] a = new boolean[n]; for (int i = 0; i < n; i++) a[i] = node.get(i).booleanValue(); return a; }
-      default: throw new IllegalStateException(element.toString());
-    }
-  }
-
-  /** JSON numbers, plus the strings "NaN" and "Infinity" that {@code cat} writes for them. */
-  private static double number(JsonNode n) {
-    return n.isTextual() ? Double.parseDouble(n.textValue()) : n.doubleValue();
-  }
-
-  private static boolean parseBool(String t) {
-    switch (t.toLowerCase(Locale.ROOT)) {
-      case "true": return true;
-      case "false": return false;
-      default: throw new IllegalArgumentException("not a bool");
-    }
-  }
-
-  static long timestampMicros(String t) {
-    Instant i;
-    try {
-      i = Instant.parse(t);
-    } catch (DateTimeParseException e) {
-      i = LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
-    }
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
-  }
-
-  /** The narrowest type that holds every sampled value: int64, float64 (float32 where quantized), bool, timestamp or utf8. */
-  static Schema infer(String[] header, List<String[]> sample, EncodingSpec encodings) {
-    List<Field> fields = new ArrayList<>();
-    for (int c = 0; c < header.length; c++) {
-      String name = header[c] == null ? "c" + c : header[c].trim();
-      ColumnType type = inferColumn(sample, c);
-      if (type == ColumnType.FLOAT64 || type == ColumnType.INT64) {
-        if (encodings.names(name)) {
-          type = ColumnType.FLOAT32;
+    try (CsvRows rows = CsvRows.open(csv)) {
+      List<String> header = rows.header();
+      for (String name : csvOptions.epochColumns().keySet()) {
+        if (!header.contains(name)) {
+          throw new IllegalArgumentException("no column '" + name + "' for --timestamp; columns: " + header);
         }
       }
-      fields.add(Field.of(name, type));
+      List<CsvColumn> columns = csvOptions.schema() != null
+          ? given(rows, csvOptions.schema())
+          : inferred(rows, csvOptions, encodings, progress);
+      List<CsvColumn> read = new ArrayList<>();
+      for (CsvColumn c : columns) {
+        EpochUnit unit = csvOptions.epochColumns().get(c.name());
+        read.add(unit == null ? c : CsvColumn.epoch(c.name(), unit));
+      }
+      return read;
     }
-    return new Schema(fields, java.util.Map.of());
   }
 
-  private static ColumnType inferColumn(List<String[]> sample, int c) {
-    ColumnType[] candidates = {ColumnType.INT64, ColumnType.FLOAT64, ColumnType.BOOL, ColumnType.TIMESTAMP};
-    boolean[] ok = {true, true, true, true};
-    boolean any = false;
-    for (String[] row : sample) {
-      String v = c < row.length ? row[c] : null;
-      if (v == null) {
-        continue;
+  private static List<CsvColumn> given(CsvRows rows, Schema schema) throws IOException {
+    List<String> header = rows.header();
+    if (header.size() != schema.size()) {
+      throw rows.error("the header has " + header.size() + " columns, the schema " + schema.size());
+    }
+    List<CsvColumn> columns = new ArrayList<>();
+    for (int i = 0; i < header.size(); i++) {
+      Field f = schema.field(i);
+      if (!f.name().equals(header.get(i))) {
+        throw rows.error("header column " + (i + 1) + " is '" + header.get(i) + "', the schema says '" + f.name() + "'");
       }
-      any = true;
-      for (int k = 0; k < candidates.length; k++) {
-        if (ok[k]) {
-          try {
-            parse(candidates[k], v);
-          } catch (Exception e) {
-            ok[k] = false;
-          }
+      columns.add(CsvColumn.of(f.name(), f.type()));
+    }
+    return columns;
+  }
+
+  private static List<CsvColumn> inferred(CsvRows rows, CsvOptions csvOptions, EncodingSpec encodings,
+      LongConsumer progress) throws IOException {
+    List<String> header = rows.header();
+    CsvSpelling spelling = csvOptions.spelling();
+    ColumnType[] types = new ColumnType[header.size()]; // null until a column's first value
+    boolean[] epoch = new boolean[header.size()];
+    for (int c = 0; c < epoch.length; c++) {
+      epoch[c] = csvOptions.epochColumns().containsKey(header.get(c));
+    }
+    String[] row;
+    for (long n = 0; n < csvOptions.inferRows() && (row = rows.next()) != null; n++) {
+      for (int c = 0; c < row.length; c++) {
+        String cell = row[c];
+        if (epoch[c] || spelling.isBlank(cell)) {
+          continue;
+        }
+        if (types[c] == null || CsvSpelling.read(types[c], cell) == null) {
+          types[c] = CsvSpelling.widen(types[c], CsvSpelling.narrowest(cell));
         }
       }
+      if ((n & 0x3FFF) == 0) {
+        progress.accept(rows.chars());
+      }
     }
-    if (!any) {
+    List<CsvColumn> columns = new ArrayList<>();
+    for (int c = 0; c < types.length; c++) {
+      String name = header.get(c).isEmpty() ? "c" + c : header.get(c);
+      columns.add(CsvColumn.of(name, narrowed(name, types[c], csvOptions, encodings)));
+    }
+    return columns;
+  }
+
+  /**
+   * The type to write an inferred column as: float64 narrowed to float32 where asked, or where
+   * the column is to be quantized (which only float32 columns can be); no value at all is utf8.
+   */
+  private static ColumnType narrowed(String name, ColumnType inferred, CsvOptions csvOptions, EncodingSpec encodings) {
+    if (inferred == null) {
       return ColumnType.UTF8;
     }
-    for (int k = 0; k < candidates.length; k++) {
-      if (ok[k]) {
-        return candidates[k];
+    boolean number = inferred.equals(ColumnType.FLOAT64) || inferred.equals(ColumnType.INT64);
+    if ((number && encodings.names(name)) || (inferred.equals(ColumnType.FLOAT64) && csvOptions.float32())) {
+      return ColumnType.FLOAT32;
+    }
+    return inferred;
+  }
+
+  private static void write(CsvRows rows, List<CsvColumn> columns, CsvOptions csvOptions, LzqWriter w,
+      LongConsumer progress) throws IOException {
+    CsvSpelling spelling = csvOptions.spelling();
+    for (String[] row; (row = rows.next()) != null; ) {
+      for (int c = 0; c < row.length; c++) {
+        String cell = row[c];
+        CsvColumn column = columns.get(c);
+        if (spelling.isNull(cell, column.type())) {
+          continue; // a column left unset in a row is null
+        }
+        Object value = column.read(cell);
+        if (value == null) {
+          throw rows.badCell(column.name(), cell, "is not " + column.expected() + whyExpected(csvOptions, column));
+        }
+        w.setObject(c, value);
+      }
+      w.endRow();
+      if ((w.rowCount() & 0x3FFF) == 0) {
+        progress.accept(rows.chars());
       }
     }
-    return ColumnType.UTF8;
+  }
+
+  /** Where a column's type came from, where it was not from reading every cell. */
+  private static String whyExpected(CsvOptions csvOptions, CsvColumn column) {
+    if (column.epochUnit() != null) {
+      return " (--timestamp " + column.name() + "=" + column.epochUnit() + ")";
+    }
+    if (csvOptions.schema() != null) {
+      return " (as --schema says)";
+    }
+    return csvOptions.inferRows() == Long.MAX_VALUE ? ""
+        : " (the type inferred from the first " + csvOptions.inferRows()
+            + " rows; raise --infer-rows, or give --schema)";
   }
 
   /** Splits on commas outside angle brackets, so that {@code list<float32>} stays whole. */
