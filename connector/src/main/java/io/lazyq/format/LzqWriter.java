@@ -1,6 +1,7 @@
 package io.lazyq.format;
 
 import io.lazyq.Closeables;
+import io.lazyq.WriteState;
 import io.lazyq.storage.AtomicFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -53,10 +54,7 @@ public final class LzqWriter implements Closeable {
   private long rowCount;
   /** Rows buffered for the chunk being built. */
   private int pendingRows;
-  /** Committed or aborted: nothing more can be written. */
-  private boolean closed;
-  /** The first failure of a write, after which nothing is published. */
-  private Throwable failure;
+  private final WriteState state = new WriteState();
 
   private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out,
       FileChannel appended) throws IOException {
@@ -122,7 +120,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendInt(v);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -134,7 +132,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendLong(v);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -145,7 +143,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendFloat(v);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -156,7 +154,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendDouble(v);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -167,7 +165,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendBool(v);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -182,7 +180,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendUtf8(v);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -197,7 +195,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendFloatList(list, from, count);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -208,7 +206,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendDoubleList(list);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -219,7 +217,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendIntList(list);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -231,7 +229,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendLongList(list);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -242,7 +240,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendBoolList(list);
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -283,7 +281,7 @@ public final class LzqWriter implements Closeable {
     try {
       b.appendNull();
     } catch (RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     return this;
@@ -295,7 +293,7 @@ public final class LzqWriter implements Closeable {
    * @throws IllegalStateException if a setter of this row failed, which fails the writer
    */
   public void endRow() throws IOException {
-    checkWritable();
+    state.checkWritable();
     try {
       for (int i = 0; i < set.length; i++) {
         if (!set[i]) {
@@ -315,7 +313,7 @@ public final class LzqWriter implements Closeable {
         flushChunk();
       }
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
   }
@@ -326,7 +324,7 @@ public final class LzqWriter implements Closeable {
    * written as a chunk of their own first.
    */
   public void appendChunk(ColumnView[] views) throws IOException {
-    checkWritable();
+    state.checkWritable();
     if (rowBegun()) {
       throw new IllegalStateException("a row was begun and not ended");
     }
@@ -349,7 +347,7 @@ public final class LzqWriter implements Closeable {
       pendingRows = rows;
       flushChunk();
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
   }
@@ -371,7 +369,7 @@ public final class LzqWriter implements Closeable {
 
   /** Writes any buffered rows as a chunk now, so that it becomes readable to a stream reader. */
   public void flushChunk() throws IOException {
-    checkWritable();
+    state.checkWritable();
     int rows = pendingRows;
     if (rows == 0) {
       return;
@@ -379,7 +377,7 @@ public final class LzqWriter implements Closeable {
     try {
       writeChunk(rows);
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
   }
@@ -460,7 +458,7 @@ public final class LzqWriter implements Closeable {
    *     published then, and {@link #close()} cleans up
    */
   public void commit() throws IOException {
-    checkWritable();
+    state.checkWritable();
     if (rowBegun()) {
       throw new IllegalStateException("a row was begun and not ended; nothing is published");
     }
@@ -477,10 +475,10 @@ public final class LzqWriter implements Closeable {
         file.commit();
       }
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
-    closed = true;
+    state.end();
     if (appended != null) {
       appended.close();
     }
@@ -495,11 +493,9 @@ public final class LzqWriter implements Closeable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (state.end()) {
+      Closeables.closeAllUnchecked(file, appended);
     }
-    closed = true;
-    Closeables.closeAllUnchecked(file, appended);
   }
 
   private ChunkDescriptor last() {
@@ -515,7 +511,7 @@ public final class LzqWriter implements Closeable {
   }
 
   private int mark(int column) {
-    checkWritable();
+    state.checkWritable();
     if (set[column]) {
       throw new IllegalStateException("column " + column + " ('" + schema.field(column).name() + "') was already set in this row");
     }
@@ -530,22 +526,6 @@ public final class LzqWriter implements Closeable {
       }
     }
     return false;
-  }
-
-  private void checkWritable() {
-    if (failure != null) {
-      throw new IllegalStateException("an earlier write failed (" + failure + "); nothing is published", failure);
-    }
-    if (closed) {
-      throw new IllegalStateException("the writer was committed or closed");
-    }
-  }
-
-  /** Fails the writer: nothing it has written will be published. */
-  private void fail(Throwable e) {
-    if (failure == null) {
-      failure = e;
-    }
   }
 
   /** Writes a frame (header, payload, padding) and returns its payload length. */

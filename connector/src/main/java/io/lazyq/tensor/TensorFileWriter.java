@@ -1,6 +1,7 @@
 package io.lazyq.tensor;
 
 import io.lazyq.Closeables;
+import io.lazyq.WriteState;
 import io.lazyq.storage.AtomicFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,10 +27,7 @@ public abstract class TensorFileWriter implements Closeable {
   private final List<TensorSpec> tensors;
   private int next;
   private long tensorWritten = -1;
-  /** Committed or aborted. */
-  private boolean finished;
-  /** The first failure of a write, after which nothing is published. */
-  private Throwable failure;
+  private final WriteState state = new WriteState();
 
   protected TensorFileWriter(Path target, List<TensorSpec> tensors) throws IOException {
     this.tensors = List.copyOf(tensors);
@@ -55,7 +53,7 @@ public abstract class TensorFileWriter implements Closeable {
 
   /** Starts the data of the next tensor, which must be called {@code name}. */
   public final void beginTensor(String name) throws IOException {
-    checkWritable();
+    state.checkWritable();
     if (tensorWritten >= 0) {
       throw new IllegalStateException("a tensor is in progress or the writer is closed");
     }
@@ -69,7 +67,7 @@ public abstract class TensorFileWriter implements Closeable {
 
   /** Appends the next bytes of the current tensor (from position to limit). */
   public final void append(ByteBuffer chunk) throws IOException {
-    checkWritable();
+    state.checkWritable();
     if (tensorWritten < 0) {
       throw new IllegalStateException("no tensor in progress");
     }
@@ -82,14 +80,14 @@ public abstract class TensorFileWriter implements Closeable {
     try {
       put(chunk);
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
   }
 
   /** Ends the current tensor, which must be complete, and pads after it. */
   public final void endTensor() throws IOException {
-    checkWritable();
+    state.checkWritable();
     if (tensorWritten < 0) {
       throw new IllegalStateException("no tensor in progress");
     }
@@ -101,7 +99,7 @@ public abstract class TensorFileWriter implements Closeable {
     try {
       zeros(paddingAfter(t.byteSize()));
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
     tensorWritten = -1;
@@ -118,7 +116,7 @@ public abstract class TensorFileWriter implements Closeable {
    *     failed; nothing is published then, and {@link #close()} deletes the temporary file
    */
   public final void commit() throws IOException {
-    checkWritable();
+    state.checkWritable();
     if (tensorWritten >= 0 || next < tensors.size()) {
       throw new IllegalStateException(file.target() + " not written: tensor '" + tensors.get(next).name()
           + "' (" + (next + 1) + " of " + tensors.size() + ") is " + (tensorWritten >= 0 ? "incomplete" : "missing"));
@@ -127,10 +125,10 @@ public abstract class TensorFileWriter implements Closeable {
       flush();
       file.commit();
     } catch (IOException | RuntimeException e) {
-      fail(e);
+      state.fail(e);
       throw e;
     }
-    finished = true;
+    state.end();
   }
 
   /**
@@ -141,24 +139,8 @@ public abstract class TensorFileWriter implements Closeable {
    */
   @Override
   public final void close() {
-    if (!finished) {
-      finished = true;
+    if (state.end()) {
       Closeables.closeAllUnchecked(file);
-    }
-  }
-
-  private void checkWritable() {
-    if (failure != null) {
-      throw new IllegalStateException("an earlier write failed (" + failure + "); nothing is published", failure);
-    }
-    if (finished) {
-      throw new IllegalStateException("the writer was committed or closed");
-    }
-  }
-
-  private void fail(Throwable e) {
-    if (failure == null) {
-      failure = e;
     }
   }
 
