@@ -57,6 +57,11 @@ public final class LazyQReadConf implements Serializable {
     return new LazyQReadConf(paths, values.with(given));
   }
 
+  /** The value of a read option, as the typed accessors below give it. */
+  <T> T get(LazyQOption<T> option) {
+    return values.get(option);
+  }
+
   public List<String> paths() {
     return paths;
   }

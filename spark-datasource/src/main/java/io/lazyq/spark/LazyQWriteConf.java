@@ -57,6 +57,11 @@ public final class LazyQWriteConf implements Serializable {
     }
   }
 
+  /** The value of a write option. */
+  <T> T get(LazyQOption<T> option) {
+    return values.get(option);
+  }
+
   /** The target directory, or null when Spark gave none. */
   public String path() {
     return path;
