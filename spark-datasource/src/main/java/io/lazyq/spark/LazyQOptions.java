@@ -182,12 +182,16 @@ public final class LazyQOptions {
    */
   static OptionValues resolve(CaseInsensitiveStringMap options, CaseInsensitiveStringMap session,
       Predicate<LazyQOption<?>> which) {
-    checkKeys(session.asCaseSensitiveMap().keySet(), SESSION_PREFIX);
+    for (String key : session.asCaseSensitiveMap().keySet()) {
+      if (!BY_NAME.containsKey(key)) {
+        throw unknown(SESSION_PREFIX + key);
+      }
+    }
     OptionValues given = given(options, which);
     Map<String, Object> values = new HashMap<>();
     for (LazyQOption<?> o : select(which)) {
-      String value = session.get(o.name());
       if (!given.has(o)) {
+        String value = session.get(o.name());
         values.put(o.name(), value == null ? o.defaultValue() : o.parse(value, o.sessionKey()));
       }
     }
@@ -200,7 +204,11 @@ public final class LazyQOptions {
    * @throws IllegalArgumentException for an unknown key or an invalid value, naming the valid ones
    */
   static OptionValues given(CaseInsensitiveStringMap options, Predicate<LazyQOption<?>> which) {
-    checkKeys(options.asCaseSensitiveMap().keySet(), "");
+    for (String key : options.asCaseSensitiveMap().keySet()) {
+      if (!BY_NAME.containsKey(key) && !isSparkKey(key)) {
+        throw unknown(key);
+      }
+    }
     Map<String, Object> values = new HashMap<>();
     for (LazyQOption<?> o : select(which)) {
       String value = options.get(o.name());
@@ -211,13 +219,9 @@ public final class LazyQOptions {
     return new OptionValues(values);
   }
 
-  private static void checkKeys(Set<String> keys, String prefix) {
-    for (String key : keys) {
-      if (!BY_NAME.containsKey(key) && !(prefix.isEmpty() && isSparkKey(key))) {
-        throw new IllegalArgumentException("unknown lazyq option '" + prefix + key + "'; valid read options: "
-            + describe(read()) + "; valid write options: " + describe(write()));
-      }
-    }
+  private static IllegalArgumentException unknown(String key) {
+    return new IllegalArgumentException("unknown lazyq option '" + key + "'; valid read options: "
+        + describe(read()) + "; valid write options: " + describe(write()));
   }
 
   private static boolean isSparkKey(String key) {
