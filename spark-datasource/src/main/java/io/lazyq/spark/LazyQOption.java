@@ -1,8 +1,10 @@
 package io.lazyq.spark;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.network.util.JavaUtils;
 
 /**
@@ -80,6 +82,18 @@ public final class LazyQOption<T> {
     }, doc, scope, scopes);
   }
 
+  /** A positive multiple of {@code step}. */
+  static LazyQOption<Integer> positiveMultiple(String name, int defaultValue, int step, String doc, Scope scope,
+      Scope... scopes) {
+    return of(name, Integer.class, defaultValue, "a positive multiple of " + step, v -> {
+      int n = Integer.parseInt(v.trim());
+      if (n <= 0 || n % step != 0) {
+        throw new IllegalArgumentException();
+      }
+      return n;
+    }, doc, scope, scopes);
+  }
+
   /** A positive count of bytes, plain or with a unit as Spark's configuration takes them ({@code 64m}). */
   static LazyQOption<Long> size(String name, long defaultValue, String doc, Scope scope, Scope... scopes) {
     return of(name, Long.class, defaultValue, "a positive size such as 64m", v -> {
@@ -95,11 +109,9 @@ public final class LazyQOption<T> {
   static <E extends Enum<E>> LazyQOption<E> choice(String name, E defaultValue, String doc, Scope scope,
       Scope... scopes) {
     Class<E> type = defaultValue.getDeclaringClass();
-    StringBuilder valid = new StringBuilder();
-    for (E e : type.getEnumConstants()) {
-      valid.append(valid.length() == 0 ? "" : "|").append(e.name().toLowerCase(Locale.ROOT));
-    }
-    return of(name, type, defaultValue, valid.toString(), v -> Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT)),
+    String valid = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining("|"));
+    return of(name, type, defaultValue, valid, v -> Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT)),
         doc, scope, scopes).defaultShownAs(defaultValue.name().toLowerCase(Locale.ROOT));
   }
 
@@ -114,19 +126,6 @@ public final class LazyQOption<T> {
   /** This option with its default described in words, for a default that is not a plain value. */
   LazyQOption<T> defaultShownAs(String text) {
     return new LazyQOption<>(name, scopes, type, defaultValue, text, valid, parser, doc, shapesSchema);
-  }
-
-  /** This option with its values restricted to multiples of {@code step}. */
-  LazyQOption<T> multipleOf(int step, String validText) {
-    Parser<T> base = parser;
-    Parser<T> stepped = v -> {
-      T n = base.parse(v);
-      if (((Number) n).longValue() % step != 0) {
-        throw new IllegalArgumentException();
-      }
-      return n;
-    };
-    return new LazyQOption<>(name, scopes, type, defaultValue, defaultText, validText, stepped, doc, shapesSchema);
   }
 
   /** This option marked as one that decides the table's schema. */

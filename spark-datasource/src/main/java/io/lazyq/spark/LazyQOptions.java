@@ -38,9 +38,7 @@ public final class LazyQOptions {
    * batches on block boundaries.
    */
   public static final LazyQOption<Integer> BATCH_ROWS = define(
-      LazyQOption.integer("batchRows", 4096, 1, Integer.MAX_VALUE, "Rows per columnar batch.",
-          Scope.READ, Scope.STREAM)
-      .multipleOf(8, "a positive multiple of 8"));
+      LazyQOption.positiveMultiple("batchRows", 4096, 8, "Rows per columnar batch.", Scope.READ, Scope.STREAM));
 
   public static final LazyQOption<Boolean> DEQUANTIZE = define(
       LazyQOption.bool("dequantize", true,
@@ -120,6 +118,9 @@ public final class LazyQOptions {
   private LazyQOptions() {}
 
   private static <T> LazyQOption<T> define(LazyQOption<T> option) {
+    if (DEFINED.stream().anyMatch(o -> o.name().equalsIgnoreCase(option.name()))) {
+      throw new IllegalStateException("two lazyq options named " + option.name());
+    }
     DEFINED.add(option);
     return option;
   }
