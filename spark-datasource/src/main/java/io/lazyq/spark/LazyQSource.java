@@ -23,7 +23,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code CREATE TABLE t USING lazyq LOCATION 'path'}. A path is a file, a directory or a glob; the
  * schema comes from the files' headers and footers alone. GGUF and Safetensors files, told apart
  * by their first bytes, read as tables of tensors, tensor rows or metadata. Options:
- * {@link LazyQReadConf}.
+ * {@link LazyQOptions}.
  *
  * <p>Streams: {@code spark.readStream.format("lazyq").load(dirOrFile)} reads each complete chunk of
  * every file once, including chunks appended to files still being written (see
@@ -31,11 +31,12 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Writes: {@code df.write.format("lazyq").option("errorBound", "value=1e-3").save(dir)} in any
  * save mode, {@code INSERT INTO} and {@code CREATE TABLE ... USING lazyq AS SELECT}; a directory
- * of part files published whole by a manifest. Options: {@link LazyQWriteConf}.
+ * of part files published whole by a manifest. Options: {@link LazyQOptions}.
  */
 public final class LazyQSource implements TableProvider, DataSourceRegister, CreatableRelationProvider {
   /** Spark asks for the schema and then the table with the same options: resolve the files once. */
   private Map<String, String> resolvedFor;
+  private Map<String, String> parsedFor;
   private LazyQReadConf conf;
   private List<DataFile> files;
   private List<Path> tensorFiles;
@@ -66,7 +67,7 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
   public Table getTable(StructType given, Transform[] partitioning, Map<String, String> properties) {
     LazyQWriteConf writeConf = LazyQWriteConf.parse(properties);
     boolean direct = SaveModes.isDirect(properties);
-    LazyQReadConf readConf = LazyQReadConf.parse(properties);
+    LazyQReadConf readConf = readConf(properties);
     if (!TableFiles.hasData(readConf.paths(), SparkSession.active().sessionState().newHadoopConf())) {
       return new LazyQTable(List.of(), readConf, given, writeConf, direct);
     }
@@ -94,11 +95,20 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     };
   }
 
+  /** The read options, parsed once for the options that Spark asks with. */
+  private synchronized LazyQReadConf readConf(Map<String, String> options) {
+    if (!options.equals(parsedFor)) {
+      conf = LazyQReadConf.parse(options);
+      parsedFor = Map.copyOf(options);
+    }
+    return conf;
+  }
+
   private synchronized void resolve(Map<String, String> options) {
     if (options.equals(resolvedFor)) {
       return;
     }
-    conf = LazyQReadConf.parse(options);
+    readConf(options);
     List<Path> paths = TableFiles.list(conf.paths(), SparkSession.active().sessionState().newHadoopConf());
     if (TableFiles.isLazyQ(paths.get(0))) {
       files = TableFiles.read(paths);

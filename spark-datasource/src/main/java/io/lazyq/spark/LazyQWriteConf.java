@@ -4,107 +4,62 @@ import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.Schema;
 import io.lazyq.format.WriterOptions;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * The write options of the {@code lazyq} source, parsed once, case-insensitively.
- *
- * <ul>
- *   <li>{@code quantize} ({@code col=TYPE,...}): quantized float columns, TYPE one of the encoders
- *       ({@code q8_0}, {@code q4_0}, {@code affine8}, ...);
- *   <li>{@code errorBound} ({@code col=1e-3,...}): error-bounded float columns, every value within
- *       the bound of its input;
- *   <li>{@code chunkRows} (1048576): rows per chunk, the unit of a writer's memory;
- *   <li>{@code lossless} ({@code none}|{@code zstd}; by default zstd where it was measured to pay:
- *       integer, timestamp and string columns, and error-bounded codes).
- * </ul>
- *
- * A float column without an entry stays plain float32. Read options are accepted and ignored, so
+ * The write options of the {@code lazyq} source (see {@link LazyQOptions}), resolved once on the
+ * driver: {@code quantize}, {@code errorBound} and {@code lossless} give each column's encoding, and
+ * a float column without an entry stays plain float32. Read options are accepted and ignored, so
  * that one option map serves a table that is both read and written (a catalog table's options).
  */
 public final class LazyQWriteConf implements Serializable {
-  private static final long serialVersionUID = 1L;
-
-  public static final String QUANTIZE = "quantize";
-  public static final String ERROR_BOUND = "errorBound";
-  public static final String CHUNK_ROWS = "chunkRows";
-  public static final String LOSSLESS = "lossless";
-
-  static final String VALID = QUANTIZE + " (col=TYPE,...; TYPE one of " + EncodingSpec.encoderLabels() + "), "
-      + ERROR_BOUND + " (col=BOUND,...), " + CHUNK_ROWS + " (a positive integer, default "
-      + WriterOptions.DEFAULT_CHUNK_ROWS + "), " + LOSSLESS + " (none|zstd, default zstd where it pays)";
-
-  private static final Set<String> KEYS = Set.of(lower(QUANTIZE), lower(ERROR_BOUND), lower(CHUNK_ROWS),
-      lower(LOSSLESS));
+  private static final long serialVersionUID = 2L;
 
   private final String path;
-  private final String quantize;
-  private final String errorBound;
-  private final String lossless;
-  private final int chunkRows;
+  private final OptionValues values;
   /** The options as given, for a write that Spark hands back to this source (see {@link SaveModes}). */
   private final Map<String, String> options;
+  /** Not serializable: executors derive it again from the values checked on the driver. */
   private transient EncodingSpec spec;
 
-  private LazyQWriteConf(String path, String quantize, String errorBound, String lossless, int chunkRows,
-      Map<String, String> options) {
+  private LazyQWriteConf(String path, OptionValues values, Map<String, String> options) {
     this.path = path;
-    this.quantize = quantize;
-    this.errorBound = errorBound;
-    this.lossless = lossless;
-    this.chunkRows = chunkRows;
+    this.values = values;
     this.options = options;
-    this.spec = EncodingSpec.parse(quantize, errorBound).withLossless(lossless);
+    this.spec = spec();
   }
 
   /**
-   * Parses options; an unknown key, an invalid value or an unknown quantized type fails here,
-   * before any task starts.
+   * Resolves options over the active session's {@code spark.sql.lazyq.*} configuration and the
+   * defaults; an unknown key, an invalid value or an unknown quantized type fails here, before any
+   * task starts.
    */
   public static LazyQWriteConf parse(Map<String, String> options) {
-    String path = null;
-    String quantize = null;
-    String errorBound = null;
-    String lossless = null;
-    int chunkRows = WriterOptions.DEFAULT_CHUNK_ROWS;
-    for (Map.Entry<String, String> e : options.entrySet()) {
-      String key = LazyQReadConf.key(e.getKey());
-      String value = e.getValue();
-      if (key.equals("path")) {
-        path = value;
-      } else if (key.equals("paths")) {
-        List<String> paths = LazyQReadConf.parse(Map.of("paths", value)).paths();
-        if (paths.size() != 1) {
-          throw new IllegalArgumentException("lazyq writes to one path, not " + paths);
-        }
-        path = paths.get(0);
-      } else if (key.equals(lower(QUANTIZE))) {
-        quantize = value;
-      } else if (key.equals(lower(ERROR_BOUND))) {
-        errorBound = value;
-      } else if (key.equals(LOSSLESS)) {
-        lossless = value;
-      } else if (key.equals(lower(CHUNK_ROWS))) {
-        chunkRows = chunkRows(value);
-      } else if (!LazyQReadConf.isKnown(key)) {
-        throw new IllegalArgumentException("unknown lazyq option '" + e.getKey() + "'; valid write options: "
-            + VALID);
-      }
+    return parse(options, LazyQOptions.session());
+  }
+
+  /** Resolves options over the given session values, by option name, and the defaults. */
+  static LazyQWriteConf parse(Map<String, String> options, CaseInsensitiveStringMap session) {
+    CaseInsensitiveStringMap normalized = LazyQOptions.normalize(options);
+    List<String> paths = LazyQOptions.paths(normalized);
+    if (paths.size() > 1) {
+      throw new IllegalArgumentException("lazyq writes to one path, not " + paths);
     }
+    OptionValues values = LazyQOptions.resolve(normalized, session, o -> o.appliesTo(LazyQOption.Scope.WRITE));
     try {
-      return new LazyQWriteConf(path, quantize, errorBound, lossless, chunkRows, Map.copyOf(options));
+      return new LazyQWriteConf(paths.isEmpty() ? null : paths.get(0), values,
+          Map.copyOf(normalized.asCaseSensitiveMap()));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("lazyq: " + e.getMessage(), e);
     }
   }
 
-  /** Whether a lowercase key is a write option, which the read options accept and ignore. */
-  static boolean isWriteKey(String key) {
-    return KEYS.contains(key);
+  /** The value of a write option. */
+  <T> T get(LazyQOption<T> option) {
+    return values.get(option);
   }
 
   /** The target directory, or null when Spark gave none. */
@@ -113,11 +68,11 @@ public final class LazyQWriteConf implements Serializable {
   }
 
   public int chunkRows() {
-    return chunkRows;
+    return values.get(LazyQOptions.CHUNK_ROWS);
   }
 
   WriterOptions writerOptions() {
-    return WriterOptions.DEFAULTS.withChunkRows(chunkRows);
+    return WriterOptions.DEFAULTS.withChunkRows(chunkRows());
   }
 
   /**
@@ -139,28 +94,13 @@ public final class LazyQWriteConf implements Serializable {
     return options;
   }
 
+  /** The columns' encodings, from options already checked on the driver. */
   private EncodingSpec spec() {
     if (spec == null) {
-      spec = EncodingSpec.parse(quantize, errorBound).withLossless(lossless);
+      spec = EncodingSpec.parse(values.get(LazyQOptions.QUANTIZE), values.get(LazyQOptions.ERROR_BOUND))
+          .withLossless(values.get(LazyQOptions.LOSSLESS));
     }
     return spec;
-  }
-
-  private static int chunkRows(String value) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException("invalid value '" + value + "' for lazyq option " + CHUNK_ROWS
-        + "; valid write options: " + VALID);
-  }
-
-  private static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 
   /** This configuration with options given at write time laid over it, case-insensitively. */
@@ -168,11 +108,9 @@ public final class LazyQWriteConf implements Serializable {
     if (writeOptions.isEmpty()) {
       return this;
     }
-    Map<String, String> m = new LinkedHashMap<>(options);
-    for (Map.Entry<String, String> e : writeOptions.entrySet()) {
-      m.keySet().removeIf(k -> k.equalsIgnoreCase(e.getKey()));
-      m.put(e.getKey(), e.getValue());
-    }
+    Map<String, String> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    m.putAll(options);
+    m.putAll(LazyQOptions.normalize(writeOptions).asCaseSensitiveMap());
     return parse(m);
   }
 }
