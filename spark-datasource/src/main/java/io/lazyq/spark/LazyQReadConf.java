@@ -33,6 +33,8 @@ import org.apache.spark.sql.connector.catalog.TableCatalog;
  *   <li>{@code prefetchDequantize} (false): with {@code prefetch}, also dequantize the next
  *       chunk's quantized columns ahead, into a buffer of the chunk's size. Pays where the
  *       prefetch thread has a core to itself.
+ *   <li>{@code verify} (false): true checks each chunk whole (frame, payload and column checksums,
+ *       structure) before reading it, and skips no chunk for filters, a limit or {@code count(*)}.
  *   <li>{@code view} (tensors): for GGUF and Safetensors files, {@code tensors}, {@code rows} or
  *       {@code metadata}.
  * </ul>
@@ -48,6 +50,7 @@ public final class LazyQReadConf implements Serializable {
   public static final String MAX_BYTES_PER_TRIGGER = "maxBytesPerTrigger";
   public static final String PREFETCH = "prefetch";
   public static final String PREFETCH_DEQUANTIZE = "prefetchDequantize";
+  public static final String VERIFY = "verify";
 
   public static final int DEFAULT_BATCH_ROWS = 4096;
 
@@ -60,7 +63,7 @@ public final class LazyQReadConf implements Serializable {
       + DEQUANTIZE + " (true|false, default true), " + STREAM + " (true|false, default false), "
       + VIEW + " (tensors|rows|metadata, default tensors), " + MAX_CHUNKS_PER_TRIGGER
       + " (a positive count, default no limit), " + MAX_BYTES_PER_TRIGGER + " (a positive size such as 64m, default no limit), "
-      + PREFETCH + " (chunks ahead, 0 to 64, default 0), " + PREFETCH_DEQUANTIZE + " (true|false, default false)";
+      + PREFETCH + " (chunks ahead, 0 to 64, default 0), " + PREFETCH_DEQUANTIZE + " (true|false, default false), " + VERIFY + " (true|false, default false)";
 
   /** Keys that Spark itself passes along with the user's options, or that a catalog table carries. */
   private static final Set<String> SPARK_KEYS = Set.of("path", "paths", "location", "provider", "owner", "external",
@@ -68,7 +71,7 @@ public final class LazyQReadConf implements Serializable {
 
   private static final Set<String> READ_KEYS = Set.of(BATCH_ROWS.toLowerCase(Locale.ROOT), DEQUANTIZE, STREAM, VIEW,
       MAX_CHUNKS_PER_TRIGGER.toLowerCase(Locale.ROOT), MAX_BYTES_PER_TRIGGER.toLowerCase(Locale.ROOT), PREFETCH,
-      PREFETCH_DEQUANTIZE.toLowerCase(Locale.ROOT));
+      PREFETCH_DEQUANTIZE.toLowerCase(Locale.ROOT), VERIFY);
 
   /** More chunks ahead than this would hold many chunks' mappings for no further overlap. */
   private static final int MAX_PREFETCH = 64;
@@ -84,6 +87,8 @@ public final class LazyQReadConf implements Serializable {
   private final long maxBytesPerTrigger;
   private final int prefetch;
   private final boolean prefetchDequantize;
+  /** Set once, by {@link #parse} and {@link #merge}. */
+  private boolean verify;
 
   private LazyQReadConf(List<String> paths, int batchRows, boolean dequantize, boolean stream, TensorView view,
       int maxChunksPerTrigger, long maxBytesPerTrigger, int prefetch, boolean prefetchDequantize) {
@@ -109,6 +114,7 @@ public final class LazyQReadConf implements Serializable {
     long maxBytes = 0;
     int prefetch = 0;
     boolean prefetchDequantize = false;
+    boolean verify = false;
     for (Map.Entry<String, String> e : options.entrySet()) {
       String key = key(e.getKey());
       String value = e.getValue();
@@ -130,6 +136,8 @@ public final class LazyQReadConf implements Serializable {
         prefetch = within(PREFETCH, value, 0, MAX_PREFETCH);
       } else if (key.equals(PREFETCH_DEQUANTIZE.toLowerCase(Locale.ROOT))) {
         prefetchDequantize = bool(PREFETCH_DEQUANTIZE, value);
+      } else if (key.equals(VERIFY)) {
+        verify = bool(VERIFY, value);
       } else if (key.equals(VIEW)) {
         view = view(value);
       } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__") && !LazyQWriteConf.isWriteKey(key)) {
@@ -137,8 +145,10 @@ public final class LazyQReadConf implements Serializable {
             + "; write options: " + LazyQWriteConf.VALID);
       }
     }
-    return new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks, maxBytes, prefetch,
+    LazyQReadConf conf = new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks, maxBytes, prefetch,
         prefetchDequantize);
+    conf.verify = verify;
+    return conf;
   }
 
   /**
@@ -156,8 +166,10 @@ public final class LazyQReadConf implements Serializable {
     long maxBytes = has(scanOptions, MAX_BYTES_PER_TRIGGER) ? o.maxBytesPerTrigger : maxBytesPerTrigger;
     int ahead = has(scanOptions, PREFETCH) ? o.prefetch : prefetch;
     boolean dequantizeAhead = has(scanOptions, PREFETCH_DEQUANTIZE) ? o.prefetchDequantize : prefetchDequantize;
-    return new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks, maxBytes, ahead,
+    LazyQReadConf merged = new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks, maxBytes, ahead,
         dequantizeAhead);
+    merged.verify = has(scanOptions, VERIFY) ? o.verify : verify;
+    return merged;
   }
 
   /**
@@ -215,6 +227,11 @@ public final class LazyQReadConf implements Serializable {
   /** Whether prefetching also dequantizes ahead. */
   public boolean prefetchDequantize() {
     return prefetchDequantize;
+  }
+
+  /** Whether each chunk is checked whole before it is read, and no chunk is skipped. */
+  public boolean verify() {
+    return verify;
   }
 
   public TensorView view() {
@@ -287,6 +304,6 @@ public final class LazyQReadConf implements Serializable {
   public String toString() {
     return "batchRows=" + batchRows + ", dequantize=" + dequantize + ", stream=" + stream + ", view="
         + view.name().toLowerCase(Locale.ROOT) + (prefetch > 0 ? ", prefetch=" + prefetch
-        + (prefetchDequantize ? " with dequantization" : "") : "");
+        + (prefetchDequantize ? " with dequantization" : "") : "") + (verify ? ", verify" : "");
   }
 }
