@@ -67,7 +67,7 @@ public record ChunkFrames(FileMetadata.Head head, List<ChunkDescriptor> descript
     boolean appendable = FileLayout.checkFileHeader(
         FileMetadata.read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source).appendable();
     ChunkFrames frames = scanFrames(channel, source, size);
-    if (!appendable && (!frames.finished() || size < FileLayout.align(frames.end()) + FileLayout.TRAILER_BYTES)) {
+    if (!appendable && (!frames.finished() || size != FileLayout.align(frames.end()) + FileLayout.TRAILER_BYTES)) {
       throw frames.cutShort(source, size);
     }
     return frames;
@@ -76,7 +76,7 @@ public record ChunkFrames(FileMetadata.Head head, List<ChunkDescriptor> descript
   /** The error for a file that is not growing but has no trailer: where its intact frames end. */
   private LazyQFormatException cutShort(String source, long size) {
     long intact = Math.min(size, head == null ? FileLayout.FILE_HEADER_BYTES : FileLayout.align(end));
-    String what = finished ? "its footer frame is whole, but the trailer that should follow it is not"
+    String what = finished ? "its footer frame is whole, but the file does not end with the trailer that should follow it"
         : "its frames are whole up to this offset (" + chunks() + " complete chunks), and no footer follows";
     return new LazyQFormatException(source, intact, "damaged or cut short: the file ends at offset " + size
         + " without its trailer; " + what);
