@@ -70,8 +70,10 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
           + " has no footer yet; follow it with spark.readStream (or LzqStream in tail mode), or read it once its"
           + " writer has closed it");
     }
-    ChunkFrames.scan(channel, source); // throws, naming the offset where the damage begins
-    throw new IllegalStateException("a file without a trailer scanned as complete");
+    ChunkFrames.scan(channel, source); // throws where the file was cut short or its frames are damaged
+    long magic = channel.size() - FileLayout.TRAILER_BYTES + 16;
+    return new LazyQFormatException(source, magic, "damaged: the frames are whole and the trailer in place, but"
+        + " the trailer's magic is wrong");
   }
 
   /**
