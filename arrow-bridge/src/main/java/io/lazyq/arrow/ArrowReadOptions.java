@@ -16,8 +16,10 @@ public final class ArrowReadOptions {
     /** {@code float32} (or {@code list<float32>}), decoded batch by batch into reused vectors. */
     DEQUANTIZED,
     /**
-     * The stored blocks, zero-copy, as {@link QuantizedType}. Rows are then blocks, not table rows,
-     * so a reader with a raw column reads only raw columns of one block size.
+     * The stored blocks. Where every column read is raw, zero-copy, as {@link QuantizedType}: rows
+     * are then blocks, not table rows, and the columns must share one block size. Beside other
+     * columns, row-aligned: binary, each row the blocks that start in it, as Spark's
+     * {@code dequantize=false} shows them ({@link io.lazyq.format.RowBlocks}).
      */
     RAW
   }

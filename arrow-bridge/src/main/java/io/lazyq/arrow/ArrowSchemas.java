@@ -3,6 +3,7 @@ package io.lazyq.arrow;
 import io.lazyq.arrow.ArrowReadOptions.QuantizedView;
 import io.lazyq.format.ColumnEncoding;
 import io.lazyq.format.ColumnType;
+import io.lazyq.format.RowBlocks;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
@@ -36,6 +37,14 @@ final class ArrowSchemas {
     // List elements are never null in LazyQ.
     Field element = new Field(ELEMENT, FieldType.notNullable(type(f.type().element())), null);
     return new Field(f.name(), new FieldType(f.nullable(), ArrowType.List.INSTANCE, null, metadata), List.of(element));
+  }
+
+  /**
+   * A raw quantized column beside table-row columns: binary, each row the blocks that start in it
+   * ({@link RowBlocks}), null where none does; the block parameters in the field's metadata.
+   */
+  static Field rowBlocksField(io.lazyq.format.Field f) {
+    return new Field(f.name(), new FieldType(true, ArrowType.Binary.INSTANCE, null, RowBlocks.metadata(f)), null);
   }
 
   static ArrowType type(ColumnType.Kind kind) {

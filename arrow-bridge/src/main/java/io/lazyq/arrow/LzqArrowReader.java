@@ -6,12 +6,14 @@ import io.lazyq.format.ColumnView;
 import io.lazyq.format.Field;
 import io.lazyq.format.LzqFile;
 import io.lazyq.format.LzqStream;
+import io.lazyq.format.RowBlocks;
 import io.lazyq.quant.QuantType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -33,6 +35,9 @@ public final class LzqArrowReader extends ArrowReader {
   private final Chunks chunks;
   private final int[] ordinals;
   private final boolean[] dequantize;
+  /** Per column, whether it is a raw quantized column beside table-row columns, shown as {@link RowBlocks}. */
+  private final boolean[] rowBlocks;
+  /** Whether every column is raw: then a row is a block. */
   private final boolean raw;
   private final int batchRows;
   private final Schema schema;
@@ -53,8 +58,17 @@ public final class LzqArrowReader extends ArrowReader {
     }
     ordinals = new int[names.size()];
     dequantize = new boolean[names.size()];
+    rowBlocks = new boolean[names.size()];
     List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
     int rawColumns = 0;
+    for (String name : names) {
+      Field f = lzq.indexOf(name) < 0 ? null : lzq.field(lzq.indexOf(name));
+      if (f != null && f.encoding().isQuantized() && options.view(name) == QuantizedView.RAW) {
+        rawColumns++;
+      }
+    }
+    // Rows of an all-raw reader are blocks; beside table-row columns, raw blocks align with rows.
+    boolean blockRows = rawColumns > 0 && rawColumns == names.size();
     int rawBlockSize = -1;
     for (int i = 0; i < ordinals.length; i++) {
       int ordinal = lzq.indexOf(names.get(i));
@@ -65,25 +79,21 @@ public final class LzqArrowReader extends ArrowReader {
       ordinals[i] = ordinal;
       Field f = lzq.field(ordinal);
       QuantizedView view = options.view(f.name());
-      if (f.encoding().isQuantized() && view == QuantizedView.RAW) {
+      boolean rawColumn = f.encoding().isQuantized() && view == QuantizedView.RAW;
+      if (rawColumn && blockRows) {
         QuantType q = f.encoding().quant();
         if (rawBlockSize >= 0 && rawBlockSize != q.blockSize()) {
           throw new IllegalArgumentException("raw columns in one reader need one block size: column '" + f.name()
               + "' has " + q.blockSize() + ", another " + rawBlockSize);
         }
         rawBlockSize = q.blockSize();
-        rawColumns++;
       }
       dequantize[i] = f.encoding().isQuantized() && view == QuantizedView.DEQUANTIZED;
-      fields.add(ArrowSchemas.field(f, view, f.encoding().isQuantized() && view == QuantizedView.RAW
-          ? chunks.values(ordinal) : -1));
+      rowBlocks[i] = rawColumn && !blockRows;
+      fields.add(rowBlocks[i] ? ArrowSchemas.rowBlocksField(f)
+          : ArrowSchemas.field(f, view, rawColumn ? chunks.values(ordinal) : -1));
     }
-    // Rows of a raw column are blocks, so a batch cannot hold table rows beside them.
-    if (rawColumns > 0 && rawColumns != ordinals.length) {
-      throw new IllegalArgumentException("a reader with raw quantized columns reads only raw quantized columns:"
-          + " their rows are blocks, not table rows");
-    }
-    this.raw = rawColumns > 0;
+    this.raw = blockRows;
     this.batchRows = options.batchRows();
     this.schema = new Schema(fields, lzq.metadata());
     this.dequantizer = new Dequantizer(Math.min(batchRows, 1 << 16));
@@ -132,6 +142,8 @@ public final class LzqArrowReader extends ArrowReader {
       FieldVector v = root.getVector(i);
       if (raw) {
         bytesRead += BlockLoader.load(current[i], position, n, v, allocator);
+      } else if (rowBlocks[i]) {
+        bytesRead += RowBlockLoader.load(current[i], position, n, (VarBinaryVector) v);
       } else if (dequantize[i]) {
         dequantizer.fill(current[i], position, n, v);
         bytesRead += v.getBufferSize();

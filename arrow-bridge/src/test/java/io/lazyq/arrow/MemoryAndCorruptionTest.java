@@ -124,11 +124,18 @@ class MemoryAndCorruptionTest {
   }
 
   @Test
-  void rawReaderNeedsOnlyRawColumns() throws Exception {
+  void rawColumnsBesidePlainOnesKeepTableRowsAndAllRawNeedFixedSizeBlocks() throws Exception {
     Path file = QuantizedSample.write(dir.resolve("q.lzq"), 100, 100);
     try (BufferAllocator allocator = new RootAllocator(); LzqFile lzq = LzqFile.open(file)) {
-      assertThrows(IllegalArgumentException.class, () -> LzqArrowReader.open(lzq,
-          ArrowReadOptions.defaults().withColumns(List.of("id", "q8")).withQuantizedView(QuantizedView.RAW), allocator));
+      try (LzqArrowReader mixed = LzqArrowReader.open(LzqFile.open(file), ArrowReadOptions.defaults()
+          .withColumns(List.of("id", "q8")).withQuantizedView(QuantizedView.RAW), allocator)) {
+        assertTrue(mixed.loadNextBatch());
+        var q8 = (org.apache.arrow.vector.VarBinaryVector) mixed.getVectorSchemaRoot().getVector("q8");
+        assertEquals(100, mixed.getVectorSchemaRoot().getRowCount());
+        assertEquals(34, q8.getObject(0).length);
+        assertTrue(q8.isNull(1));
+        assertEquals(34, q8.getObject(32).length);
+      }
       assertThrows(IllegalArgumentException.class, () -> LzqArrowReader.open(lzq,
           ArrowReadOptions.defaults().withColumns(List.of("eb")).withQuantizedView(QuantizedView.RAW), allocator));
     }

@@ -54,13 +54,38 @@ public record ChunkFrames(FileMetadata.Head head, List<ChunkDescriptor> descript
     }
   }
 
-  /** Scans an open file from its first frame, as far as its size at the time of the call. */
+  /**
+   * Scans an open file from its first frame, as far as its size at the time of the call. A file
+   * whose header does not say it was opened for append cannot be growing, so where its footer is
+   * missing this throws, saying where its intact frames end.
+   */
   public static ChunkFrames scan(FileChannel channel, String source) throws IOException {
     long size = channel.size();
+    if (size < FileLayout.FILE_HEADER_BYTES) {
+      return new ChunkFrames(null, List.of(), 0, false);
+    }
+    boolean appendable = FileLayout.checkFileHeader(
+        FileMetadata.read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source).appendable();
+    ChunkFrames frames = scanFrames(channel, source, size);
+    if (!appendable && (!frames.finished() || size != FileLayout.align(frames.end()) + FileLayout.TRAILER_BYTES)) {
+      throw frames.cutShort(source, size);
+    }
+    return frames;
+  }
+
+  /** The error for a file that is not growing but has no trailer: where its intact frames end. */
+  private LazyQFormatException cutShort(String source, long size) {
+    long intact = Math.min(size, head == null ? FileLayout.FILE_HEADER_BYTES : FileLayout.align(end));
+    String what = finished ? "its footer frame is whole, but the file does not end with the trailer that should follow it"
+        : "its frames are whole up to this offset (" + chunks() + " complete chunks), and no footer follows";
+    return new LazyQFormatException(source, intact, "damaged or cut short: the file ends at offset " + size
+        + " without its trailer; " + what);
+  }
+
+  private static ChunkFrames scanFrames(FileChannel channel, String source, long size) throws IOException {
     if (size < FileLayout.FILE_HEADER_BYTES + FileLayout.FRAME_HEADER_BYTES) {
       return new ChunkFrames(null, List.of(), 0, false);
     }
-    FileLayout.checkFileHeader(FileMetadata.read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
     FrameHeader schemaFrame = FrameHeader.decode(
         FileMetadata.read(channel, FileLayout.FILE_HEADER_BYTES, FileLayout.FRAME_HEADER_BYTES, source), source,
         FileLayout.FILE_HEADER_BYTES, Long.MAX_VALUE);

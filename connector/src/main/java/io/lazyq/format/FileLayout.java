@@ -21,7 +21,13 @@ public final class FileLayout {
   static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'Q', '\r', '\n', 0x1A, '\n'};
 
   public static final int MAJOR_VERSION = 1;
-  public static final int MINOR_VERSION = 0;
+  /** 1.1 added {@link #FLAG_APPENDABLE}. */
+  public static final int MINOR_VERSION = 1;
+  /**
+   * File header flag: the writer opened the file for append, in place ({@code LzqWriter.appendable}),
+   * so a file without a footer may still be growing. Without it, a missing footer is damage.
+   */
+  public static final int FLAG_APPENDABLE = 1;
   public static final int ALIGNMENT = 64;
   public static final int FILE_HEADER_BYTES = 64;
   public static final int FRAME_HEADER_BYTES = 64;
@@ -41,17 +47,35 @@ public final class FileLayout {
     return head.length >= MAGIC.length && Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
   }
 
-  static ByteBuffer encodeFileHeader() {
+  /**
+   * What a file header says.
+   *
+   * @param major the format's major version
+   * @param minor the format's minor version
+   * @param flags {@link #FLAG_APPENDABLE} or 0
+   */
+  public record Header(int major, int minor, int flags) {
+    /**
+     * Whether a missing footer means "still being written" rather than damage: the writer opened
+     * the file for append. A 1.0 header cannot say, so a 1.0 file is taken as 1.0 readers took it.
+     */
+    public boolean appendable() {
+      return (flags & FLAG_APPENDABLE) != 0 || minor == 0;
+    }
+  }
+
+  static ByteBuffer encodeFileHeader(int flags) {
     ByteBuffer b = ByteBuffer.allocate(FILE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.put(0, MAGIC);
     b.putShort(8, (short) MAJOR_VERSION);
     b.putShort(10, (short) MINOR_VERSION);
+    b.putInt(12, flags);
     b.putInt(60, crc(b, 0, 60));
     return b;
   }
 
-  /** Checks the magic, the checksum and the major version of a file header. */
-  public static void checkFileHeader(ByteBuffer b, String source) throws LazyQFormatException {
+  /** Checks the magic, the checksum and the major version of a file header, and decodes it. */
+  public static Header checkFileHeader(ByteBuffer b, String source) throws LazyQFormatException {
     b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     byte[] head = new byte[MAGIC.length];
     b.get(0, head);
@@ -66,6 +90,14 @@ public final class FileLayout {
       throw new LazyQFormatException(source, 8, "format major version " + major
           + " is not supported; this reader reads version " + MAJOR_VERSION);
     }
+    return new Header(major, b.getShort(10) & 0xFFFF, b.getInt(12));
+  }
+
+  /** Whether the last 24 bytes of a file end with the trailer's magic: a writer closed it. */
+  static boolean hasTrailerMagic(ByteBuffer trailer) {
+    byte[] tail = new byte[MAGIC.length];
+    trailer.get(16, tail);
+    return hasMagic(tail);
   }
 
   static ByteBuffer encodeTrailer(long footerOffset) {

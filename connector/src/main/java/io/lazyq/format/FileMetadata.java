@@ -22,12 +22,18 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
   /** Reads and checks a file's header, schema, trailer and footer. */
   public static FileMetadata read(FileChannel channel, String source) throws IOException {
     long size = channel.size();
-    if (size < FileLayout.MIN_FILE_BYTES) {
+    if (size < FileLayout.FILE_HEADER_BYTES) {
       byte[] head = new byte[(int) Math.min(size, 8)];
       readFully(channel, 0, ByteBuffer.wrap(head), source);
       throw new LazyQFormatException(source, size, FileLayout.hasMagic(head)
-          ? "truncated: " + size + " bytes, less than the " + FileLayout.MIN_FILE_BYTES + " of an empty LazyQ file"
+          ? "damaged or cut short: " + size + " bytes, less than the " + FileLayout.FILE_HEADER_BYTES
+              + "-byte file header"
           : "not a LazyQ file (" + size + " bytes, bad magic)");
+    }
+    FileLayout.Header header = FileLayout.checkFileHeader(read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
+    if (size < FileLayout.MIN_FILE_BYTES || !FileLayout.hasTrailerMagic(
+        read(channel, size - FileLayout.TRAILER_BYTES, FileLayout.TRAILER_BYTES, source))) {
+      throw withoutTrailer(channel, header, source);
     }
     Head head = readHead(channel, size - FileLayout.TRAILER_BYTES, source);
     Schema schema = head.schema();
@@ -51,6 +57,23 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
     footerFrame.checkPayload(footer, source, footerAt);
     ChunkIndex index = ChunkIndex.decode(footer, source, footerPayloadAt, schema, firstChunk, footerAt);
     return new FileMetadata(schema, index, size, firstChunk);
+  }
+
+  /**
+   * Why a file has no trailer: a file opened for append is still being written; any other is
+   * damaged or cut short, and the error says where its intact frames end.
+   */
+  private static LazyQFormatException withoutTrailer(FileChannel channel, FileLayout.Header header, String source)
+      throws IOException {
+    if (header.appendable()) {
+      return new LazyQFormatException(source, channel.size(), "still being written: it was opened for append and"
+          + " has no footer yet; follow it with spark.readStream (or LzqStream in tail mode), or read it once its"
+          + " writer has closed it");
+    }
+    ChunkFrames.scan(channel, source); // throws where the file was cut short or its frames are damaged
+    long magic = channel.size() - FileLayout.TRAILER_BYTES + 16;
+    return new LazyQFormatException(source, magic, "damaged: the frames are whole and the trailer in place, but"
+        + " the trailer's magic is wrong");
   }
 
   /**

@@ -59,8 +59,9 @@ public final class LzqFile implements AutoCloseable {
   /**
    * Opens a file that a writer may still be appending to: a finished file as {@link #open(Path)}
    * opens it; otherwise (no footer yet, or a trailer still being written) its chunks complete at
-   * the time of the call, found from their frames ({@link ChunkFrames}). Chunks are never rewritten once complete, so mapping them is safe
-   * while the writer goes on.
+   * the time of the call, found from their frames ({@link ChunkFrames}). Chunks are never rewritten
+   * once complete, so mapping them is safe while the writer goes on. A file whose header does not
+   * say it was opened for append is not growing: without its footer, it is reported as damaged.
    */
   public static LzqFile openAppending(Path path) throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);

@@ -68,7 +68,7 @@ public final class LzqWriter implements Closeable {
       columns[i] = new ColumnBuilder(schema.field(i));
     }
     this.set = new boolean[schema.size()];
-    write(FileLayout.encodeFileHeader());
+    write(FileLayout.encodeFileHeader(appended != null ? FileLayout.FLAG_APPENDABLE : 0));
     writeFrame(FrameType.SCHEMA, 0, List.of(MetadataCodec.encodeSchema(schema)));
   }
 

@@ -54,8 +54,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--dequantize", description = "Quantized columns as float32 (the default).")
     boolean dequantize;
 
-    @Option(names = "--raw", description = "Quantized columns as their blocks (extension type lazyq.quantized);"
-        + " then every exported column must be quantized, and a row is a block.")
+    @Option(names = "--raw", description = "Quantized columns as their stored blocks. Where every exported column is"
+        + " quantized, a row is a block (extension type lazyq.quantized); beside plain columns, rows stay table rows"
+        + " and a quantized column is binary, each row the blocks that start in it (as Spark's dequantize=false).")
     boolean raw;
   }
 

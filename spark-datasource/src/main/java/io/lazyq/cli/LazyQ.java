@@ -17,6 +17,7 @@ import picocli.CommandLine;
     subcommands = {
         DemoCommand.class, GenerateCommand.class, InspectCommand.class, CatCommand.class, ConvertCommand.class,
         TensorCommand.class, QuantizeCommand.class, ExportCommand.class, SqlCommand.class, VacuumCommand.class,
+        VerifyCommand.class,
         NotebookCommand.class, CommandLine.HelpCommand.class})
 public final class LazyQ implements Runnable {
   public static final int OK = 0;

@@ -67,6 +67,12 @@ public final class LazyQOptions {
           "With prefetch, also dequantizes the next chunk's quantized columns ahead.",
           Scope.READ, Scope.STREAM));
 
+  /** For a scan that must not pass damage by: no chunk is skipped for filters, a limit or count(*). */
+  public static final LazyQOption<Boolean> VERIFY = define(
+      LazyQOption.bool("verify", false,
+          "Checks each chunk whole (frame, payload and column checksums, structure) before reading it.",
+          Scope.READ, Scope.STREAM));
+
   /** 0: no limit. */
   public static final LazyQOption<Integer> MAX_CHUNKS_PER_TRIGGER = define(
       LazyQOption.integer("maxChunksPerTrigger", 0, 1, Integer.MAX_VALUE,

@@ -98,6 +98,11 @@ public final class LazyQReadConf implements Serializable {
     return values.get(LazyQOptions.PREFETCH_DEQUANTIZE);
   }
 
+  /** Whether each chunk is checked whole before it is read, and none skipped. */
+  public boolean verify() {
+    return values.get(LazyQOptions.VERIFY);
+  }
+
   public TensorView view() {
     return values.get(LazyQOptions.VIEW);
   }
@@ -106,6 +111,6 @@ public final class LazyQReadConf implements Serializable {
   public String toString() {
     return "batchRows=" + batchRows() + ", dequantize=" + dequantize() + ", stream=" + stream() + ", view="
         + view().name().toLowerCase(Locale.ROOT) + (prefetch() > 0 ? ", prefetch=" + prefetch()
-        + (prefetchDequantize() ? " with dequantization" : "") : "");
+        + (prefetchDequantize() ? " with dequantization" : "") : "") + (verify() ? ", verify" : "");
   }
 }

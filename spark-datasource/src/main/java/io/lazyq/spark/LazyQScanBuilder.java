@@ -44,10 +44,15 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
     readSchema = new StructType(kept.toArray(new StructField[0]));
   }
 
-  /** Statistics can rule chunks out but never prove a row matches: Spark evaluates every predicate. */
+  /**
+   * Statistics can rule chunks out but never prove a row matches: Spark evaluates every predicate.
+   * A verifying scan rules nothing out, so that it checks every chunk.
+   */
   @Override
   public Predicate[] pushPredicates(Predicate[] predicates) {
-    filter = StatsFilter.of(predicates, schema);
+    if (!conf.verify()) {
+      filter = StatsFilter.of(predicates, schema);
+    }
     return predicates;
   }
 
@@ -58,6 +63,9 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
 
   @Override
   public boolean pushLimit(int n) {
+    if (conf.verify()) {
+      return false; // a verifying scan reads every chunk
+    }
     limit = n;
     return true;
   }

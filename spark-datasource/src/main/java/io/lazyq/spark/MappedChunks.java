@@ -2,6 +2,7 @@ package io.lazyq.spark;
 
 import io.lazyq.Closeables;
 import io.lazyq.format.ColumnView;
+import io.lazyq.format.LzqCheck;
 import io.lazyq.format.LzqFile;
 import java.io.IOException;
 import java.nio.file.Paths;
@@ -15,16 +16,21 @@ final class MappedChunks implements ChunkSource {
   private final ChunkGroup group;
   private final int[] columns;
   private final boolean appending;
+  private final boolean verify;
   private LzqFile file;
   private int fileIndex = -1;
   private int position = -1;
   private long closedFilesBytes;
 
-  /** @param appending whether the files may still be growing: their chunks are found from frames, not the footer */
-  MappedChunks(ChunkGroup group, int[] columns, boolean appending) {
+  /**
+   * @param appending whether the files may still be growing: their chunks are found from frames, not the footer
+   * @param verify whether each chunk is checked whole ({@link LzqCheck#checkChunk}) before it is read
+   */
+  MappedChunks(ChunkGroup group, int[] columns, boolean appending, boolean verify) {
     this.group = group;
     this.columns = columns;
     this.appending = appending;
+    this.verify = verify;
   }
 
   @Override
@@ -35,7 +41,7 @@ final class MappedChunks implements ChunkSource {
     }
     int rows = group.rows()[position];
     ColumnView[] views = new ColumnView[columns.length];
-    if (columns.length == 0) {
+    if (columns.length == 0 && !verify) {
       return new OpenChunk(rows, views); // count(*): the planned row counts come from the index; no file is opened
     }
     int f = group.fileOf()[position];
@@ -48,6 +54,9 @@ final class MappedChunks implements ChunkSource {
     if (chunk >= file.index().size() || file.index().chunk(chunk).rows() != rows) {
       throw new IOException(file.path() + " changed since the scan was planned: chunk " + chunk + " is not the "
           + rows + "-row chunk it was");
+    }
+    if (verify) {
+      LzqCheck.checkChunk(file, chunk);
     }
     OpenChunk open = new OpenChunk(rows, views);
     try {

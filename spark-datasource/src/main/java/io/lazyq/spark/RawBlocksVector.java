@@ -1,20 +1,16 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ColumnView;
-import io.lazyq.quant.QuantType;
-import java.nio.ByteBuffer;
+import io.lazyq.format.RowBlocks;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * A quantized column read with {@code dequantize=false}: row {@code r} holds the encoded blocks
- * whose first value is one of the row's values, and is null where no block starts. Variable-size
- * blocks are located through the region's offset table, which the view validated.
+ * A quantized column read with {@code dequantize=false}: each row holds the encoded blocks that
+ * start in it, and is null where none does ({@link RowBlocks}, the layout Arrow's raw export of a
+ * mixed file shares).
  */
 final class RawBlocksVector extends ChunkVector {
-  private ByteBuffer values;
-  private ByteBuffer offsets;
-  private QuantType quant;
-  private long valueCount;
+  private RowBlocks blocks;
 
   RawBlocksVector() {
     super(DataTypes.BinaryType, false);
@@ -23,50 +19,17 @@ final class RawBlocksVector extends ChunkVector {
   @Override
   void bind(ColumnView view) {
     super.bind(view);
-    values = view.valuesBuffer();
-    offsets = view.offsetsBuffer();
-    quant = view.field().encoding().quant();
-    valueCount = view.chunk().valueCount();
+    blocks = new RowBlocks(view);
   }
 
+  /** Null where no block starts: a block that starts at a null row is still there, for the rows after it. */
   @Override
   public boolean isNullAt(int rowId) {
-    return super.isNullAt(rowId) || firstBlock(rowId) >= endBlock(rowId);
+    return !blocks.hasBlocks(start + rowId);
   }
 
   @Override
   public byte[] getBinary(int rowId) {
-    if (isNullAt(rowId)) {
-      return null;
-    }
-    int from = blockStart(firstBlock(rowId));
-    int to = blockStart(endBlock(rowId));
-    byte[] b = new byte[to - from];
-    values.get(from, b);
-    return b;
-  }
-
-  private long firstValue(int row) {
-    return offsets == null ? row : offsets.getInt(row << 2);
-  }
-
-  private long firstBlock(int rowId) {
-    return ceilDiv(firstValue(start + rowId), quant.blockSize());
-  }
-
-  private long endBlock(int rowId) {
-    long end = offsets == null ? start + rowId + 1L : firstValue(start + rowId + 1);
-    return ceilDiv(Math.min(end, valueCount), quant.blockSize());
-  }
-
-  private int blockStart(long block) {
-    if (quant.isFixedSize()) {
-      return Math.toIntExact(block * quant.blockBytes());
-    }
-    return values.getInt(Math.toIntExact(4 + 4 * block));
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
+    return isNullAt(rowId) ? null : blocks.get(start + rowId);
   }
 }

@@ -80,11 +80,12 @@ final class ReaderFactory implements PartitionReaderFactory {
   }
 
   private ChunkSource source(ChunkGroup group) {
-    if (conf.stream() && columns.length > 0) {
+    if (conf.stream() && columns.length > 0 && !conf.verify()) {
       return new StreamedChunks(group, columns);
     }
-    // With no column selected (count(*)), the index's row counts are the whole answer: read nothing.
-    MappedChunks mapped = new MappedChunks(group, columns, appending);
+    // With no column selected (count(*)), the index's row counts are the whole answer: read nothing,
+    // unless each chunk is to be verified.
+    MappedChunks mapped = new MappedChunks(group, columns, appending, conf.verify());
     if (conf.prefetch() == 0 || columns.length == 0) {
       return mapped;
     }

@@ -3,6 +3,7 @@ package io.lazyq.spark;
 import io.lazyq.format.ColumnEncoding;
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.Field;
+import io.lazyq.format.RowBlocks;
 import io.lazyq.format.Schema;
 import io.lazyq.quant.QuantType;
 import java.util.ArrayList;
@@ -19,11 +20,11 @@ import org.apache.spark.sql.types.StructType;
 /** The Spark schema of a LazyQ schema. */
 final class SparkSchemas {
   /** Column metadata keys of a quantized column read with {@code dequantize=false}. */
-  static final String QUANT = "lazyq.quant";
-  static final String BLOCK_SIZE = "lazyq.blockSize";
-  static final String BLOCK_BYTES = "lazyq.blockBytes";
-  static final String ERROR_BOUND = "lazyq.errorBound";
-  static final String LIST = "lazyq.list";
+  static final String QUANT = RowBlocks.QUANT;
+  static final String BLOCK_SIZE = RowBlocks.BLOCK_SIZE;
+  static final String BLOCK_BYTES = RowBlocks.BLOCK_BYTES;
+  static final String ERROR_BOUND = RowBlocks.ERROR_BOUND;
+  static final String LIST = RowBlocks.LIST;
 
   private SparkSchemas() {}
 
@@ -114,7 +115,7 @@ final class SparkSchemas {
     MetadataBuilder b = new MetadataBuilder()
         .putString(QUANT, q.label())
         .putLong(BLOCK_SIZE, q.blockSize())
-        .putLong(BLOCK_BYTES, q.blockBytes())
+        .putLong(BLOCK_BYTES, q.isFixedSize() ? q.blockBytes() : 0)
         .putBoolean(LIST, f.type().isList());
     if (e.hasErrorBound()) {
       b.putDouble(ERROR_BOUND, e.errorBound());

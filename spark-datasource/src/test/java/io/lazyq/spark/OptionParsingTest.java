@@ -49,6 +49,8 @@ class OptionParsingTest {
       Case.invalid(LazyQOptions.PREFETCH, "-1", "0 to 64"),
       Case.valid(LazyQOptions.PREFETCH_DEQUANTIZE, "true", true),
       Case.invalid(LazyQOptions.PREFETCH_DEQUANTIZE, "", "true|false"),
+      Case.valid(LazyQOptions.VERIFY, "True", true),
+      Case.invalid(LazyQOptions.VERIFY, "1", "true|false"),
       Case.valid(LazyQOptions.MAX_CHUNKS_PER_TRIGGER, "1", 1),
       Case.invalid(LazyQOptions.MAX_CHUNKS_PER_TRIGGER, "0", "a positive integer"),
       Case.invalid(LazyQOptions.MAX_CHUNKS_PER_TRIGGER, "2147483648", "a positive integer"),
