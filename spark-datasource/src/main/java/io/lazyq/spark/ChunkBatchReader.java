@@ -1,6 +1,7 @@
 package io.lazyq.spark;
 
 import io.lazyq.Closeables;
+import io.lazyq.LazyQFormatException;
 import io.lazyq.spark.metrics.BlocksDequantized;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
@@ -85,6 +86,9 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
         }
       }
       return true;
+    } catch (LazyQFormatException e) {
+      // So that the query fails with the file, offset and problem first, not under Spark's "Job aborted".
+      throw new MalformedFileException(e);
     } finally {
       counters.waitNanos += System.nanoTime() - began;
     }

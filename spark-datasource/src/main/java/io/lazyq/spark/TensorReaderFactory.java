@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.tensor.MetadataValue;
 import io.lazyq.tensor.TensorFile;
 import io.lazyq.tensor.TensorInfo;
@@ -39,7 +40,7 @@ final class TensorReaderFactory implements PartitionReaderFactory {
     try {
       return new Reader(TensorFiles.open(Paths.get(part.path())), part);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw unchecked(e);
     }
   }
 
@@ -141,7 +142,13 @@ final class TensorReaderFactory implements PartitionReaderFactory {
     try {
       return s.get();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw unchecked(e);
     }
+  }
+
+  /** A malformed file as the error Spark puts first (see {@link MalformedFileException}); other I/O errors as they are. */
+  private static RuntimeException unchecked(IOException e) {
+    return e instanceof LazyQFormatException malformed ? new MalformedFileException(malformed)
+        : new java.io.UncheckedIOException(e);
   }
 }
