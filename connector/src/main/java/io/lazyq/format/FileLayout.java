@@ -21,7 +21,7 @@ public final class FileLayout {
   static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'Q', '\r', '\n', 0x1A, '\n'};
 
   public static final int MAJOR_VERSION = 1;
-  public static final int MINOR_VERSION = 0;
+  public static final int MINOR_VERSION = 1;
   public static final int ALIGNMENT = 64;
   public static final int FILE_HEADER_BYTES = 64;
   public static final int FRAME_HEADER_BYTES = 64;
