@@ -2,6 +2,7 @@ package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
 import io.lazyq.lossless.BlockDecoder;
+import io.lazyq.lossless.StringDictionary;
 import io.lazyq.lossless.ValueKind;
 import io.lazyq.quant.BlockCodec;
 import io.lazyq.storage.Mapping;
@@ -59,13 +60,31 @@ public final class ColumnView implements Closeable {
           + region.limit() + " bytes, its descriptor " + chunk.length());
     }
     this.validity = stored(region, chunk.validity(), 0, source, regionOffset);
-    this.offsets = stored(region, chunk.offsets(), 0, source, regionOffset);
+    boolean dictionary = chunk.compression() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.isUtf8(field.type());
+    ByteBuffer dictionaryValues = null;
+    if (dictionary) {
+      ByteBuffer indexes = slice(region, chunk.offsets());
+      ByteBuffer strings = slice(region, chunk.values());
+      try {
+        StringDictionary.Decoded d = StringDictionary.decode(indexes == null ? ByteBuffer.allocate(0) : indexes,
+            strings == null ? ByteBuffer.allocate(0) : strings, rows, chunk.valueCount(), validity);
+        this.offsets = d.offsets();
+        dictionaryValues = d.values();
+      } catch (LazyQFormatException e) {
+        throw e.locate(source, regionOffset + chunk.offsets().offset());
+      }
+    } else {
+      this.offsets = stored(region, chunk.offsets(), 0, source, regionOffset);
+    }
     int delta = chunk.compression() == ColumnEncoding.Lossless.DELTA_ZSTD ? LosslessStage.deltaWidth(field.type()) : 0;
     if (chunk.compression() == ColumnEncoding.Lossless.DELTA_ZSTD && delta == 0) {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
           + " cannot be delta-coded");
     }
-    if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
+    if (dictionary) {
+      this.blocks = null;
+      this.values = dictionaryValues;
+    } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
       if (kind == null || field.encoding().isQuantized()) {
         throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()

@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStream;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.lossless.BlockEncoder;
+import io.lazyq.lossless.StringDictionary;
 import io.lazyq.lossless.ValueKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,9 +34,16 @@ final class LosslessStage {
   /** The buffers of a column chunk as stored, and the stage that produced them. */
   record Stored(ColumnEncoding.Lossless stage, ByteBuffer[] buffers) {}
 
-  /** Whether block encodings apply to a column: plain, not a list, and of a fixed-width numeric kind. */
+  /**
+   * Whether block encodings apply to a column: plain, not a list, and of a fixed-width numeric
+   * kind, or utf8 (a dictionary).
+   */
   static boolean blocksApply(Field f) {
-    return !f.encoding().isQuantized() && valueKind(f.type()) != null;
+    return !f.encoding().isQuantized() && (valueKind(f.type()) != null || isUtf8(f.type()));
+  }
+
+  static boolean isUtf8(ColumnType type) {
+    return !type.isList() && type.kind() == ColumnType.Kind.UTF8;
   }
 
   /** The block encodings' kind for a column type, or {@code null} where they do not apply. */
@@ -54,24 +62,35 @@ final class LosslessStage {
 
   /**
    * Compresses a column chunk's buffers (validity, offsets, values; {@code null} where absent) with
-   * the stage a column asks for, if it pays: for {@code BLOCKS}, the smallest of block encodings,
-   * zstd and delta + zstd (zstd on floats only where block encodings leave most of the bytes: on
+   * the stage a column asks for, if it pays: for {@code BLOCKS}, the smallest of block encodings
+   * (for utf8, a dictionary of at most one distinct string in 8 rows), zstd and delta + zstd (zstd on floats only where block encodings leave most of the bytes: on
    * the real sensor data they never won there, and each trial costs a pass of zstd).
    */
   static Stored compressIfItPays(ByteBuffer[] raw, Field field) {
     ColumnType type = field.type();
     ValueKind kind = valueKind(type);
     ByteBuffer values = raw[raw.length - 1];
-    if (field.encoding().lossless() != ColumnEncoding.Lossless.BLOCKS || kind == null || values == null
-        || !values.hasRemaining()) {
+    if (field.encoding().lossless() != ColumnEncoding.Lossless.BLOCKS || values == null || !values.hasRemaining()) {
       return compressIfItPays(raw, type);
     }
     long rawBytes = size(raw);
     ByteBuffer[] blocks = new ByteBuffer[raw.length];
-    for (int i = 0; i < raw.length - 1; i++) {
-      blocks[i] = raw[i] != null && raw[i].hasRemaining() ? compress(raw[i]) : null;
+    blocks[0] = raw[0] != null && raw[0].hasRemaining() ? compress(raw[0]) : null;
+    if (isUtf8(type)) {
+      int rows = raw[1].remaining() / 4 - 1;
+      StringDictionary.Encoded dictionary = StringDictionary.encode(raw[1], values, rows, Math.max(16, rows / 8));
+      if (dictionary == null) {
+        return compressIfItPays(raw, type);
+      }
+      blocks[1] = dictionary.indexes();
+      blocks[2] = dictionary.dictionary();
+      kind = ValueKind.INT32;
+    } else if (kind == null) {
+      return compressIfItPays(raw, type);
+    } else {
+      blocks[1] = raw[1];
+      blocks[2] = new BlockEncoder(kind).encode(values, values.remaining() / kind.width());
     }
-    blocks[raw.length - 1] = new BlockEncoder(kind).encode(values, values.remaining() / kind.width());
     Stored best = new Stored(ColumnEncoding.Lossless.BLOCKS, blocks);
     if (!kind.isFloating() || size(blocks) > rawBytes / 2) {
       Stored zstd = compressIfItPays(raw, type);
