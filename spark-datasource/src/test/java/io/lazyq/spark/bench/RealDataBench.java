@@ -116,7 +116,6 @@ public final class RealDataBench {
     }
     System.out.println();
     List<String> columns = new ArrayList<>(bytes.get("parquet zstd").keySet());
-    columns.add("(file)");
     for (String c : columns) {
       System.out.printf("%-16s", c);
       double zstd = value(bytes.get("parquet zstd"), c, rows);
