@@ -16,14 +16,18 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
   public static final ColumnEncoding PLAIN = new ColumnEncoding(null, Double.NaN, Lossless.NONE);
 
   /**
-   * The optional lossless stage over stored bytes. A column asks for {@code NONE} or {@code ZSTD};
-   * a chunk records what was applied, which for integer and timestamp columns may be
-   * {@code DELTA_ZSTD}: values replaced by their differences before zstd.
+   * The optional lossless stage over stored bytes. A column asks for {@code NONE}, {@code ZSTD} or
+   * {@code BLOCKS}; a chunk records what was applied, which for integer and timestamp columns may be
+   * {@code DELTA_ZSTD}: values replaced by their differences before zstd. {@code BLOCKS} stores the
+   * values of a fixed-width column in lightweight encodings chosen per block
+   * ({@link io.lazyq.lossless.BlockFormat}), read per range without a decompression pass; a column
+   * that asks for it takes whichever of blocks, zstd and delta + zstd is smallest per chunk.
    */
   public enum Lossless {
     NONE(0),
     ZSTD(1),
-    DELTA_ZSTD(2);
+    DELTA_ZSTD(2),
+    BLOCKS(3);
 
     private final int id;
 

@@ -1,6 +1,9 @@
 package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
+import io.lazyq.lossless.BlockDecoder;
+import io.lazyq.lossless.StringDictionary;
+import io.lazyq.lossless.ValueKind;
 import io.lazyq.quant.BlockCodec;
 import io.lazyq.storage.Mapping;
 import java.io.Closeable;
@@ -17,6 +20,11 @@ import java.nio.charset.StandardCharsets;
  * buffers ({@link #valuesBuffer()} and friends) are zero-copy slices, laid out as Arrow lays them.
  * A view is valid until its owner releases the bytes: for a sequential reader, until its next
  * chunk; for a mapped file, until {@link #close()}.
+ *
+ * <p>Block-encoded values ({@link ColumnEncoding.Lossless#BLOCKS}) are decoded per range by
+ * {@link #readFloats}, {@link #readDoubles} and {@link #readLongs}; the other accessors and
+ * {@link #valuesBuffer()} decode the whole column chunk into the heap once, on first use. A view
+ * is not thread-safe.
  */
 public final class ColumnView implements Closeable {
   private final Field field;
@@ -24,7 +32,9 @@ public final class ColumnView implements Closeable {
   private final int rows;
   private final ByteBuffer validity;
   private final ByteBuffer offsets;
-  private final ByteBuffer values;
+  /** Plain values; for block-encoded ones, {@code null} until first decoded whole. */
+  private ByteBuffer values;
+  private final BlockDecoder blocks;
   private final BlockCodec codec;
   private final Mapping owner;
   private final String source;
@@ -50,14 +60,48 @@ public final class ColumnView implements Closeable {
           + region.limit() + " bytes, its descriptor " + chunk.length());
     }
     this.validity = stored(region, chunk.validity(), 0, source, regionOffset);
-    this.offsets = stored(region, chunk.offsets(), 0, source, regionOffset);
+    boolean dictionary = chunk.compression() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.isUtf8(field.type());
+    ByteBuffer dictionaryValues = null;
+    if (dictionary) {
+      ByteBuffer indexes = slice(region, chunk.offsets());
+      ByteBuffer strings = slice(region, chunk.values());
+      try {
+        StringDictionary.Decoded d = StringDictionary.decode(indexes == null ? ByteBuffer.allocate(0) : indexes,
+            strings == null ? ByteBuffer.allocate(0) : strings, rows, chunk.valueCount(), validity);
+        this.offsets = d.offsets();
+        dictionaryValues = d.values();
+      } catch (LazyQFormatException e) {
+        throw e.locate(source, regionOffset + chunk.offsets().offset());
+      }
+    } else {
+      this.offsets = stored(region, chunk.offsets(), 0, source, regionOffset);
+    }
     int delta = chunk.compression() == ColumnEncoding.Lossless.DELTA_ZSTD ? LosslessStage.deltaWidth(field.type()) : 0;
     if (chunk.compression() == ColumnEncoding.Lossless.DELTA_ZSTD && delta == 0) {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
           + " cannot be delta-coded");
     }
-    ByteBuffer v = stored(region, chunk.values(), delta, source, regionOffset);
-    this.values = v != null ? v : ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+    if (dictionary) {
+      this.blocks = null;
+      this.values = dictionaryValues;
+    } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
+      ValueKind kind = LosslessStage.valueKind(field.type());
+      if (kind == null || field.encoding().isQuantized()) {
+        throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
+            + " cannot be block-encoded");
+      }
+      ByteBuffer encoded = slice(region, chunk.values());
+      try {
+        this.blocks = BlockDecoder.open(encoded != null ? encoded : ByteBuffer.allocate(0), kind, chunk.valueCount());
+      } catch (LazyQFormatException e) {
+        throw e.locate(source, regionOffset + chunk.values().offset());
+      }
+      this.values = null;
+    } else {
+      this.blocks = null;
+      ByteBuffer v = stored(region, chunk.values(), delta, source, regionOffset);
+      this.values = v != null ? v : ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+    }
     if (offsets != null) {
       checkOffsets(source, regionOffset + chunk.offsets().offset());
     }
@@ -104,16 +148,16 @@ public final class ColumnView implements Closeable {
   }
 
   public int getInt(int row) {
-    return values.getInt(row << 2);
+    return plain().getInt(row << 2);
   }
 
   /** An int64 or a timestamp in microseconds. */
   public long getLong(int row) {
-    return values.getLong(row << 3);
+    return plain().getLong(row << 3);
   }
 
   public double getDouble(int row) {
-    return values.getDouble(row << 3);
+    return plain().getDouble(row << 3);
   }
 
   public boolean getBool(int row) {
@@ -123,7 +167,7 @@ public final class ColumnView implements Closeable {
   /** A float32 value; a quantized column decodes just the block that holds it. */
   public float getFloat(int row) {
     if (codec == null) {
-      return values.getFloat(row << 2);
+      return plain().getFloat(row << 2);
     }
     codec.decode(values, row, 1, one, 0);
     return one[0];
@@ -133,9 +177,47 @@ public final class ColumnView implements Closeable {
   public void readFloats(long first, int count, float[] dst, int dstOff) {
     if (codec != null) {
       codec.decode(values, first, count, dst, dstOff);
+    } else if (values == null) {
+      blocks.readFloats(first, count, dst, dstOff);
     } else {
       values.asFloatBuffer().get(Math.toIntExact(first), dst, dstOff, count);
     }
+  }
+
+  /** Decodes (or copies) float64 values {@code [first, first + count)} into {@code dst}. */
+  public void readDoubles(long first, int count, double[] dst, int dstOff) {
+    if (values == null) {
+      blocks.readDoubles(first, count, dst, dstOff);
+    } else {
+      values.asDoubleBuffer().get(Math.toIntExact(first), dst, dstOff, count);
+    }
+  }
+
+  /** Decodes (or copies) int64 or timestamp values {@code [first, first + count)} into {@code dst}. */
+  public void readLongs(long first, int count, long[] dst, int dstOff) {
+    if (values == null) {
+      blocks.readLongs(first, count, dst, dstOff);
+    } else {
+      values.asLongBuffer().get(Math.toIntExact(first), dst, dstOff, count);
+    }
+  }
+
+  /**
+   * The lossless stage of this column chunk and, for block-encoded values, how many blocks use
+   * each scheme, as {@code scheme=count} ({@code decimal/frame} is a decimal block whose integers
+   * are a frame of reference): what {@code lazyq inspect} shows.
+   */
+  public String encodingSummary() {
+    String stage = chunk.compression().name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+    return blocks == null ? stage : stage + " " + blocks.schemeSummary();
+  }
+
+  /** Plain values, decoding block-encoded ones whole on first use. */
+  private ByteBuffer plain() {
+    if (values == null) {
+      values = blocks.decodeAll();
+    }
+    return values;
   }
 
   public String getString(int row) {
@@ -256,7 +338,7 @@ public final class ColumnView implements Closeable {
 
   /** The values: plain values, utf8 bytes, list elements or quantized blocks. */
   public ByteBuffer valuesBuffer() {
-    return values.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    return plain().duplicate().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**
@@ -304,7 +386,7 @@ public final class ColumnView implements Closeable {
 
   /** Offsets start at 0, never decrease, and end at the values' size. */
   private void checkOffsets(String source, long absolute) throws LazyQFormatException {
-    long end = field.type().isList() ? chunk.valueCount() : values.limit();
+    long end = field.type().isList() ? chunk.valueCount() : plain().limit();
     if (field.type().kind() == ColumnType.Kind.UTF8 && chunk.valueCount() != end) {
       throw new LazyQFormatException(source, absolute, "column '" + field.name() + "' counts " + chunk.valueCount()
           + " string bytes but stores " + end);

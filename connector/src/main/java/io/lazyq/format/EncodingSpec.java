@@ -27,19 +27,21 @@ public final class EncodingSpec {
   public static final EncodingSpec NONE = new EncodingSpec(Map.of(), null);
 
   /**
-   * The same spec with a lossless stage for every column ({@code none} or {@code zstd}); a writer
-   * keeps it per chunk only where it pays. Without one, {@link #defaultLossless} decides.
+   * The same spec with a lossless stage for every column ({@code none}, {@code zstd} or
+   * {@code blocks}); a writer keeps it per chunk only where it pays, and {@code blocks} only on
+   * fixed-width columns (others take zstd). Without one, {@link #defaultLossless} decides.
    */
   public EncodingSpec withLossless(String stage) {
     if (stage == null || stage.isBlank()) {
       return this;
     }
-    for (ColumnEncoding.Lossless l : List.of(ColumnEncoding.Lossless.NONE, ColumnEncoding.Lossless.ZSTD)) {
+    for (ColumnEncoding.Lossless l : List.of(ColumnEncoding.Lossless.NONE, ColumnEncoding.Lossless.ZSTD,
+        ColumnEncoding.Lossless.BLOCKS)) {
       if (l.name().equalsIgnoreCase(stage.trim())) {
         return new EncodingSpec(byColumn, l);
       }
     }
-    throw new IllegalArgumentException("unknown lossless stage '" + stage + "'; valid: none, zstd");
+    throw new IllegalArgumentException("unknown lossless stage '" + stage + "'; valid: none, zstd, blocks");
   }
 
   /**
@@ -115,20 +117,26 @@ public final class EncodingSpec {
       ColumnEncoding e = byColumn.getOrDefault(f.name(), f.type().holdsFloat32() ? byColumn.get(ALL) : null);
       Field encoded = e == null ? f : f.withEncoding(e);
       ColumnEncoding.Lossless stage = lossless != null ? lossless : defaultLossless(encoded);
+      if (stage == ColumnEncoding.Lossless.BLOCKS && !LosslessStage.blocksApply(encoded)) {
+        stage = ColumnEncoding.Lossless.ZSTD;
+      }
       fields.add(encoded.withEncoding(encoded.encoding().withLossless(stage)));
     }
     return new Schema(fields, schema.metadata());
   }
 
   /**
-   * zstd where it was measured to pay (docs/BENCHMARKS.md, "Lossless stage"): integers and
-   * timestamps (with the delta predictor), strings, and error-bounded codes; not plain floats, nor
+   * Where a stage was measured to pay (docs/BENCHMARKS.md, "Lossless stage" and "Real sensor
+   * data"): block encodings for plain numbers and timestamps (on real sensor floats 2-8x smaller
+   * than plain float32, and read per range); zstd for strings and error-bounded codes; nothing for
    * ggml's and the affine types' codes, which gain little and keep their zero-copy reads.
    */
   static ColumnEncoding.Lossless defaultLossless(Field f) {
+    if (LosslessStage.blocksApply(f)) {
+      return ColumnEncoding.Lossless.BLOCKS;
+    }
     ColumnType t = f.type();
-    boolean pays = !t.isList() && (t.kind() == ColumnType.Kind.INT32 || t.kind() == ColumnType.Kind.INT64
-        || t.kind() == ColumnType.Kind.TIMESTAMP_MICROS || t.kind() == ColumnType.Kind.UTF8)
+    boolean pays = !t.isList() && t.kind() == ColumnType.Kind.UTF8
         || f.encoding().quant() == io.lazyq.quant.QuantType.ERROR_BOUNDED;
     return pays ? ColumnEncoding.Lossless.ZSTD : ColumnEncoding.Lossless.NONE;
   }

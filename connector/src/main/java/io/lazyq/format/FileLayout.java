@@ -21,7 +21,7 @@ public final class FileLayout {
   static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'Q', '\r', '\n', 0x1A, '\n'};
 
   public static final int MAJOR_VERSION = 1;
-  /** 1.1 added {@link #FLAG_APPENDABLE}. */
+  /** 1.1 added {@link #FLAG_APPENDABLE} and lossless stage 3 (block encodings). */
   public static final int MINOR_VERSION = 1;
   /**
    * File header flag: the writer opened the file for append, in place ({@code LzqWriter.appendable}),

@@ -3,6 +3,9 @@ package io.lazyq.format;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStream;
 import io.lazyq.LazyQFormatException;
+import io.lazyq.lossless.BlockEncoder;
+import io.lazyq.lossless.StringDictionary;
+import io.lazyq.lossless.ValueKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +16,11 @@ import java.util.Arrays;
 /**
  * The optional lossless stage over a column chunk's stored buffers: zstd (through zstd-jni, which
  * Spark already ships), after a delta predictor for integer and timestamp values, where that is
- * smaller. A writer keeps the stage only where it saves at least {@link #MIN_SAVING} of the
- * chunk's bytes; a compressed column is decoded into the heap when it is touched, so it trades the
- * zero-copy path for size.
+ * smaller; or, for fixed-width values, block encodings ({@link BlockEncoder}) with zstd on the
+ * validity bitmap. A writer keeps the stage only where it saves at least {@link #MIN_SAVING} of the
+ * chunk's bytes. A zstd-compressed column is decoded into the heap when it is touched; a
+ * block-encoded one is decoded per range by {@link ColumnView#readFloats} and its siblings, and
+ * into the heap only when its plain buffer is asked for.
  */
 final class LosslessStage {
   /** The smallest saving worth giving up zero-copy reads for. */
@@ -30,8 +35,75 @@ final class LosslessStage {
   record Stored(ColumnEncoding.Lossless stage, ByteBuffer[] buffers) {}
 
   /**
-   * Compresses a column chunk's buffers (validity, offsets, values; {@code null} where absent) if
-   * it pays, trying the delta predictor for values of a fixed-width integer {@code kind}.
+   * Whether block encodings apply to a column: plain, not a list, and of a fixed-width numeric
+   * kind, or utf8 (a dictionary).
+   */
+  static boolean blocksApply(Field f) {
+    return !f.encoding().isQuantized() && (valueKind(f.type()) != null || isUtf8(f.type()));
+  }
+
+  static boolean isUtf8(ColumnType type) {
+    return !type.isList() && type.kind() == ColumnType.Kind.UTF8;
+  }
+
+  /** The block encodings' kind for a column type, or {@code null} where they do not apply. */
+  static ValueKind valueKind(ColumnType type) {
+    if (type.isList()) {
+      return null;
+    }
+    switch (type.kind()) {
+      case INT32: return ValueKind.INT32;
+      case INT64: case TIMESTAMP_MICROS: return ValueKind.INT64;
+      case FLOAT32: return ValueKind.FLOAT32;
+      case FLOAT64: return ValueKind.FLOAT64;
+      default: return null;
+    }
+  }
+
+  /**
+   * Compresses a column chunk's buffers (validity, offsets, values; {@code null} where absent) with
+   * the stage a column asks for, if it pays: for {@code BLOCKS}, the smallest of block encodings
+   * (for utf8, a dictionary of at most one distinct string in 8 rows), zstd and delta + zstd (zstd on floats only where block encodings leave most of the bytes: on
+   * the real sensor data they never won there, and each trial costs a pass of zstd).
+   */
+  static Stored compressIfItPays(ByteBuffer[] raw, Field field) {
+    ColumnType type = field.type();
+    ValueKind kind = valueKind(type);
+    ByteBuffer values = raw[raw.length - 1];
+    if (field.encoding().lossless() != ColumnEncoding.Lossless.BLOCKS || values == null || !values.hasRemaining()) {
+      return compressIfItPays(raw, type);
+    }
+    long rawBytes = size(raw);
+    ByteBuffer[] blocks = new ByteBuffer[raw.length];
+    blocks[0] = raw[0] != null && raw[0].hasRemaining() ? compress(raw[0]) : null;
+    if (isUtf8(type)) {
+      int rows = raw[1].remaining() / 4 - 1;
+      StringDictionary.Encoded dictionary = StringDictionary.encode(raw[1], values, rows, Math.max(16, rows / 8));
+      if (dictionary == null) {
+        return compressIfItPays(raw, type);
+      }
+      blocks[1] = dictionary.indexes();
+      blocks[2] = dictionary.dictionary();
+      kind = ValueKind.INT32;
+    } else if (kind == null) {
+      return compressIfItPays(raw, type);
+    } else {
+      blocks[1] = raw[1];
+      blocks[2] = new BlockEncoder(kind).encode(values, values.remaining() / kind.width());
+    }
+    Stored best = new Stored(ColumnEncoding.Lossless.BLOCKS, blocks);
+    if (!kind.isFloating() || size(blocks) > rawBytes / 2) {
+      Stored zstd = compressIfItPays(raw, type);
+      if (zstd != null && size(zstd.buffers()) < size(blocks)) {
+        best = zstd;
+      }
+    }
+    return size(best.buffers()) <= rawBytes * (1 - MIN_SAVING) ? best : null;
+  }
+
+  /**
+   * Compresses a column chunk's buffers (validity, offsets, values; {@code null} where absent) with
+   * zstd if it pays, trying the delta predictor for values of a fixed-width integer {@code kind}.
    */
   static Stored compressIfItPays(ByteBuffer[] raw, ColumnType type) {
     long rawBytes = 0;

@@ -397,7 +397,7 @@ public final class LzqWriter implements Closeable {
       ByteBuffer[] parts = raw;
       ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.NONE;
       if (builder.field().encoding().lossless() != ColumnEncoding.Lossless.NONE) {
-        LosslessStage.Stored stored = LosslessStage.compressIfItPays(raw, builder.field().type());
+        LosslessStage.Stored stored = LosslessStage.compressIfItPays(raw, builder.field());
         if (stored != null) {
           parts = stored.buffers();
           compression = stored.stage();

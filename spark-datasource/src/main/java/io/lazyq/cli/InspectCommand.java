@@ -75,7 +75,9 @@ public final class InspectCommand implements Callable<Integer> {
       if (f.encoding().hasErrorBound()) {
         col.put("errorBound", f.encoding().errorBound());
       }
+      col.put("lossless", stages(meta, c));
       col.put("bytes", meta.index().columnBytes(c));
+      col.put("bytesPerValue", bytesPerValue(meta, c));
       ColumnSummary s = ColumnSummary.of(meta, c);
       col.put("nulls", s.nulls);
       col.put("min", s.min);
@@ -100,8 +102,8 @@ public final class InspectCommand implements Callable<Integer> {
     out.printf("bytes    %,d%n", meta.fileSize());
     out.printf("rows     %,d%n", rows);
     out.printf("chunks   %,d%n", meta.index().size());
-    out.printf("%n%-20s %-16s %-20s %14s %10s %10s  %-14s %-14s%n", "column", "type", "encoding", "bytes",
-        "bytes/row", "nulls", "min", "max");
+    out.printf("%n%-20s %-16s %-28s %14s %10s %10s  %-14s %-14s%n", "column", "type", "encoding", "bytes",
+        "B/value", "nulls", "min", "max");
     for (int c = 0; c < schema.size(); c++) {
       Field f = schema.field(c);
       long bytes = meta.index().columnBytes(c);
@@ -111,13 +113,40 @@ public final class InspectCommand implements Callable<Integer> {
       if (f.encoding().hasErrorBound()) {
         encoding += " (±" + f.encoding().errorBound() + ")";
       }
-      out.printf("%-20s %-16s %-20s %,14d %10.3f %,10d  %-14s %-14s%n", f.name(), f.type(), encoding, bytes,
-          rows == 0 ? 0.0 : (double) bytes / rows, s.nulls, show(s.min, ts), show(s.max, ts));
+      Map<String, Integer> stages = stages(meta, c);
+      if (!stages.isEmpty() && !stages.keySet().equals(java.util.Set.of("none"))) {
+        StringBuilder with = new StringBuilder();
+        stages.forEach((stage, n) -> with.append(with.length() == 0 ? "" : ",").append(stage)
+            .append(stages.size() > 1 ? "×" + n : ""));
+        encoding += "+" + with;
+      }
+      out.printf("%-20s %-16s %-28s %,14d %10.3f %,10d  %-14s %-14s%n", f.name(), f.type(), encoding, bytes,
+          bytesPerValue(meta, c), s.nulls, show(s.min, ts), show(s.max, ts));
     }
     if (!schema.metadata().isEmpty()) {
       out.printf("%nmetadata%n");
       schema.metadata().forEach((k, v) -> out.printf("  %s = %s%n", k, v));
     }
+  }
+
+  /** How many chunks of a column each lossless stage stored, from the index alone. */
+  private static Map<String, Integer> stages(FileMetadata meta, int column) {
+    Map<String, Integer> m = new java.util.TreeMap<>();
+    for (ChunkDescriptor ch : meta.index().chunks()) {
+      String stage = ch.column(column).compression().name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+      m.merge(stage, 1, Integer::sum);
+    }
+    return m;
+  }
+
+  /** Stored bytes per value: per row, or per element for lists, per string byte never. */
+  private static double bytesPerValue(FileMetadata meta, int column) {
+    boolean list = meta.schema().field(column).type().isList();
+    long values = 0;
+    for (ChunkDescriptor ch : meta.index().chunks()) {
+      values += list ? ch.column(column).valueCount() : ch.rows();
+    }
+    return values == 0 ? 0.0 : (double) meta.index().columnBytes(column) / values;
   }
 
   private static String show(Object v, boolean timestamp) {

@@ -93,6 +93,65 @@ class CsvImportTest {
   }
 
   /**
+   * With {@code --float32}, as the benchmark stores them: every float column is block-encoded by
+   * default and reads back bit for bit as {@link Float#parseFloat} parses the CSV.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("realFiles")
+  void realFilesAsFloat32AreBlockEncodedAndBitExact(RealFile real) throws Exception {
+    Path csv = decompress(realData().resolve(real.name()));
+    Path out = dir.resolve("out32.lzq");
+    List<String> args = new ArrayList<>(List.of("convert", csv.toString(), out.toString(), "--float32"));
+    args.addAll(real.args());
+    CliTest.Run convert = CliTest.run(args.toArray(String[]::new));
+    assertEquals(LazyQ.OK, convert.exit(), convert.err());
+    List<Function<String, Object>> parsers = new ArrayList<>();
+    try (LzqFile file = LzqFile.open(out)) {
+      for (int c = 0; c < file.schema().size(); c++) {
+        ColumnType type = file.schema().field(c).type();
+        ColumnType expected = real.types().get(file.schema().field(c).name());
+        if (expected.equals(ColumnType.FLOAT64)) {
+          assertEquals(ColumnType.FLOAT32, type);
+          for (int k = 0; k < file.index().size(); k++) {
+            assertEquals(io.lazyq.format.ColumnEncoding.Lossless.BLOCKS, file.index().chunk(k).column(c).compression(),
+                file.schema().field(c).name());
+          }
+          parsers.add(Float::parseFloat);
+        } else {
+          parsers.add(parserOf(expected, real));
+        }
+      }
+    }
+    long[] counts = compare(csv, out, parsers);
+    // Float.equals compares canonical bits; the raw bits are checked as well, column by column.
+    try (LzqFile file = LzqFile.open(out); BufferedReader lines = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+      lines.readLine();
+      for (int k = 0; k < file.index().size(); k++) {
+        int n = file.index().chunk(k).rows();
+        String[][] cells = new String[n][];
+        for (int r = 0; r < n; r++) {
+          cells[r] = lines.readLine().split(",", -1);
+        }
+        for (int c = 0; c < file.schema().size(); c++) {
+          if (!file.schema().field(c).type().equals(ColumnType.FLOAT32)) {
+            continue;
+          }
+          try (ColumnView v = file.column(k, c)) {
+            float[] got = new float[n];
+            v.readFloats(0, n, got, 0);
+            for (int r = 0; r < n; r++) {
+              if (!cells[r][c].isEmpty() && Float.floatToRawIntBits(Float.parseFloat(cells[r][c])) != Float.floatToRawIntBits(got[r])) {
+                throw new AssertionError("chunk " + k + " row " + r + " column " + c + ": " + cells[r][c] + " read as " + got[r]);
+              }
+            }
+          }
+        }
+      }
+    }
+    System.out.printf("convert --float32 %s: %,d rows bit-exact, %,d bytes%n", real.name(), counts[0], Files.size(out));
+  }
+
+  /**
    * Reads the CSV by splitting lines on commas (which these files allow: they have no quotes) and
    * the {@code .lzq} file chunk by chunk beside it, and compares value by value. Returns rows and nulls.
    */

@@ -1,0 +1,378 @@
+package io.lazyq.lossless;
+
+import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
+
+import com.github.luben.zstd.Zstd;
+import io.lazyq.LazyQFormatException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads a region written by {@link BlockEncoder}: validates its whole structure once, on
+ * {@link #open}, then decodes any range of values, touching only the blocks that overlap it. A
+ * block is copied out of the region (mapped or not) into scratch before it is decoded, so the
+ * kernels run on a {@code byte[]}. Not thread-safe: a decoder holds one block's scratch.
+ */
+public final class BlockDecoder {
+  /** Scratch beyond a block's end that the kernels' 8-byte loads may touch. */
+  private static final int SLACK = 32;
+
+  private final ByteBuffer region;
+  private final ValueKind kind;
+  private final long n;
+  private final int[] offsets;
+  private byte[] bytes = new byte[1 + 2 * BLOCK_VALUES * 8 + SLACK];
+  private final long[] ints = new long[BLOCK_VALUES];
+  private final long[] tmp = new long[2 * BLOCK_VALUES];
+  private float[] floats;
+  private double[] doubles;
+
+  private BlockDecoder(ByteBuffer region, ValueKind kind, long n, int[] offsets) {
+    this.region = region;
+    this.kind = kind;
+    this.n = n;
+    this.offsets = offsets;
+  }
+
+  /**
+   * Checks that {@code region} is a well-formed encoding of {@code n} values of {@code kind}: the
+   * block table, every block's fields against its length, exception positions, and the decoded
+   * size of zstd blocks. Offsets in the exception are relative to the region.
+   */
+  public static BlockDecoder open(ByteBuffer region, ValueKind kind, long n) throws LazyQFormatException {
+    ByteBuffer r = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    int limit = r.limit();
+    int blocks = BlockFormat.blockCount(n);
+    if (limit < 4 || r.getInt(0) != blocks) {
+      throw new LazyQFormatException(null, 0, "an encoded region of " + n + " values must hold " + blocks + " blocks"
+          + (limit < 4 ? "" : ", not " + Integer.toUnsignedString(r.getInt(0))));
+    }
+    long header = 4 + 4L * (blocks + 1);
+    if (header > limit) {
+      throw new LazyQFormatException(null, 4, "truncated block table: " + blocks + " blocks in " + limit + " bytes");
+    }
+    int[] offsets = new int[blocks + 1];
+    for (int b = 0; b <= blocks; b++) {
+      offsets[b] = r.getInt(4 + 4 * b);
+      long floor = b == 0 ? header : offsets[b - 1] + 1L;
+      if (offsets[b] < floor || offsets[b] > limit || (b == 0 && offsets[b] != header) || (b == blocks && offsets[b] != limit)) {
+        throw new LazyQFormatException(null, 4 + 4L * b, "block offset " + b + " is " + Integer.toUnsignedString(offsets[b])
+            + "; offsets start after the table, increase, and end at the region's " + limit + " bytes");
+      }
+    }
+    BlockDecoder d = new BlockDecoder(r, kind, n, offsets);
+    for (int b = 0; b < blocks; b++) {
+      String problem = d.check(b);
+      if (problem != null) {
+        throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + problem);
+      }
+    }
+    return d;
+  }
+
+  public ValueKind kind() {
+    return kind;
+  }
+
+  public long size() {
+    return n;
+  }
+
+  /** Blocks per scheme as {@code scheme=count}, most used first; a decimal block shows its integers' scheme ({@code decimal/delta}). */
+  public String schemeSummary() {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    for (int b = 0; b < offsets.length - 1; b++) {
+      int s = region.get(offsets[b]);
+      String name = BlockFormat.schemeName(s);
+      if (s == BlockFormat.DECIMAL) {
+        name += "/" + BlockFormat.schemeName(region.get(offsets[b] + 4));
+      }
+      counts.merge(name, 1, Integer::sum);
+    }
+    StringBuilder out = new StringBuilder();
+    counts.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+        .forEach(e -> out.append(out.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue()));
+    return out.toString();
+  }
+
+  /** Reads values {@code [first, first + count)} of a float32 region into {@code dst[dstOff ..]}. */
+  public void readFloats(long first, int count, float[] dst, int dstOff) {
+    require(ValueKind.FLOAT32, first, count);
+    long end = first + count;
+    for (int b = (int) (first / BLOCK_VALUES); (long) b * BLOCK_VALUES < end; b++) {
+      long start = (long) b * BLOCK_VALUES;
+      int m = BlockFormat.blockValues(n, b);
+      int from = (int) Math.max(first - start, 0);
+      int to = (int) Math.min(end - start, m);
+      int at = dstOff + (int) (start + from - first);
+      if (from == 0 && to == m) {
+        decodeFloats(b, m, dst, at);
+      } else {
+        if (floats == null) {
+          floats = new float[BLOCK_VALUES];
+        }
+        decodeFloats(b, m, floats, 0);
+        System.arraycopy(floats, from, dst, at, to - from);
+      }
+    }
+  }
+
+  /** Reads values {@code [first, first + count)} of a float64 region into {@code dst[dstOff ..]}. */
+  public void readDoubles(long first, int count, double[] dst, int dstOff) {
+    require(ValueKind.FLOAT64, first, count);
+    long end = first + count;
+    for (int b = (int) (first / BLOCK_VALUES); (long) b * BLOCK_VALUES < end; b++) {
+      long start = (long) b * BLOCK_VALUES;
+      int m = BlockFormat.blockValues(n, b);
+      int from = (int) Math.max(first - start, 0);
+      int to = (int) Math.min(end - start, m);
+      int at = dstOff + (int) (start + from - first);
+      if (from == 0 && to == m) {
+        decodeDoubles(b, m, dst, at);
+      } else {
+        if (doubles == null) {
+          doubles = new double[BLOCK_VALUES];
+        }
+        decodeDoubles(b, m, doubles, 0);
+        System.arraycopy(doubles, from, dst, at, to - from);
+      }
+    }
+  }
+
+  /**
+   * Reads the bit patterns of values {@code [first, first + count)} (an int32 sign-extended, a
+   * float's raw bits) into {@code dst[dstOff ..]}: how integer and timestamp regions are read.
+   */
+  public void readLongs(long first, int count, long[] dst, int dstOff) {
+    if (first < 0 || count < 0 || first + count > n) {
+      throw new IndexOutOfBoundsException("values [" + first + ", " + (first + count) + ") of " + n);
+    }
+    long end = first + count;
+    for (int b = (int) (first / BLOCK_VALUES); (long) b * BLOCK_VALUES < end; b++) {
+      long start = (long) b * BLOCK_VALUES;
+      int m = BlockFormat.blockValues(n, b);
+      int from = (int) Math.max(first - start, 0);
+      int to = (int) Math.min(end - start, m);
+      decodeBits(b, m);
+      System.arraycopy(ints, from, dst, dstOff + (int) (start + from - first), to - from);
+    }
+  }
+
+  /** Decodes the whole region into the plain layout: {@code n} little-endian values of the kind's width. */
+  public ByteBuffer decodeAll() {
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(n * kind.width())).order(ByteOrder.LITTLE_ENDIAN);
+    int blocks = offsets.length - 1;
+    for (int b = 0; b < blocks; b++) {
+      int m = BlockFormat.blockValues(n, b);
+      int at = b * BLOCK_VALUES * kind.width();
+      switch (kind) {
+        case FLOAT32:
+          if (floats == null) {
+            floats = new float[BLOCK_VALUES];
+          }
+          decodeFloats(b, m, floats, 0);
+          out.position(at);
+          out.asFloatBuffer().put(floats, 0, m);
+          break;
+        case FLOAT64:
+          if (doubles == null) {
+            doubles = new double[BLOCK_VALUES];
+          }
+          decodeDoubles(b, m, doubles, 0);
+          out.position(at);
+          out.asDoubleBuffer().put(doubles, 0, m);
+          break;
+        case INT32:
+          decodeBits(b, m);
+          for (int i = 0; i < m; i++) {
+            out.putInt(at + 4 * i, (int) ints[i]);
+          }
+          break;
+        default:
+          decodeBits(b, m);
+          out.position(at);
+          out.asLongBuffer().put(ints, 0, m);
+      }
+    }
+    return out.clear();
+  }
+
+  private void require(ValueKind k, long first, int count) {
+    if (kind != k) {
+      throw new IllegalStateException("a " + kind + " region read as " + k);
+    }
+    if (first < 0 || count < 0 || first + count > n) {
+      throw new IndexOutOfBoundsException("values [" + first + ", " + (first + count) + ") of " + n);
+    }
+  }
+
+  /** Copies block {@code b} into {@code bytes}; returns its length. */
+  private int load(int b) {
+    int length = offsets[b + 1] - offsets[b];
+    if (bytes.length < length + SLACK) {
+      bytes = new byte[length + SLACK];
+    }
+    region.get(offsets[b], bytes, 0, length);
+    return length;
+  }
+
+  private void decodeFloats(int b, int m, float[] dst, int off) {
+    load(b);
+    int s = bytes[0];
+    if (s == BlockFormat.DECIMAL) {
+      int e = bytes[1];
+      int x = BlockFormat.u16(bytes, 2);
+      IntBlock.read(bytes, 4, m, ints, tmp);
+      double scale = BlockFormat.INV_POW10[e];
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = (float) (ints[i] * scale);
+      }
+      int positions = IntBlock.end(bytes, 4, m, bytes.length);
+      int values = positions + 2 * x;
+      for (int j = 0; j < x; j++) {
+        dst[off + BlockFormat.u16(bytes, positions + 2 * j)] = Float.intBitsToFloat(BlockFormat.i32(bytes, values + 4 * j));
+      }
+    } else if (s == BlockFormat.VERBATIM) {
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = Float.intBitsToFloat(BlockFormat.i32(bytes, 1 + 4 * i));
+      }
+    } else {
+      decodeLoaded(m);
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = Float.intBitsToFloat((int) ints[i]);
+      }
+    }
+  }
+
+  private void decodeDoubles(int b, int m, double[] dst, int off) {
+    load(b);
+    int s = bytes[0];
+    if (s == BlockFormat.DECIMAL) {
+      int e = bytes[1];
+      int x = BlockFormat.u16(bytes, 2);
+      IntBlock.read(bytes, 4, m, ints, tmp);
+      double scale = BlockFormat.POW10[e];
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = ints[i] / scale;
+      }
+      int positions = IntBlock.end(bytes, 4, m, bytes.length);
+      int values = positions + 2 * x;
+      for (int j = 0; j < x; j++) {
+        dst[off + BlockFormat.u16(bytes, positions + 2 * j)] = Double.longBitsToDouble(BlockFormat.i64(bytes, values + 8 * j));
+      }
+    } else if (s == BlockFormat.VERBATIM) {
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = Double.longBitsToDouble(BlockFormat.i64(bytes, 1 + 8 * i));
+      }
+    } else {
+      decodeLoaded(m);
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = Double.longBitsToDouble(ints[i]);
+      }
+    }
+  }
+
+  /** Decodes block {@code b}'s bit patterns into {@code ints}. */
+  private void decodeBits(int b, int m) {
+    load(b);
+    int s = bytes[0];
+    if (s == BlockFormat.DECIMAL) {
+      if (kind == ValueKind.FLOAT32) {
+        float[] f = new float[m];
+        decodeFloats(b, m, f, 0);
+        for (int i = 0; i < m; i++) {
+          ints[i] = Float.floatToRawIntBits(f[i]);
+        }
+      } else {
+        double[] d = new double[m];
+        decodeDoubles(b, m, d, 0);
+        for (int i = 0; i < m; i++) {
+          ints[i] = Double.doubleToRawLongBits(d[i]);
+        }
+      }
+    } else if (s == BlockFormat.VERBATIM) {
+      for (int i = 0; i < m; i++) {
+        ints[i] = kind.width() == 4 ? BlockFormat.i32(bytes, 1 + 4 * i) : BlockFormat.i64(bytes, 1 + 8 * i);
+      }
+    } else {
+      decodeLoaded(m);
+    }
+  }
+
+  /** Decodes the loaded integer or split + zstd block into {@code ints}. */
+  private void decodeLoaded(int m) {
+    if (bytes[0] != BlockFormat.SPLIT_ZSTD) {
+      IntBlock.read(bytes, 0, m, ints, tmp);
+      return;
+    }
+    int w = kind.width();
+    byte[] split = unsplit(m, w);
+    for (int i = 0; i < m; i++) {
+      long v = 0;
+      for (int j = w - 1; j >= 0; j--) {
+        v = v << 8 | (split[j * m + i] & 0xFF);
+      }
+      ints[i] = w == 4 ? (int) v : v;
+    }
+  }
+
+  private byte[] unsplit(int m, int w) {
+    byte[] split = new byte[m * w];
+    long got = Zstd.decompressByteArray(split, 0, split.length, bytes, 5, BlockFormat.i32(bytes, 1));
+    if (Zstd.isError(got) || got != split.length) {
+      // open() decoded every zstd block once, so only a region changed since then gets here.
+      throw new IllegalStateException("a zstd block decodes to " + got + " bytes, not " + split.length);
+    }
+    return split;
+  }
+
+  /** The structural problem of block {@code b}, or {@code null}. */
+  private String check(int b) {
+    int length = load(b);
+    int m = BlockFormat.blockValues(n, b);
+    int w = kind.width();
+    int s = bytes[0];
+    switch (s) {
+      case BlockFormat.VERBATIM:
+        return length == 1 + m * w ? null : "a verbatim block of " + m + " values holds " + length + " bytes";
+      case BlockFormat.DECIMAL: {
+        if (!kind.isFloating()) {
+          return "a decimal block in a " + kind + " region";
+        }
+        if (length < 5) {
+          return "truncated decimal block";
+        }
+        int e = bytes[1];
+        int x = BlockFormat.u16(bytes, 2);
+        if (e < 0 || e > BlockFormat.MAX_EXPONENT || x > m) {
+          return "decimal exponent " + e + " or " + x + " exceptions out of range";
+        }
+        if (bytes[4] == BlockFormat.DECIMAL || bytes[4] == BlockFormat.VERBATIM || bytes[4] == BlockFormat.SPLIT_ZSTD) {
+          return "a decimal block's integers use scheme " + bytes[4];
+        }
+        int positions = IntBlock.end(bytes, 4, m, length);
+        if (positions < 0 || (long) positions + (long) x * (2 + w) != length) {
+          return "decimal block fields do not fill its " + length + " bytes";
+        }
+        for (int j = 0; j < x; j++) {
+          if (BlockFormat.u16(bytes, positions + 2 * j) >= m) {
+            return "exception position " + BlockFormat.u16(bytes, positions + 2 * j) + " of " + m + " values";
+          }
+        }
+        return null;
+      }
+      case BlockFormat.SPLIT_ZSTD: {
+        if (length < 5 || BlockFormat.i32(bytes, 1) != length - 5) {
+          return "a zstd block's length field does not match its " + length + " bytes";
+        }
+        byte[] split = new byte[m * w];
+        long got = Zstd.decompressByteArray(split, 0, split.length, bytes, 5, length - 5);
+        return !Zstd.isError(got) && got == split.length ? null
+            : "zstd data decodes to " + (Zstd.isError(got) ? Zstd.getErrorName(got) : got + " bytes") + ", not " + split.length;
+      }
+      default:
+        return IntBlock.end(bytes, 0, m, length) == length ? null : "integer block " + s + " does not fill its " + length + " bytes";
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package io.lazyq.lossless;
+
+import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
+
+import com.github.luben.zstd.Zstd;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Writes a region of fixed-width values (see {@link BlockFormat}), choosing per block the scheme
+ * of smallest exact size among: the integer schemes over the values' bit patterns; for floats, the
+ * decimal scheme (the exponent found on a sample, as ALP does) over the decimal integers; verbatim;
+ * and, where the lightweight schemes leave most of the bytes, byte-stream split with zstd.
+ *
+ * <p>Lossless for every bit pattern: a float is stored as a decimal only where decoding it gives
+ * back its exact bits, and is otherwise an exception kept verbatim. Not thread-safe: an encoder
+ * holds the scratch of one block.
+ */
+public final class BlockEncoder {
+  /** Sampled values per exponent trial. */
+  private static final int SAMPLE = 64;
+  /**
+   * Try zstd only where the best lightweight scheme keeps more than this share of the plain bytes:
+   * below it zstd rarely wins by enough to pay its decode cost, and it costs a native call per block.
+   */
+  private static final double ZSTD_TRIAL = 0.55;
+  private static final int ZSTD_LEVEL = 3;
+
+  private final ValueKind kind;
+  private final long[] bits = new long[BLOCK_VALUES];
+  private final long[] ints = new long[BLOCK_VALUES];
+  private final int[] exceptions = new int[BLOCK_VALUES];
+  private final IntBlock bitsPlan = new IntBlock();
+  private final IntBlock decimalPlan = new IntBlock();
+  private final byte[] split = new byte[BLOCK_VALUES * 8];
+  private byte[] block = new byte[64 + 2 * BLOCK_VALUES * 8];
+  private final long[] schemeCounts = new long[BlockFormat.NAMES.length];
+
+  public BlockEncoder(ValueKind kind) {
+    this.kind = kind;
+  }
+
+  /** Blocks written so far per scheme id ({@link BlockFormat#schemeName}). */
+  public long[] schemeCounts() {
+    return schemeCounts.clone();
+  }
+
+  /**
+   * Encodes {@code n} values read from {@code plain}'s position on, little-endian in the kind's
+   * width, and returns the region, a little-endian heap buffer.
+   */
+  public ByteBuffer encode(ByteBuffer plain, int n) {
+    ByteBuffer in = plain.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    int base = in.position();
+    int blocks = BlockFormat.blockCount(n);
+    int header = 4 + 4 * (blocks + 1);
+    byte[] out = new byte[Math.max(header + 64, n * kind.width() / 2)];
+    BlockFormat.putI32(out, 0, blocks);
+    int at = header;
+    for (int b = 0; b < blocks; b++) {
+      BlockFormat.putI32(out, 4 + 4 * b, at);
+      int m = BlockFormat.blockValues(n, b);
+      load(in, base + b * BLOCK_VALUES * kind.width(), m);
+      int length = encodeBlock(m);
+      if (out.length < at + length) {
+        out = Arrays.copyOf(out, Math.max(at + length, out.length + out.length / 2));
+      }
+      System.arraycopy(block, 0, out, at, length);
+      at += length;
+    }
+    BlockFormat.putI32(out, 4 + 4 * blocks, at);
+    return ByteBuffer.wrap(out, 0, at).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private void load(ByteBuffer in, int from, int m) {
+    for (int i = 0; i < m; i++) {
+      bits[i] = kind.width() == 4 ? in.getInt(from + 4 * i) : in.getLong(from + 8 * i);
+    }
+  }
+
+  /** Encodes {@code bits[0, m)} into {@code block}; returns its length. */
+  private int encodeBlock(int m) {
+    int plain = 1 + m * kind.width();
+    int best = bitsPlan.plan(bits, m);
+    int scheme = bitsPlan.scheme();
+    int exponent = -1;
+    int exceptionCount = 0;
+    if (kind.isFloating() && best > 9) {
+      exponent = exponent(m);
+      if (exponent >= 0) {
+        exceptionCount = decimals(m, exponent);
+        if (exceptionCount < m) {
+          int size = 4 + decimalPlan.plan(ints, m) + exceptionCount * (2 + kind.width());
+          if (size < best) {
+            best = size;
+            scheme = BlockFormat.DECIMAL;
+          }
+        }
+      }
+    }
+    if (plain <= best) {
+      best = plain;
+      scheme = BlockFormat.VERBATIM;
+    }
+    if (best > ZSTD_TRIAL * plain) {
+      int size = splitZstd(m);
+      if (size < best) {
+        schemeCounts[BlockFormat.SPLIT_ZSTD]++;
+        return size;
+      }
+    }
+    schemeCounts[scheme]++;
+    switch (scheme) {
+      case BlockFormat.VERBATIM:
+        block[0] = BlockFormat.VERBATIM;
+        for (int i = 0; i < m; i++) {
+          if (kind.width() == 4) {
+            BlockFormat.putI32(block, 1 + 4 * i, (int) bits[i]);
+          } else {
+            BlockFormat.putI64(block, 1 + 8 * i, bits[i]);
+          }
+        }
+        return plain;
+      case BlockFormat.DECIMAL: {
+        block[0] = BlockFormat.DECIMAL;
+        block[1] = (byte) exponent;
+        BlockFormat.putU16(block, 2, exceptionCount);
+        int at = decimalPlan.write(ints, m, block, 4);
+        for (int j = 0; j < exceptionCount; j++) {
+          BlockFormat.putU16(block, at + 2 * j, exceptions[j]);
+        }
+        at += 2 * exceptionCount;
+        for (int j = 0; j < exceptionCount; j++, at += kind.width()) {
+          if (kind.width() == 4) {
+            BlockFormat.putI32(block, at, (int) bits[exceptions[j]]);
+          } else {
+            BlockFormat.putI64(block, at, bits[exceptions[j]]);
+          }
+        }
+        return at;
+      }
+      default:
+        return bitsPlan.write(bits, m, block, 0);
+    }
+  }
+
+  /**
+   * The exponent that makes the sampled values cheapest as decimal integers: the fewest bits for
+   * their range plus the exceptions' cost; the smaller exponent on a tie. -1 if no sampled value
+   * is a decimal at any exponent.
+   */
+  private int exponent(int m) {
+    int samples = Math.min(m, SAMPLE);
+    int maxExponent = kind == ValueKind.FLOAT32 ? 10 : BlockFormat.MAX_EXPONENT;
+    long bestCost = Long.MAX_VALUE;
+    int best = -1;
+    for (int e = 0; e <= maxExponent; e++) {
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      int misses = 0;
+      for (int s = 0; s < samples; s++) {
+        int i = (int) ((long) s * m / samples);
+        long v = decimal(bits[i], e);
+        if (v == Long.MIN_VALUE) {
+          misses++;
+        } else {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+      if (misses == samples) {
+        continue;
+      }
+      long cost = (long) (samples - misses) * Frame.bits(max - min) + (long) misses * 8 * (2 + kind.width());
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = e;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Fills {@code ints} with the block's decimal integers at exponent {@code e} and lists the
+   * exceptions, whose slots take the previous integer so as not to break runs, deltas or ranges.
+   */
+  private int decimals(int m, int e) {
+    int x = 0;
+    long previous = Long.MIN_VALUE;
+    for (int i = 0; i < m; i++) {
+      long v = decimal(bits[i], e);
+      if (v == Long.MIN_VALUE) {
+        exceptions[x++] = i;
+      } else if (previous == Long.MIN_VALUE) {
+        Arrays.fill(ints, 0, i, v);
+        previous = v;
+      } else {
+        previous = v;
+      }
+      ints[i] = previous;
+    }
+    return x;
+  }
+
+  /** The integer n with decimal(n, e) bit-identical to the value with bits {@code b}, or Long.MIN_VALUE. */
+  private long decimal(long b, int e) {
+    if (kind == ValueKind.FLOAT32) {
+      float f = Float.intBitsToFloat((int) b);
+      double d = f * BlockFormat.POW10[e];
+      if (!(Math.abs(d) < 0x1p52)) {
+        return Long.MIN_VALUE;
+      }
+      long n = Math.round(d);
+      return Float.floatToRawIntBits(BlockFormat.decimalFloat(n, e)) == (int) b ? n : Long.MIN_VALUE;
+    }
+    double f = Double.longBitsToDouble(b);
+    double d = f * BlockFormat.POW10[e];
+    if (!(Math.abs(d) < 0x1p53)) {
+      return Long.MIN_VALUE;
+    }
+    long n = Math.round(d);
+    return Double.doubleToRawLongBits(BlockFormat.decimalDouble(n, e)) == b ? n : Long.MIN_VALUE;
+  }
+
+  /** Writes the split + zstd block into {@code block}; returns its length. */
+  private int splitZstd(int m) {
+    int w = kind.width();
+    for (int i = 0; i < m; i++) {
+      long v = bits[i];
+      for (int j = 0; j < w; j++) {
+        split[j * m + i] = (byte) (v >>> (8 * j));
+      }
+    }
+    int bound = (int) Zstd.compressBound((long) m * w);
+    if (block.length < 5 + bound + 8) {
+      block = new byte[5 + bound + 8];
+    }
+    long length = Zstd.compressByteArray(block, 5, bound, split, 0, m * w, ZSTD_LEVEL);
+    if (Zstd.isError(length)) {
+      throw new IllegalStateException("zstd: " + Zstd.getErrorName(length));
+    }
+    block[0] = BlockFormat.SPLIT_ZSTD;
+    BlockFormat.putI32(block, 1, (int) length);
+    return 5 + (int) length;
+  }
+}

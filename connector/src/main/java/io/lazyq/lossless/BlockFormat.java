@@ -1,0 +1,122 @@
+package io.lazyq.lossless;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The layout of an encoded region, shared by {@link BlockEncoder} and {@link BlockDecoder}.
+ *
+ * <pre>
+ * u32 blockCount                 ceil(n / 1024)
+ * u32 offsets[blockCount + 1]    start of each block in the region; the last is the region's length
+ * block*                         u8 scheme, then the scheme's fields
+ * </pre>
+ *
+ * <p>Every block holds {@link #BLOCK_VALUES} values, the last one the rest. A <em>frame</em>
+ * ({@link Frame}) is the frame-of-reference run that most schemes are built from. Values are
+ * handled as 64-bit patterns: an int32 sign-extended, a float32's or float64's raw bits.
+ *
+ * <table>
+ * <caption>Block schemes</caption>
+ * <tr><th>id</th><th>scheme</th><th>fields</th></tr>
+ * <tr><td>0</td><td>verbatim</td><td>m values of the kind's width</td></tr>
+ * <tr><td>1</td><td>constant</td><td>i64 v</td></tr>
+ * <tr><td>2</td><td>frame</td><td>frame(m)</td></tr>
+ * <tr><td>3</td><td>delta</td><td>i64 first, frame(m - 1) of differences</td></tr>
+ * <tr><td>4</td><td>runs</td><td>u16 r, frame(r) of run values, frame(r) of run lengths</td></tr>
+ * <tr><td>5</td><td>dictionary</td><td>u16 k, frame(k) of distinct values, frame(m) of indexes</td></tr>
+ * <tr><td>6</td><td>decimal</td><td>u8 e, u16 x, an integer block (1-5) of m integers,
+ *     u16 positions[x], x exceptions of the kind's width</td></tr>
+ * <tr><td>7</td><td>split + zstd</td><td>u32 L, a zstd frame of L bytes that holds byte 0 of
+ *     every value, then byte 1 of every value, and so on</td></tr>
+ * </table>
+ */
+public final class BlockFormat {
+  /** The version of this layout, recorded nowhere else: a new layout gets a new lossless stage id. */
+  public static final int VERSION = 1;
+  /** Values per block: small enough that a batch of 4096 rows decodes whole blocks, large enough that headers cost under 3%. */
+  public static final int BLOCK_VALUES = 1024;
+
+  static final int VERBATIM = 0;
+  static final int CONSTANT = 1;
+  static final int FRAME = 2;
+  static final int DELTA = 3;
+  static final int RUNS = 4;
+  static final int DICTIONARY = 5;
+  static final int DECIMAL = 6;
+  static final int SPLIT_ZSTD = 7;
+
+  static final String[] NAMES = {"verbatim", "constant", "frame", "delta", "runs", "dictionary", "decimal", "split+zstd"};
+
+  /** The largest decimal exponent: 10^e and 10^-e are exact or correctly rounded doubles up to 22. */
+  static final int MAX_EXPONENT = 22;
+  static final double[] POW10 = new double[MAX_EXPONENT + 1];
+  static final double[] INV_POW10 = new double[MAX_EXPONENT + 1];
+
+  static {
+    for (int e = 0; e <= MAX_EXPONENT; e++) {
+      POW10[e] = Double.parseDouble("1e" + e);
+      INV_POW10[e] = Double.parseDouble("1e-" + e);
+    }
+  }
+
+  private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private BlockFormat() {}
+
+  /** The name of a scheme id, for tools. */
+  public static String schemeName(int id) {
+    return id >= 0 && id < NAMES.length ? NAMES[id] : "unknown(" + id + ")";
+  }
+
+  /** Blocks for {@code n} values. */
+  static int blockCount(long n) {
+    return (int) ((n + BLOCK_VALUES - 1) / BLOCK_VALUES);
+  }
+
+  /** Values in block {@code b} of a region of {@code n}. */
+  static int blockValues(long n, int b) {
+    return (int) Math.min(BLOCK_VALUES, n - (long) b * BLOCK_VALUES);
+  }
+
+  /**
+   * The decimal value of integer {@code v} at exponent {@code e}, as the kind's float bits.
+   * float32 multiplies by 10^-e (one rounding in double, then float: exact for every decimal of up
+   * to 9 digits the encoder accepted, which it checks); float64 divides, which is correctly rounded
+   * and so equals the parsed decimal.
+   */
+  static float decimalFloat(long v, int e) {
+    return (float) (v * INV_POW10[e]);
+  }
+
+  static double decimalDouble(long v, int e) {
+    return v / POW10[e];
+  }
+
+  static int u16(byte[] b, int off) {
+    return (short) SHORT.get(b, off) & 0xFFFF;
+  }
+
+  static int i32(byte[] b, int off) {
+    return (int) INT.get(b, off);
+  }
+
+  static long i64(byte[] b, int off) {
+    return (long) LONG.get(b, off);
+  }
+
+  static void putU16(byte[] b, int off, int v) {
+    SHORT.set(b, off, (short) v);
+  }
+
+  static void putI32(byte[] b, int off, int v) {
+    INT.set(b, off, v);
+  }
+
+  static void putI64(byte[] b, int off, long v) {
+    LONG.set(b, off, v);
+  }
+}

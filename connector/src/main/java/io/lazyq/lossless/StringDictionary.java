@@ -1,0 +1,127 @@
+package io.lazyq.lossless;
+
+import io.lazyq.LazyQFormatException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Dictionary encoding of a utf8 column chunk (Arrow's int32 offsets and string bytes): the
+ * distinct strings once, and per row the index of its string, as an int32 region of block
+ * encodings (a sensor name changes rarely, so its indexes are mostly runs).
+ *
+ * <pre>
+ * dictionary:  u32 k, u32 ends[k] (end of each string in the bytes that follow), the strings' bytes
+ * indexes:     an int32 region ({@link BlockFormat}) of one index per row; a null row indexes "" or any string
+ * </pre>
+ *
+ * A null row's slot decodes to an empty string whatever its index, as Arrow lays null strings out.
+ */
+public final class StringDictionary {
+  private StringDictionary() {}
+
+  /** The two buffers of a dictionary-encoded chunk. */
+  public record Encoded(ByteBuffer indexes, ByteBuffer dictionary) {}
+
+  /** The two plain buffers of a decoded chunk. */
+  public record Decoded(ByteBuffer offsets, ByteBuffer values) {}
+
+  /**
+   * Encodes {@code rows} strings given as int32 {@code offsets} ({@code rows + 1}) and
+   * {@code values}, or returns {@code null} where more than {@code maxDistinct} are distinct.
+   */
+  public static Encoded encode(ByteBuffer offsets, ByteBuffer values, int rows, int maxDistinct) {
+    ByteBuffer o = offsets.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer v = values.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    Map<ByteBuffer, Integer> ids = new HashMap<>();
+    ByteBuffer indexes = ByteBuffer.allocate(4 * rows).order(ByteOrder.LITTLE_ENDIAN);
+    int stringBytes = 0;
+    for (int r = 0; r < rows; r++) {
+      int start = o.getInt(o.position() + 4 * r);
+      int end = o.getInt(o.position() + 4 * (r + 1));
+      ByteBuffer s = v.duplicate().position(v.position() + start).limit(v.position() + end).slice();
+      Integer id = ids.get(s);
+      if (id == null) {
+        if (ids.size() == maxDistinct) {
+          return null;
+        }
+        id = ids.size();
+        ids.put(s, id);
+        stringBytes += end - start;
+      }
+      indexes.putInt(4 * r, id);
+    }
+    int k = ids.size();
+    ByteBuffer dictionary = ByteBuffer.allocate(4 + 4 * k + stringBytes).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer[] byId = new ByteBuffer[k];
+    ids.forEach((s, id) -> byId[id] = s);
+    dictionary.putInt(k);
+    int end = 0;
+    for (ByteBuffer s : byId) {
+      end += s.remaining();
+      dictionary.putInt(end);
+    }
+    for (ByteBuffer s : byId) {
+      dictionary.put(s.duplicate());
+    }
+    return new Encoded(new BlockEncoder(ValueKind.INT32).encode(indexes, rows), dictionary.flip());
+  }
+
+  /**
+   * Decodes a chunk of {@code rows} strings of {@code stringBytes} bytes in all, checking the
+   * dictionary's structure, every index and the total; {@code valid} tells null rows (bit set =
+   * valid), or is {@code null} when none is null.
+   */
+  public static Decoded decode(ByteBuffer indexes, ByteBuffer dictionary, int rows, long stringBytes, ByteBuffer valid)
+      throws LazyQFormatException {
+    ByteBuffer d = dictionary.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    int limit = d.limit();
+    long k = limit < 4 ? -1 : Integer.toUnsignedLong(d.getInt(0));
+    if (k < 0 || 4 + 4 * k > limit) {
+      throw new LazyQFormatException(null, 0, "a string dictionary of " + limit + " bytes cannot hold " + k + " strings");
+    }
+    int base = 4 + 4 * (int) k;
+    int[] ends = new int[(int) k];
+    for (int i = 0; i < k; i++) {
+      ends[i] = d.getInt(4 + 4 * i);
+      if (ends[i] < (i == 0 ? 0 : ends[i - 1]) || ends[i] > limit - base) {
+        throw new LazyQFormatException(null, 4 + 4L * i, "string " + i + " of the dictionary ends at " + ends[i]);
+      }
+    }
+    if (k > 0 && ends[(int) k - 1] != limit - base || k == 0 && limit != 4) {
+      throw new LazyQFormatException(null, 0, "the dictionary's strings do not fill its " + limit + " bytes");
+    }
+    long[] ids = new long[rows];
+    BlockDecoder.open(indexes, ValueKind.INT32, rows).readLongs(0, rows, ids, 0);
+    ByteBuffer offsets = ByteBuffer.allocate(4 * (rows + 1)).order(ByteOrder.LITTLE_ENDIAN);
+    long total = 0;
+    for (int r = 0; r < rows; r++) {
+      boolean isNull = valid != null && (valid.get(r >>> 3) & (1 << (r & 7))) == 0;
+      long id = ids[r];
+      if (!isNull) {
+        if (id < 0 || id >= k) {
+          throw new LazyQFormatException(null, 0, "row " + r + " indexes string " + id + " of a dictionary of " + k);
+        }
+        total += ends[(int) id] - (id == 0 ? 0 : ends[(int) id - 1]);
+      }
+      if (total > stringBytes) {
+        throw new LazyQFormatException(null, 0, "the strings exceed the " + stringBytes + " bytes declared");
+      }
+      offsets.putInt(4 * (r + 1), (int) total);
+    }
+    if (total != stringBytes) {
+      throw new LazyQFormatException(null, 0, "the strings hold " + total + " bytes, " + stringBytes + " declared");
+    }
+    byte[] values = new byte[(int) total];
+    for (int r = 0; r < rows; r++) {
+      int at = offsets.getInt(4 * r);
+      int length = offsets.getInt(4 * (r + 1)) - at;
+      if (length > 0) {
+        int id = (int) ids[r];
+        d.get(base + (id == 0 ? 0 : ends[id - 1]), values, at, length);
+      }
+    }
+    return new Decoded(offsets, ByteBuffer.wrap(values).order(ByteOrder.LITTLE_ENDIAN));
+  }
+}

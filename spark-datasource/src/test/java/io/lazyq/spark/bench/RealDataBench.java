@@ -1,0 +1,284 @@
+package io.lazyq.spark.bench;
+
+import io.lazyq.format.ColumnChunk;
+import io.lazyq.format.ColumnType;
+import io.lazyq.format.ColumnView;
+import io.lazyq.format.Field;
+import io.lazyq.format.LzqFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Sizes on real sensor data: every {@code ../shared/realdata/*.csv.xz} beside the project root is
+ * read by Spark's CSV reader (types inferred, float columns cast to float32 as a sensor pipeline
+ * stores them) and written in one session, one file each, as Parquet snappy, Parquet zstd, LazyQ
+ * lossless (the default), and LazyQ error-bounded at 1e-3 and 1e-2 on every float column.
+ *
+ * <p>Prints bytes per value per column and per file, each as a ratio to Parquet zstd; checks every
+ * value of every LazyQ file against the source (bit-exact lossless, within the bound otherwise);
+ * and measures single-thread decode of the float columns (GB/s of float32 output) and a Spark
+ * scan that sums every float column (rows/s), beside Parquet zstd's.
+ *
+ * <p>{@code mvn -pl spark-datasource -Pbench test-compile exec:exec -Dbench.main=io.lazyq.spark.bench.RealDataBench}
+ */
+public final class RealDataBench {
+  private static final String[] VARIANTS = {"parquet snappy", "parquet zstd", "lazyq lossless", "lazyq 1e-3", "lazyq 1e-2"};
+
+  public static void main(String[] args) throws Exception {
+    Path data = realData();
+    Path work = Files.createTempDirectory("lazyq-realdata-bench");
+    int repeats = Integer.getInteger("bench.repeats", 3);
+    SparkSession spark = SparkSession.builder().master(System.getProperty("bench.master", "local[2]"))
+        .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    List<String> summary = new ArrayList<>();
+    try (Stream<Path> files = Files.list(data)) {
+      for (Path xz : files.filter(p -> p.toString().endsWith(".csv.xz")).sorted().toList()) {
+        summary.add(dataset(spark, xz, work, repeats));
+      }
+    }
+    System.out.println();
+    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq 1e-3 | lazyq 1e-2 | decode GB/s | scan M rows/s lazyq / parquet zstd |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+    summary.forEach(System.out::println);
+    spark.stop();
+  }
+
+  private static String dataset(SparkSession spark, Path xz, Path work, int repeats) throws Exception {
+    String name = xz.getFileName().toString().replaceFirst("\\.csv\\.xz$", "");
+    Path csv = work.resolve(name + ".csv");
+    Process p = new ProcessBuilder("xz", "-dc", xz.toString()).redirectOutput(csv.toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IOException("xz -dc " + xz + " failed");
+    }
+    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
+    List<Column> cols = new ArrayList<>();
+    List<String> floats = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      Column c = functions.col(f.name());
+      if (f.dataType().equals(DataTypes.DoubleType)) {
+        c = c.cast(DataTypes.FloatType);
+        floats.add(f.name());
+      } else if (f.dataType().equals(DataTypes.TimestampNTZType)) {
+        c = c.cast(DataTypes.TimestampType);
+      }
+      cols.add(c.as(f.name()));
+    }
+    Dataset<Row> df = raw.select(cols.toArray(Column[]::new)).coalesce(1).cache();
+    long rows = df.count();
+    List<Row> source = df.collectAsList();
+    String bounds1 = floats.stream().map(f -> f + "=0.001").collect(Collectors.joining(","));
+    String bounds2 = floats.stream().map(f -> f + "=0.01").collect(Collectors.joining(","));
+
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String v : VARIANTS) {
+      out.put(v, work.resolve(name + "-" + v.replace(' ', '-')));
+    }
+    df.write().option("compression", "snappy").parquet(out.get("parquet snappy").toString());
+    df.write().option("compression", "zstd").parquet(out.get("parquet zstd").toString());
+    df.write().format("lazyq").save(out.get("lazyq lossless").toString());
+    df.write().format("lazyq").option("errorBound", bounds1).save(out.get("lazyq 1e-3").toString());
+    df.write().format("lazyq").option("errorBound", bounds2).save(out.get("lazyq 1e-2").toString());
+
+    Map<String, Map<String, Long>> bytes = new LinkedHashMap<>();
+    for (String v : VARIANTS) {
+      bytes.put(v, v.startsWith("parquet") ? parquetColumns(out.get(v)) : lazyqColumns(out.get(v)));
+    }
+    verify(out.get("lazyq lossless"), source, 0);
+    verify(out.get("lazyq 1e-3"), source, 1e-3);
+    verify(out.get("lazyq 1e-2"), source, 1e-2);
+
+    System.out.printf("%n%s: %,d rows, float columns %s%n", name, rows, floats);
+    System.out.printf("%-16s", "bytes/value");
+    for (String v : VARIANTS) {
+      System.out.printf(" %22s", v);
+    }
+    System.out.println();
+    List<String> columns = new ArrayList<>(bytes.get("parquet zstd").keySet());
+    for (String c : columns) {
+      System.out.printf("%-16s", c);
+      double zstd = value(bytes.get("parquet zstd"), c, rows);
+      for (String v : VARIANTS) {
+        double b = value(bytes.get(v), c, rows);
+        System.out.printf(" %13.3f (%5.2fx)", b, b / zstd);
+      }
+      System.out.println();
+    }
+    double gbs = decodeGbPerSecond(out.get("lazyq lossless"), repeats);
+    double lazyqScan = scan(spark, spark.read().format("lazyq").load(out.get("lazyq lossless").toString()), floats, rows, repeats);
+    double parquetScan = scan(spark, spark.read().parquet(out.get("parquet zstd").toString()), floats, rows, repeats);
+    System.out.printf("decode of the float columns, one thread: %.2f GB/s of float32; scan (sum of every float column): lazyq %.1f M rows/s, parquet zstd %.1f M rows/s%n",
+        gbs, lazyqScan, parquetScan);
+    df.unpersist();
+    double zstdFile = value(bytes.get("parquet zstd"), "(file)", rows);
+    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f / %.1f |", name, rows, floats.size(),
+        value(bytes.get("parquet snappy"), "(file)", rows) / zstdFile, value(bytes.get("lazyq lossless"), "(file)", rows) / zstdFile,
+        value(bytes.get("lazyq 1e-3"), "(file)", rows) / zstdFile, value(bytes.get("lazyq 1e-2"), "(file)", rows) / zstdFile,
+        gbs, lazyqScan, parquetScan);
+  }
+
+  private static double value(Map<String, Long> m, String column, long rows) {
+    return m.getOrDefault(column, 0L) / (double) rows;
+  }
+
+  /** Compressed bytes per column from the footers, and the data files' total as "(file)". */
+  private static Map<String, Long> parquetColumns(Path dir) throws IOException {
+    Map<String, Long> m = new LinkedHashMap<>();
+    long total = 0;
+    for (Path f : dataFiles(dir, ".parquet")) {
+      total += Files.size(f);
+      try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+        for (BlockMetaData block : r.getFooter().getBlocks()) {
+          for (ColumnChunkMetaData c : block.getColumns()) {
+            m.merge(c.getPath().toDotString(), c.getTotalSize(), Long::sum);
+          }
+        }
+      }
+    }
+    m.put("(file)", total);
+    return m;
+  }
+
+  /** Stored bytes per column from the index, and the data files' total as "(file)". */
+  private static Map<String, Long> lazyqColumns(Path dir) throws IOException {
+    Map<String, Long> m = new LinkedHashMap<>();
+    long total = 0;
+    for (Path f : dataFiles(dir, ".lzq")) {
+      total += Files.size(f);
+      try (LzqFile file = LzqFile.open(f)) {
+        for (int c = 0; c < file.schema().size(); c++) {
+          m.merge(file.schema().field(c).name(), file.index().columnBytes(c), Long::sum);
+        }
+      }
+    }
+    m.put("(file)", total);
+    return m;
+  }
+
+  /** Every float value of the written file against the source rows, in order: bit-exact for a bound of 0. */
+  private static void verify(Path dir, List<Row> source, double bound) throws IOException {
+    long row = 0;
+    for (Path f : dataFiles(dir, ".lzq")) {
+      try (LzqFile file = LzqFile.open(f)) {
+        for (int k = 0; k < file.index().size(); k++) {
+          int n = file.index().chunk(k).rows();
+          for (int c = 0; c < file.schema().size(); c++) {
+            Field field = file.schema().field(c);
+            if (!field.type().equals(ColumnType.FLOAT32)) {
+              continue;
+            }
+            try (ColumnView view = file.column(k, c)) {
+              float[] got = new float[n];
+              view.readFloats(0, n, got, 0);
+              for (int r = 0; r < n; r++) {
+                Row s = source.get((int) (row + r));
+                int at = s.fieldIndex(field.name());
+                if (s.isNullAt(at) != view.isNull(r)) {
+                  throw new AssertionError(dir + " row " + (row + r) + " " + field.name() + ": nullness differs");
+                }
+                if (s.isNullAt(at)) {
+                  continue;
+                }
+                float x = s.getFloat(at);
+                boolean ok = bound == 0 ? Float.floatToRawIntBits(x) == Float.floatToRawIntBits(got[r])
+                    : Math.abs((double) x - got[r]) <= bound;
+                if (!ok) {
+                  throw new AssertionError(dir + " row " + (row + r) + " " + field.name() + ": " + x + " read as " + got[r]);
+                }
+              }
+            }
+          }
+          row += n;
+        }
+      }
+    }
+    if (row != source.size()) {
+      throw new AssertionError(dir + " holds " + row + " rows, the source " + source.size());
+    }
+  }
+
+  /** Decodes every float column of every chunk, one thread, in batches of 4096; best of the repeats. */
+  private static double decodeGbPerSecond(Path dir, int repeats) throws IOException {
+    float[] batch = new float[4096];
+    double best = 0;
+    for (int rep = 0; rep < repeats + 5; rep++) {
+      long values = 0;
+      long nanos = 0;
+      for (Path f : dataFiles(dir, ".lzq")) {
+        try (LzqFile file = LzqFile.open(f)) {
+          for (int k = 0; k < file.index().size(); k++) {
+            int n = file.index().chunk(k).rows();
+            for (int c = 0; c < file.schema().size(); c++) {
+              if (!file.schema().field(c).type().equals(ColumnType.FLOAT32)) {
+                continue;
+              }
+              try (ColumnView view = file.column(k, c)) {
+                long t0 = System.nanoTime();
+                for (int at = 0; at < n; at += batch.length) {
+                  view.readFloats(at, Math.min(batch.length, n - at), batch, 0);
+                }
+                nanos += System.nanoTime() - t0;
+                values += n;
+              }
+            }
+          }
+        }
+      }
+      best = Math.max(best, 4.0 * values / nanos);
+    }
+    return best;
+  }
+
+  /** Median M rows/s of summing every float column. */
+  private static double scan(SparkSession spark, Dataset<Row> table, List<String> floats, long rows, int repeats) {
+    Column[] sums = floats.stream().map(f -> functions.sum(f)).toArray(Column[]::new);
+    double[] rates = new double[repeats];
+    table.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length)).collect();
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      table.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length)).collect();
+      rates[i] = rows / ((System.nanoTime() - t0) / 1e3);
+    }
+    Arrays.sort(rates);
+    return rates[repeats / 2];
+  }
+
+  private static List<Path> dataFiles(Path dir, String suffix) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(f -> f.getFileName().toString().endsWith(suffix) && !f.getFileName().toString().startsWith("."))
+          .sorted().toList();
+    }
+  }
+
+  /** {@code <project root>/../shared/realdata}. */
+  private static Path realData() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("spark-datasource"))) {
+        return p.resolveSibling("shared").resolve("realdata");
+      }
+    }
+    throw new IllegalStateException("no project root above " + Path.of("").toAbsolutePath());
+  }
+}
