@@ -1,10 +1,10 @@
 package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
-import java.io.EOFException;
+import io.lazyq.storage.LocalInputFile;
+import io.lazyq.storage.RangeReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
@@ -21,10 +21,19 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
 
   /** Reads and checks a file's header, schema, trailer and footer. */
   public static FileMetadata read(FileChannel channel, String source) throws IOException {
-    long size = channel.size();
+    return read(new LocalInputFile.Reader(channel, source));
+  }
+
+  /**
+   * Reads and checks a file's header, schema, trailer and footer through positioned reads, which a
+   * remote reader serves from one request for both ends of the file.
+   */
+  public static FileMetadata read(RangeReader channel) throws IOException {
+    String source = channel.location();
+    long size = channel.length();
     if (size < FileLayout.MIN_FILE_BYTES) {
       byte[] head = new byte[(int) Math.min(size, 8)];
-      readFully(channel, 0, ByteBuffer.wrap(head), source);
+      channel.read(0, head.length).get(head);
       throw new LazyQFormatException(source, size, FileLayout.hasMagic(head)
           ? "truncated: " + size + " bytes, less than the " + FileLayout.MIN_FILE_BYTES + " of an empty LazyQ file"
           : "not a LazyQ file (" + size + " bytes, bad magic)");
@@ -66,6 +75,10 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
    * {@code limit} bytes: the file's size, less whatever must still follow them.
    */
   public static Head readHead(FileChannel channel, long limit, String source) throws IOException {
+    return readHead(new LocalInputFile.Reader(channel, source), limit, source);
+  }
+
+  private static Head readHead(RangeReader channel, long limit, String source) throws IOException {
     FileLayout.checkFileHeader(read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
     long schemaAt = FileLayout.FILE_HEADER_BYTES;
     FrameHeader schemaFrame = FrameHeader.decode(read(channel, schemaAt, FileLayout.FRAME_HEADER_BYTES, source),
@@ -85,22 +98,14 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
 
   /** Reads {@code length} bytes at {@code offset}; callers bound {@code length} by the file size first. */
   public static ByteBuffer read(FileChannel channel, long offset, long length, String source) throws IOException {
+    return read(new LocalInputFile.Reader(channel, source), offset, length, source);
+  }
+
+  private static ByteBuffer read(RangeReader channel, long offset, long length, String source) throws IOException {
     if (length > Integer.MAX_VALUE - 8) {
       throw new LazyQFormatException(source, offset, "a metadata frame of " + length + " bytes exceeds 2 GiB");
     }
-    ByteBuffer b = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(channel, offset, b, source);
-    return b.flip();
+    return channel.read(offset, (int) length);
   }
 
-  private static void readFully(FileChannel channel, long offset, ByteBuffer b, String source) throws IOException {
-    long at = offset;
-    while (b.hasRemaining()) {
-      int n = channel.read(b, at);
-      if (n < 0) {
-        throw new LazyQFormatException(source, at, "unexpected end of file", new EOFException());
-      }
-      at += n;
-    }
-  }
 }
