@@ -84,6 +84,8 @@ public final class LazyQReadConf implements Serializable {
   private final long maxBytesPerTrigger;
   private final int prefetch;
   private final boolean prefetchDequantize;
+  /** Hadoop file system settings ({@code fs.*} options) for this read, over the session's. */
+  private Map<String, String> fsOptions = Map.of();
 
   private LazyQReadConf(List<String> paths, int batchRows, boolean dequantize, boolean stream, TensorView view,
       int maxChunksPerTrigger, long maxBytesPerTrigger, int prefetch, boolean prefetchDequantize) {
@@ -132,13 +134,16 @@ public final class LazyQReadConf implements Serializable {
         prefetchDequantize = bool(PREFETCH_DEQUANTIZE, value);
       } else if (key.equals(VIEW)) {
         view = view(value);
-      } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__") && !LazyQWriteConf.isWriteKey(key)) {
+      } else if (!SPARK_KEYS.contains(key) && !key.startsWith("__") && !LazyQWriteConf.isWriteKey(key)
+          && !StorageConf.isFsKey(key)) {
         throw new IllegalArgumentException("unknown lazyq option '" + e.getKey() + "'; valid options: " + VALID
             + "; write options: " + LazyQWriteConf.VALID);
       }
     }
-    return new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks, maxBytes, prefetch,
+    LazyQReadConf conf = new LazyQReadConf(paths, batchRows, dequantize, stream, view, maxChunks, maxBytes, prefetch,
         prefetchDequantize);
+    conf.fsOptions = Map.copyOf(StorageConf.fsOptions(options));
+    return conf;
   }
 
   /**
@@ -156,8 +161,12 @@ public final class LazyQReadConf implements Serializable {
     long maxBytes = has(scanOptions, MAX_BYTES_PER_TRIGGER) ? o.maxBytesPerTrigger : maxBytesPerTrigger;
     int ahead = has(scanOptions, PREFETCH) ? o.prefetch : prefetch;
     boolean dequantizeAhead = has(scanOptions, PREFETCH_DEQUANTIZE) ? o.prefetchDequantize : prefetchDequantize;
-    return new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks, maxBytes, ahead,
+    LazyQReadConf merged = new LazyQReadConf(paths, rows, dequantize, streamed, view, maxChunks, maxBytes, ahead,
         dequantizeAhead);
+    Map<String, String> fs = new java.util.TreeMap<>(fsOptions);
+    fs.putAll(o.fsOptions);
+    merged.fsOptions = Map.copyOf(fs);
+    return merged;
   }
 
   /**
@@ -183,6 +192,11 @@ public final class LazyQReadConf implements Serializable {
 
   public List<String> paths() {
     return paths;
+  }
+
+  /** The session's Hadoop configuration with this read's {@code fs.*} options; on the driver. */
+  StorageConf storageConf() {
+    return StorageConf.forSession(fsOptions);
   }
 
   public int batchRows() {

@@ -90,7 +90,7 @@ public final class LazyQWriteConf implements Serializable {
         lossless = value;
       } else if (key.equals(lower(CHUNK_ROWS))) {
         chunkRows = chunkRows(value);
-      } else if (!LazyQReadConf.isKnown(key)) {
+      } else if (!LazyQReadConf.isKnown(key) && !StorageConf.isFsKey(key)) {
         throw new IllegalArgumentException("unknown lazyq option '" + e.getKey() + "'; valid write options: "
             + VALID);
       }
@@ -105,6 +105,11 @@ public final class LazyQWriteConf implements Serializable {
   /** Whether a lowercase key is a write option, which the read options accept and ignore. */
   static boolean isWriteKey(String key) {
     return KEYS.contains(key);
+  }
+
+  /** The session's Hadoop configuration with this write's {@code fs.*} options; on the driver. */
+  StorageConf storageConf() {
+    return StorageConf.forSession(StorageConf.fsOptions(options));
   }
 
   /** The target directory, or null when Spark gave none. */
