@@ -1,7 +1,7 @@
 package io.lazyq.arrow;
 
 import io.lazyq.format.ColumnView;
-import io.lazyq.storage.Mapping;
+import io.lazyq.storage.Region;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.ArrowBuf;
@@ -10,11 +10,12 @@ import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
- * {@link ArrowBuf}s that point straight into a mapped LazyQ file, without copying.
+ * {@link ArrowBuf}s that point straight into a LazyQ file's bytes, without copying: a mapped
+ * local file, or ranges of a remote one fetched into pooled buffers.
  *
- * <p>Each buffer retains its {@link Mapping}; releasing the last {@code ArrowBuf} (and its slices
- * and transfers) over a mapping releases it, so the mapped bytes stay valid exactly as long as
- * Arrow can read them.
+ * <p>Each buffer retains its {@link Region}; releasing the last {@code ArrowBuf} (and its slices
+ * and transfers) over a region releases it, so the bytes stay valid (and a pooled buffer stays
+ * out of the pool) exactly as long as Arrow can read them.
  *
  * <p>Accounting: {@link BufferAllocator#wrapForeignAllocation} charges the wrapped bytes to the
  * allocator, so allocator limits (a Spark task's, say) count mapped bytes as if they were
@@ -31,7 +32,7 @@ public final class ZeroCopy {
    *
    * @throws IllegalArgumentException if the slice is not direct or lies outside the mapping
    */
-  public static ArrowBuf wrap(BufferAllocator allocator, Mapping mapping, ByteBuffer slice) {
+  public static ArrowBuf wrap(BufferAllocator allocator, Region mapping, ByteBuffer slice) {
     if (!slice.isDirect()) {
       throw new IllegalArgumentException("only a direct buffer can be wrapped without copying");
     }
@@ -56,11 +57,11 @@ public final class ZeroCopy {
   }
 
   /**
-   * Wraps {@code slice} of a view's bytes: zero-copy over a mapped file's view, a copy into
+   * Wraps {@code slice} of a view's bytes: zero-copy over a random-access file's view, a copy into
    * {@code allocator}'s memory for any other view (a sequential reader reuses its buffer).
    */
   public static ArrowBuf wrap(BufferAllocator allocator, ColumnView view, ByteBuffer slice) {
-    Mapping mapping = view.owner();
+    Region mapping = view.owner();
     if (mapping != null && slice.isDirect()) {
       return wrap(allocator, mapping, slice);
     }
@@ -90,10 +91,10 @@ public final class ZeroCopy {
 
   /** A wrapped range; releasing it drops its hold on the mapping, once. */
   private static final class MappedAllocation extends ForeignAllocation {
-    private final Mapping mapping;
+    private final Region mapping;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    MappedAllocation(long size, long address, Mapping mapping) {
+    MappedAllocation(long size, long address, Region mapping) {
       super(size, address);
       this.mapping = mapping;
     }

@@ -5,7 +5,7 @@ import io.lazyq.lossless.BlockDecoder;
 import io.lazyq.lossless.StringDictionary;
 import io.lazyq.lossless.ValueKind;
 import io.lazyq.quant.BlockCodec;
-import io.lazyq.storage.Mapping;
+import io.lazyq.storage.Region;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Read access to one column of one chunk, over bytes that stay where they are: a mapped region of
- * a file, or a sequential reader's reused buffer.
+ * a local file, a range of a remote one fetched into a pooled buffer, or a sequential reader's
+ * reused buffer.
  *
  * <p>Construction validates everything that later reads rely on (buffer bounds, list and string
  * offsets, quantized block structure), so accessors need no checks beyond the JVM's own. The raw
@@ -36,7 +37,7 @@ public final class ColumnView implements Closeable {
   private ByteBuffer values;
   private final BlockDecoder blocks;
   private final BlockCodec codec;
-  private final Mapping owner;
+  private final Region owner;
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
@@ -48,7 +49,7 @@ public final class ColumnView implements Closeable {
    * @param owner released by {@link #close()}, or {@code null}
    */
   public ColumnView(Field field, ColumnChunk chunk, int rows, ByteBuffer region, String source, long regionOffset,
-      Mapping owner) throws LazyQFormatException {
+      Region owner) throws LazyQFormatException {
     this.field = field;
     this.chunk = chunk;
     this.rows = rows;
@@ -342,11 +343,11 @@ public final class ColumnView implements Closeable {
   }
 
   /**
-   * What {@link #close()} releases: for a mapped file its {@link Mapping}, which a
+   * What {@link #close()} releases: for a random-access file its {@link Region}, which a
    * zero-copy consumer retains for as long as it points into the bytes; {@code null} for a
    * sequential reader's buffer, which is reused and must be copied.
    */
-  public Mapping owner() {
+  public Region owner() {
     return owner;
   }
 

@@ -1,10 +1,10 @@
 package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
-import java.io.EOFException;
+import io.lazyq.storage.LocalInputFile;
+import io.lazyq.storage.RangeReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 /**
@@ -21,10 +21,19 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
 
   /** Reads and checks a file's header, schema, trailer and footer. */
   public static FileMetadata read(FileChannel channel, String source) throws IOException {
-    long size = channel.size();
+    return read(new LocalInputFile.Reader(channel, source));
+  }
+
+  /**
+   * Reads and checks a file's header, schema, trailer and footer through positioned reads, which a
+   * remote reader serves from one request for both ends of the file.
+   */
+  public static FileMetadata read(RangeReader channel) throws IOException {
+    String source = channel.location();
+    long size = channel.length();
     if (size < FileLayout.FILE_HEADER_BYTES) {
       byte[] head = new byte[(int) Math.min(size, 8)];
-      readFully(channel, 0, ByteBuffer.wrap(head), source);
+      channel.read(0, head.length).get(head);
       throw new LazyQFormatException(source, size, FileLayout.hasMagic(head)
           ? "damaged or cut short: " + size + " bytes, less than the " + FileLayout.FILE_HEADER_BYTES
               + "-byte file header"
@@ -63,15 +72,21 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
    * Why a file has no trailer: a file opened for append is still being written; any other is
    * damaged or cut short, and the error says where its intact frames end.
    */
-  private static LazyQFormatException withoutTrailer(FileChannel channel, FileLayout.Header header, String source)
+  private static LazyQFormatException withoutTrailer(RangeReader file, FileLayout.Header header, String source)
       throws IOException {
+    long size = file.length();
     if (header.appendable()) {
-      return new LazyQFormatException(source, channel.size(), "still being written: it was opened for append and"
+      return new LazyQFormatException(source, size, "still being written: it was opened for append and"
           + " has no footer yet; follow it with spark.readStream (or LzqStream in tail mode), or read it once its"
           + " writer has closed it");
     }
-    ChunkFrames.scan(channel, source); // throws where the file was cut short or its frames are damaged
-    long magic = channel.size() - FileLayout.TRAILER_BYTES + 16;
+    if (!(file instanceof LocalInputFile.Reader local)) {
+      // A remote file is not scanned frame by frame for the place it was cut: that would read it whole.
+      return new LazyQFormatException(source, size, "damaged or cut short: the file ends at offset " + size
+          + " without its trailer; lazyq verify tells where its whole frames end");
+    }
+    ChunkFrames.scan(local.channel(), source); // throws where the file was cut short or its frames are damaged
+    long magic = size - FileLayout.TRAILER_BYTES + 16;
     return new LazyQFormatException(source, magic, "damaged: the frames are whole and the trailer in place, but"
         + " the trailer's magic is wrong");
   }
@@ -89,6 +104,10 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
    * {@code limit} bytes: the file's size, less whatever must still follow them.
    */
   public static Head readHead(FileChannel channel, long limit, String source) throws IOException {
+    return readHead(new LocalInputFile.Reader(channel, source), limit, source);
+  }
+
+  private static Head readHead(RangeReader channel, long limit, String source) throws IOException {
     FileLayout.checkFileHeader(read(channel, 0, FileLayout.FILE_HEADER_BYTES, source), source);
     long schemaAt = FileLayout.FILE_HEADER_BYTES;
     FrameHeader schemaFrame = FrameHeader.decode(read(channel, schemaAt, FileLayout.FRAME_HEADER_BYTES, source),
@@ -108,22 +127,14 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
 
   /** Reads {@code length} bytes at {@code offset}; callers bound {@code length} by the file size first. */
   public static ByteBuffer read(FileChannel channel, long offset, long length, String source) throws IOException {
+    return read(new LocalInputFile.Reader(channel, source), offset, length, source);
+  }
+
+  private static ByteBuffer read(RangeReader channel, long offset, long length, String source) throws IOException {
     if (length > Integer.MAX_VALUE - 8) {
       throw new LazyQFormatException(source, offset, "a metadata frame of " + length + " bytes exceeds 2 GiB");
     }
-    ByteBuffer b = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(channel, offset, b, source);
-    return b.flip();
+    return channel.read(offset, (int) length);
   }
 
-  private static void readFully(FileChannel channel, long offset, ByteBuffer b, String source) throws IOException {
-    long at = offset;
-    while (b.hasRemaining()) {
-      int n = channel.read(b, at);
-      if (n < 0) {
-        throw new LazyQFormatException(source, at, "unexpected end of file", new EOFException());
-      }
-      at += n;
-    }
-  }
 }

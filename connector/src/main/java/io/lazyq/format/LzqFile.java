@@ -2,36 +2,42 @@ package io.lazyq.format;
 
 import io.lazyq.Closeables;
 import io.lazyq.LazyQFormatException;
-import io.lazyq.storage.Mapping;
+import io.lazyq.storage.ByteRange;
+import io.lazyq.storage.InputFile;
+import io.lazyq.storage.LocalInputFile;
 import io.lazyq.storage.MappingStats;
+import io.lazyq.storage.RangeReader;
+import io.lazyq.storage.Region;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * A {@code .lzq} file opened for random access. Opening reads the schema and the footer index and
- * nothing else; each column chunk is mapped only when {@link #column} asks for it, so a column that
- * nothing selects is never read. Files of any size work: mappings are per column chunk.
+ * nothing else; each column chunk is read only when {@link #column} or {@link #columns} asks for it,
+ * so a column that nothing selects is never read. A local file's columns are mapped; a remote
+ * file's are fetched, a chunk's selected columns in one vectored read. Files of any size work:
+ * regions are per column chunk.
  *
- * <p>Thread-safe: any number of threads may map columns concurrently.
+ * <p>Thread-safe: any number of threads may read columns concurrently.
  */
 public final class LzqFile implements AutoCloseable {
   private final Path path;
   private final String source;
-  private final FileChannel channel;
+  private final RangeReader reader;
   private final FileMetadata metadata;
   private final boolean verifyChecksums;
-  private final MappingStats stats = new MappingStats();
 
-  private LzqFile(Path path, FileChannel channel, FileMetadata metadata, boolean verifyChecksums) {
+  private LzqFile(Path path, RangeReader reader, FileMetadata metadata, boolean verifyChecksums) {
     this.path = path;
-    this.source = path.toString();
-    this.channel = channel;
+    this.source = reader.location();
+    this.reader = reader;
     this.metadata = metadata;
     this.verifyChecksums = verifyChecksums;
   }
@@ -47,11 +53,17 @@ public final class LzqFile implements AutoCloseable {
    * @param verifyChecksums whether each column chunk's CRC32C is checked when it is first mapped
    */
   public static LzqFile open(Path path, boolean verifyChecksums) throws IOException {
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    return open(new LocalInputFile(path), verifyChecksums);
+  }
+
+  /** Opens a local or remote file; {@link #path()} is null for a remote one. */
+  public static LzqFile open(InputFile file, boolean verifyChecksums) throws IOException {
+    RangeReader reader = file.open();
     try {
-      return new LzqFile(path, channel, FileMetadata.read(channel, path.toString()), verifyChecksums);
+      Path local = file instanceof LocalInputFile l ? l.path() : null;
+      return new LzqFile(local, reader, FileMetadata.read(reader), verifyChecksums);
     } catch (IOException | RuntimeException e) {
-      Closeables.closeOnFailure(e, channel);
+      Closeables.closeOnFailure(e, reader);
       throw e;
     }
   }
@@ -65,16 +77,17 @@ public final class LzqFile implements AutoCloseable {
    */
   public static LzqFile openAppending(Path path) throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    LocalInputFile.Reader reader = new LocalInputFile.Reader(channel, path.toString());
     try {
       try {
-        return new LzqFile(path, channel, FileMetadata.read(channel, path.toString()), true);
+        return new LzqFile(path, reader, FileMetadata.read(reader), true);
       } catch (LazyQFormatException noFooter) {
         ChunkFrames frames = ChunkFrames.scan(channel, path.toString());
         boolean closing = frames.finished() && channel.size() < FileLayout.align(frames.end()) + FileLayout.TRAILER_BYTES;
         if (frames.head() == null || frames.finished() && !closing) {
           throw noFooter; // not a file begun by a writer, or a footer that is there but wrong
         }
-        return new LzqFile(path, channel, new FileMetadata(frames.head().schema(), frames.index(), frames.end(),
+        return new LzqFile(path, reader, new FileMetadata(frames.head().schema(), frames.index(), frames.end(),
             frames.head().firstChunkOffset()), true);
       }
     } catch (IOException | RuntimeException e) {
@@ -83,8 +96,14 @@ public final class LzqFile implements AutoCloseable {
     }
   }
 
+  /** The local file, or null for a remote one. */
   public Path path() {
     return path;
+  }
+
+  /** Where the file is: its path, or its URI. */
+  public String location() {
+    return source;
   }
 
   public Schema schema() {
@@ -103,20 +122,62 @@ public final class LzqFile implements AutoCloseable {
     return metadata.fileSize();
   }
 
-  /** What this reader has mapped so far. */
+  /** What this reader has mapped or fetched so far. */
   public MappingStats mappingStats() {
-    return stats;
+    return reader.stats();
   }
 
   /**
-   * Maps one column of one chunk and returns a view over it. Each call maps afresh; the caller
-   * closes the view when done, which releases the mapping once nothing else holds it.
+   * Reads one column of one chunk and returns a view over it. Each call maps (or fetches) afresh;
+   * the caller closes the view when done, which releases the bytes once nothing else holds them.
    */
   public ColumnView column(int chunkOrdinal, int columnOrdinal) throws IOException {
+    return columns(chunkOrdinal, new int[] {columnOrdinal})[0];
+  }
+
+  /**
+   * Reads columns of one chunk together: a remote file fetches their byte ranges in one vectored
+   * read, merging neighbours. The caller closes every view.
+   */
+  public ColumnView[] columns(int chunkOrdinal, int[] columnOrdinals) throws IOException {
     ChunkDescriptor chunk = index().chunk(chunkOrdinal);
+    List<ByteRange> ranges = new ArrayList<>(columnOrdinals.length);
+    for (int c : columnOrdinals) {
+      ColumnChunk col = chunk.column(c);
+      long at = chunk.payloadOffset() + col.offset();
+      if (at + col.length() > metadata.fileSize() || col.length() > Integer.MAX_VALUE) {
+        throw new LazyQFormatException(source, at, "column region of " + col.length() + " bytes does not fit in the file");
+      }
+      ranges.add(new ByteRange(at, col.length()));
+    }
+    List<Region> regions = reader.fetch(ranges);
+    ColumnView[] views = new ColumnView[columnOrdinals.length];
+    try {
+      for (int i = 0; i < views.length; i++) {
+        Region r = regions.get(i);
+        regions.set(i, null);
+        views[i] = view(chunkOrdinal, chunk, columnOrdinals[i], r.length() == 0 ? null : r);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (Region r : regions) {
+        if (r != null) {
+          r.close();
+        }
+      }
+      for (ColumnView v : views) {
+        if (v != null) {
+          v.close();
+        }
+      }
+      throw e;
+    }
+    return views;
+  }
+
+  /** A view over a column's region, which it takes over (closing it if the bytes are bad). */
+  private ColumnView view(int chunkOrdinal, ChunkDescriptor chunk, int columnOrdinal, Region mapping) throws IOException {
     ColumnChunk col = chunk.column(columnOrdinal);
     long at = chunk.payloadOffset() + col.offset();
-    Mapping mapping = map(at, col.length());
     try {
       ByteBuffer region = mapping == null ? ByteBuffer.allocate(0) : mapping.buffer().duplicate();
       region.order(ByteOrder.LITTLE_ENDIAN);
@@ -137,19 +198,8 @@ public final class LzqFile implements AutoCloseable {
     }
   }
 
-  /** Maps bytes of the file; the footer check guaranteed that they lie inside it. */
-  private Mapping map(long offset, long length) throws IOException {
-    if (length == 0) {
-      return null;
-    }
-    if (offset + length > metadata.fileSize() || length > Integer.MAX_VALUE) {
-      throw new LazyQFormatException(source, offset, "column region of " + length + " bytes does not fit in the file");
-    }
-    return Mapping.map(channel, offset, length, stats);
-  }
-
   @Override
   public void close() throws IOException {
-    channel.close();
+    reader.close();
   }
 }

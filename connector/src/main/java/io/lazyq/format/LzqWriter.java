@@ -2,7 +2,9 @@ package io.lazyq.format;
 
 import io.lazyq.Closeables;
 import io.lazyq.WriteState;
-import io.lazyq.storage.AtomicFile;
+import io.lazyq.storage.LocalOutputFile;
+import io.lazyq.storage.OutputFile;
+import io.lazyq.storage.PendingFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,7 +45,7 @@ public final class LzqWriter implements Closeable {
 
   private final Schema schema;
   private final WriterOptions options;
-  private final AtomicFile file;
+  private final PendingFile file;
   private final WritableByteChannel out;
   /** The channel of an appendable file, which the writer owns and closes; null otherwise. */
   private final FileChannel appended;
@@ -56,7 +58,7 @@ public final class LzqWriter implements Closeable {
   private int pendingRows;
   private final WriteState state = new WriteState();
 
-  private LzqWriter(Schema schema, WriterOptions options, AtomicFile file, WritableByteChannel out,
+  private LzqWriter(Schema schema, WriterOptions options, PendingFile file, WritableByteChannel out,
       FileChannel appended) throws IOException {
     this.schema = schema;
     this.options = options;
@@ -74,7 +76,15 @@ public final class LzqWriter implements Closeable {
 
   /** Writes {@code target} atomically: it appears, complete, when {@link #commit()} returns. */
   public static LzqWriter create(Path target, Schema schema, WriterOptions options) throws IOException {
-    AtomicFile file = AtomicFile.create(target);
+    return create(new LocalOutputFile(target), schema, options);
+  }
+
+  /**
+   * Writes {@code target}, local or remote, streaming: it appears, complete, when {@link #commit()}
+   * returns, and not at all if the writer is closed without one.
+   */
+  public static LzqWriter create(OutputFile target, Schema schema, WriterOptions options) throws IOException {
+    PendingFile file = target.create();
     try {
       return new LzqWriter(schema, options, file, file.channel(), null);
     } catch (IOException | RuntimeException e) {

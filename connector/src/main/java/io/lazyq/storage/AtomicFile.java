@@ -1,9 +1,9 @@
 package io.lazyq.storage;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,13 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * name, never a half-written one. The data is forced to disk before the rename and the directory
  * after it, so that a power loss after {@link #commit()} returns keeps the new file too.
  */
-public final class AtomicFile implements Closeable {
+public final class AtomicFile implements PendingFile {
   private final Path target;
   private final Path temp;
   private final FileChannel channel;
+  private final boolean replace;
   private boolean done;
 
-  private AtomicFile(Path target) throws IOException {
+  private AtomicFile(Path target, boolean replace) throws IOException {
+    this.replace = replace;
     this.target = target.toAbsolutePath();
     Path dir = this.target.getParent();
     Files.createDirectories(dir);
@@ -32,9 +34,19 @@ public final class AtomicFile implements Closeable {
 
   /** Starts writing what will become {@code target}. */
   public static AtomicFile create(Path target) throws IOException {
-    return new AtomicFile(target);
+    return new AtomicFile(target, true);
   }
 
+  /**
+   * Starts writing what will become {@code target} unless a file of that name exists when
+   * {@link #commit()} publishes it: the commit then fails with {@link FileAlreadyExistsException}.
+   * Publishing is a hard link, which the kernel refuses atomically for an existing name.
+   */
+  public static AtomicFile createNew(Path target) throws IOException {
+    return new AtomicFile(target, false);
+  }
+
+  @Override
   public FileChannel channel() {
     return channel;
   }
@@ -44,12 +56,23 @@ public final class AtomicFile implements Closeable {
   }
 
   /** Flushes to disk and renames the temporary file onto the target, replacing any previous file. */
+  @Override
   public void commit() throws IOException {
     if (done) {
       throw new IllegalStateException(target + " was already committed or aborted");
     }
     channel.force(true);
     channel.close();
+    if (!replace) {
+      try {
+        Files.createLink(target, temp);
+      } finally {
+        done = true;
+        Files.deleteIfExists(temp);
+      }
+      syncDirectory(target.getParent());
+      return;
+    }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -77,6 +100,7 @@ public final class AtomicFile implements Closeable {
   }
 
   /** Deletes the temporary file; the target is left as it was. Safe to call more than once. */
+  @Override
   public void abort() throws IOException {
     if (done) {
       return;

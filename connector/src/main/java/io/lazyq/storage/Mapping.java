@@ -1,21 +1,18 @@
 package io.lazyq.storage;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One mapped region of a file, shared by every view and zero-copy buffer over it. The mapping
- * stays valid while anything holds a reference: the JVM unmaps it only once the buffer is
+ * One mapped region of a local file, shared by every view and zero-copy buffer over it. The
+ * mapping stays valid while anything holds a reference: the JVM unmaps it only once the buffer is
  * unreachable, so a released region can never be read after it is gone.
  */
-public final class Mapping implements Closeable {
+public final class Mapping implements Region {
   private final MappedByteBuffer buffer;
   private final long fileOffset;
-  private final MappingStats stats;
-  private final AtomicInteger references = new AtomicInteger(1);
+  private final RefCount references;
 
   /** Maps {@code length} bytes of {@code channel} from {@code offset}, read-only, counted in {@code stats}. */
   public static Mapping map(FileChannel channel, long offset, long length, MappingStats stats) throws IOException {
@@ -25,45 +22,38 @@ public final class Mapping implements Closeable {
   private Mapping(MappedByteBuffer buffer, long fileOffset, MappingStats stats) {
     this.buffer = buffer;
     this.fileOffset = fileOffset;
-    this.stats = stats;
+    this.references = new RefCount("mapping at " + fileOffset, () -> stats.released(buffer.capacity()));
     stats.mapped(buffer.capacity());
   }
 
-  /** The mapped bytes; a holder must {@link #retain()} before handing them to another owner. */
+  @Override
   public MappedByteBuffer buffer() {
     return buffer;
   }
 
+  @Override
   public long fileOffset() {
     return fileOffset;
   }
 
+  @Override
   public long length() {
     return buffer.capacity();
   }
 
-  /** Adds a holder, for example a zero-copy Arrow buffer. */
+  @Override
   public Mapping retain() {
-    if (references.getAndIncrement() <= 0) {
-      references.decrementAndGet();
-      throw new IllegalStateException("mapping at " + fileOffset + " was already released");
-    }
+    references.retain();
     return this;
   }
 
   /** Drops one holder; the last one returns the mapping's bytes to the live count. */
   @Override
   public void close() {
-    int left = references.decrementAndGet();
-    if (left == 0) {
-      stats.released(buffer.capacity());
-    } else if (left < 0) {
-      references.incrementAndGet();
-      throw new IllegalStateException("mapping at " + fileOffset + " released more times than retained");
-    }
+    references.release();
   }
 
-  /** Holders left; 0 once released. */
+  @Override
   public int references() {
     return references.get();
   }

@@ -3,8 +3,9 @@ package io.lazyq.storage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A reader's own account of what it mapped: the evidence that an unselected column is never
- * touched, and that nothing stays mapped after use.
+ * A reader's own account of what it mapped or fetched: the evidence that an unselected column is
+ * never touched, and that nothing stays held after use. Regions fetched from remote storage count
+ * as live while held, like mappings, and add to the fetch counters instead of the mapping ones.
  */
 public final class MappingStats {
   /** Over every reader in the process, so that a test can tell whether anything was left mapped. */
@@ -15,10 +16,24 @@ public final class MappingStats {
   private final AtomicLong bytesMapped = new AtomicLong();
   private final AtomicLong liveBytes = new AtomicLong();
   private final AtomicLong liveMappings = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong bytesFetched = new AtomicLong();
+  private final AtomicLong waitNanos = new AtomicLong();
 
   void mapped(long bytes) {
     mappings.incrementAndGet();
     bytesMapped.addAndGet(bytes);
+    held(bytes);
+  }
+
+  /** A request to storage that brought {@code bytes} after {@code nanos} of waiting. */
+  void fetched(long bytes, int requestCount, long nanos) {
+    requests.addAndGet(requestCount);
+    bytesFetched.addAndGet(bytes);
+    waitNanos.addAndGet(nanos);
+  }
+
+  void held(long bytes) {
     liveBytes.addAndGet(bytes);
     liveMappings.incrementAndGet();
     PROCESS_LIVE_MAPPINGS.incrementAndGet();
@@ -52,6 +67,26 @@ public final class MappingStats {
     return bytesMapped.get();
   }
 
+  /** Adds another reader's remote fetches to this account. */
+  public void addFetches(MappingStats other) {
+    fetched(other.bytesFetched(), (int) other.requests(), other.waitNanos());
+  }
+
+  /** Read requests sent to remote storage (a vectored read counts its merged ranges). */
+  public long requests() {
+    return requests.get();
+  }
+
+  /** Bytes read from remote storage, metadata included. */
+  public long bytesFetched() {
+    return bytesFetched.get();
+  }
+
+  /** Time spent waiting for remote storage, in nanoseconds. */
+  public long waitNanos() {
+    return waitNanos.get();
+  }
+
   /** Bytes in mappings that something still holds. */
   public long liveBytes() {
     return liveBytes.get();
@@ -64,6 +99,7 @@ public final class MappingStats {
 
   @Override
   public String toString() {
-    return "mappings=" + mappings() + " bytesMapped=" + bytesMapped() + " liveBytes=" + liveBytes();
+    return "mappings=" + mappings() + " bytesMapped=" + bytesMapped() + " requests=" + requests() + " bytesFetched="
+        + bytesFetched() + " liveBytes=" + liveBytes();
   }
 }

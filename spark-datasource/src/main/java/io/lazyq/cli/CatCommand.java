@@ -6,6 +6,8 @@ import io.lazyq.format.LzqFile;
 import io.lazyq.format.LzqStream;
 import io.lazyq.format.Schema;
 import io.lazyq.format.StreamOptions;
+import io.lazyq.storage.LocalInputFile;
+import io.lazyq.storage.Storage;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.Writer;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cat", mixinStandardHelpOptions = true,
     description = "Print rows as CSV or JSON lines. FILE '-' reads a LazyQ stream from standard input.")
 public final class CatCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE|-", description = "A .lzq file, or - for standard input.")
+  @Parameters(paramLabel = "FILE|-", description = "A .lzq file (a path or a URI such as s3a://bucket/f.lzq), or - for standard input.")
   String input;
 
   @Option(names = "--columns", split = ",", paramLabel = "a,b", description = "Columns to print, in this order (default: all).")
@@ -40,6 +43,8 @@ public final class CatCommand implements Callable<Integer> {
 
   @Option(names = "--tail", description = "With -, stop quietly after the last complete chunk of a truncated stream.")
   boolean tail;
+
+  @Mixin StorageOptions storage = new StorageOptions();
 
   @Spec CommandSpec spec;
 
@@ -58,17 +63,15 @@ public final class CatCommand implements Callable<Integer> {
   }
 
   private void catFile(RowFormat rows) throws Exception {
-    try (LzqFile file = LzqFile.open(Path.of(input))) {
+    try (LzqFile file = LzqFile.open(Storage.isLocal(input) ? new LocalInputFile(Path.of(input))
+        : storage.storage().input(input), true)) {
       int[] selected = select(file.schema());
       List<Field> fields = fields(file.schema(), selected);
       rows.header(fields);
       long printed = 0;
       for (int chunk = 0; chunk < file.index().size() && printed < limit; chunk++) {
-        ColumnView[] views = new ColumnView[selected.length];
+        ColumnView[] views = file.columns(chunk, selected);
         try {
-          for (int i = 0; i < selected.length; i++) {
-            views[i] = file.column(chunk, selected[i]);
-          }
           printed += print(rows, fields, views, file.index().chunk(chunk).rows(), limit - printed);
         } finally {
           for (ColumnView v : views) {

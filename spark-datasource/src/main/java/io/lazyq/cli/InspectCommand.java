@@ -9,6 +9,8 @@ import io.lazyq.format.ColumnStats;
 import io.lazyq.format.Field;
 import io.lazyq.format.FileMetadata;
 import io.lazyq.format.Schema;
+import io.lazyq.storage.RangeReader;
+import io.lazyq.storage.Storage;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,8 +31,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = "Show a file's schema, chunks, sizes, encodings and statistics, reading only its index.")
 public final class InspectCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "A .lzq, .gguf or .safetensors file.")
-  Path file;
+  @Parameters(paramLabel = "FILE", description = "A .lzq, .gguf or .safetensors file; a .lzq file may be a URI (hdfs://, s3a://).")
+  String location;
+
+  @Mixin StorageOptions storage = new StorageOptions();
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
@@ -39,13 +44,20 @@ public final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    InputKind kind = InputKind.of(file);
-    if (kind != InputKind.LZQ) {
-      return TensorInspect.print(file, out, json);
-    }
     FileMetadata meta;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      meta = FileMetadata.read(ch, file.toString());
+    if (Storage.isLocal(location)) {
+      Path file = Path.of(location);
+      InputKind kind = InputKind.of(file);
+      if (kind != InputKind.LZQ) {
+        return TensorInspect.print(file, out, json);
+      }
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        meta = FileMetadata.read(ch, file.toString());
+      }
+    } else {
+      try (RangeReader reader = storage.storage().input(location).open()) {
+        meta = FileMetadata.read(reader); // the file's two ends, one request
+      }
     }
     Map<String, Object> report = describe(meta);
     if (json) {

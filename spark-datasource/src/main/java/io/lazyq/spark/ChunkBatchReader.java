@@ -3,10 +3,14 @@ package io.lazyq.spark;
 import io.lazyq.Closeables;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.spark.metrics.BlocksDequantized;
+import io.lazyq.spark.metrics.BytesFetched;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
 import io.lazyq.spark.metrics.ConsumerWait;
+import io.lazyq.spark.metrics.StorageRequests;
+import io.lazyq.spark.metrics.StorageWait;
 import io.lazyq.spark.metrics.TaskValue;
+import io.lazyq.storage.MappingStats;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -109,11 +113,15 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
 
   @Override
   public CustomTaskMetric[] currentMetricsValues() {
+    MappingStats storage = source.storageStats();
     return new CustomTaskMetric[] {
         new TaskValue(BytesMapped.NAME, source.bytesMapped()),
         new TaskValue(BlocksDequantized.NAME, counters.blocksDequantized),
         new TaskValue(BytesStreamed.NAME, source.bytesStreamed()),
-        new TaskValue(ConsumerWait.NAME, counters.waitNanos / 1_000_000)};
+        new TaskValue(ConsumerWait.NAME, counters.waitNanos / 1_000_000),
+        new TaskValue(BytesFetched.NAME, storage.bytesFetched()),
+        new TaskValue(StorageRequests.NAME, storage.requests()),
+        new TaskValue(StorageWait.NAME, storage.waitNanos() / 1_000_000)};
   }
 
   /**

@@ -2,6 +2,8 @@ package io.lazyq.spark;
 
 import io.lazyq.format.ChunkFrames;
 import io.lazyq.format.Schema;
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -147,7 +149,7 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new ReaderFactory(conf, schema, columns, true);
+    return new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema, columns, true);
   }
 
   @Override
@@ -161,13 +163,18 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   /** Every complete chunk now: the {@code .lzq} files under the paths that have begun, by path, and their chunks. */
   private synchronized Map<String, ChunkFrames> available() {
     Map<String, ChunkFrames> files = new TreeMap<>();
-    var hadoop = SparkSession.active().sessionState().newHadoopConf();
-    for (Path p : TableFiles.list(conf.paths(), hadoop)) {
+    Storage storage = conf.storageConf().storage();
+    for (FileEntry entry : TableFiles.list(conf.paths(), storage)) {
+      if (!Storage.isLocal(entry.location())) {
+        throw new IllegalArgumentException("lazyq streams files that writers append to on a local disk; "
+            + entry.location() + " is not on one");
+      }
+      Path p = Storage.localPath(entry.location());
       String path = p.toAbsolutePath().toString();
       ChunkFrames done = finished.get(path);
       if (done != null) {
         files.put(path, done);
-      } else if (begun(p) && TableFiles.isLazyQ(p)) {
+      } else if (begun(p) && TableFiles.isLazyQ(entry, storage)) {
         ChunkFrames frames = scan(p);
         files.put(path, frames);
         if (frames.finished()) {

@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.storage.MappingStats;
 import java.io.Closeable;
 import java.io.IOException;
 
@@ -15,6 +16,11 @@ interface ChunkSource extends Closeable {
   long bytesMapped();
 
   long bytesStreamed();
+
+  /** What the source cost in remote storage so far: bytes fetched, requests, waiting. */
+  default MappingStats storageStats() {
+    return new MappingStats();
+  }
 
   @Override
   void close() throws IOException;

@@ -6,28 +6,30 @@ import io.lazyq.format.ChunkIndex;
 import io.lazyq.format.FileMetadata;
 import io.lazyq.format.LzqStream;
 import io.lazyq.format.StreamOptions;
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.RangeReader;
+import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * One {@code .lzq} file of a table: where it is, and its schema and chunk index from the footer.
  *
+ * @param location a local path or a URI
  * @param open whether the file is still being appended to: intact frames but no footer yet. Its
  *     metadata then holds the schema and an empty index; streams read it, batch scans refuse it.
  */
-record DataFile(Path path, FileMetadata metadata, boolean open) {
+record DataFile(String location, FileMetadata metadata, boolean open) {
 
-  /** Reads the header and the footer, nothing else; or, for a file still being written, its schema frame. */
-  static DataFile read(Path path) throws IOException {
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      return new DataFile(path, FileMetadata.read(channel, path.toString()), false);
+  /** Reads the header and the footer, nothing else (one request for a remote file); or, for a local file still being written, its schema frame. */
+  static DataFile read(FileEntry file, Storage storage) throws IOException {
+    try (RangeReader reader = storage.input(file.location(), file.length()).open()) {
+      return new DataFile(file.location(), FileMetadata.read(reader), false);
     } catch (LazyQFormatException noFooter) {
-      DataFile growing = growing(path);
+      DataFile growing = Storage.isLocal(file.location()) ? growing(Storage.localPath(file.location())) : null;
       if (growing == null) {
         throw noFooter;
       }
@@ -43,15 +45,11 @@ record DataFile(Path path, FileMetadata metadata, boolean open) {
       }
       try (InputStream in = Files.newInputStream(path);
           LzqStream s = LzqStream.open(in, path.toString(), StreamOptions.DEFAULTS.withTail(true))) {
-        return new DataFile(path, new FileMetadata(s.schema(), new ChunkIndex(List.of(), 0), Files.size(path),
+        return new DataFile(path.toString(), new FileMetadata(s.schema(), new ChunkIndex(List.of(), 0), Files.size(path),
             s.position()), true);
       }
     } catch (IOException | RuntimeException e) {
       return null;
     }
-  }
-
-  String location() {
-    return path.toString();
   }
 }

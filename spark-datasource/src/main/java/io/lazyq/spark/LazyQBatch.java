@@ -26,6 +26,6 @@ final class LazyQBatch implements Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new ReaderFactory(conf, schema, columns, false);
+    return new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema, columns, false);
   }
 }

@@ -206,13 +206,14 @@ public final class LazyQOptions {
   }
 
   /**
-   * The values of the selected options that {@code options} give, alone.
+   * The values of the selected options that {@code options} give, alone. Hadoop file system
+   * settings ({@code fs.*}) pass through, for {@link StorageConf}.
    *
    * @throws IllegalArgumentException for an unknown key or an invalid value, naming the valid ones
    */
   static OptionValues given(CaseInsensitiveStringMap options, Predicate<LazyQOption<?>> which) {
     for (String key : options.asCaseSensitiveMap().keySet()) {
-      if (!BY_NAME.containsKey(key) && !isSparkKey(key)) {
+      if (!BY_NAME.containsKey(key) && !isSparkKey(key) && !StorageConf.isFsKey(key)) {
         throw unknown(key);
       }
     }

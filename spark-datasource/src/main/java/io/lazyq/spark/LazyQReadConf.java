@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
@@ -20,10 +21,13 @@ public final class LazyQReadConf implements Serializable {
 
   private final List<String> paths;
   private final OptionValues values;
+  /** Hadoop file system settings ({@code fs.*} options) for this read, laid over the session's. */
+  private final Map<String, String> fsOptions;
 
-  private LazyQReadConf(List<String> paths, OptionValues values) {
+  private LazyQReadConf(List<String> paths, OptionValues values, Map<String, String> fsOptions) {
     this.paths = List.copyOf(paths);
     this.values = values;
+    this.fsOptions = Map.copyOf(fsOptions);
   }
 
   /**
@@ -41,7 +45,7 @@ public final class LazyQReadConf implements Serializable {
   static LazyQReadConf parse(Map<String, String> options, CaseInsensitiveStringMap session) {
     CaseInsensitiveStringMap normalized = LazyQOptions.normalize(options);
     return new LazyQReadConf(LazyQOptions.paths(normalized),
-        LazyQOptions.resolve(normalized, session, LazyQOption::isRead));
+        LazyQOptions.resolve(normalized, session, LazyQOption::isRead), StorageConf.fsOptions(options));
   }
 
   /**
@@ -54,7 +58,9 @@ public final class LazyQReadConf implements Serializable {
     }
     OptionValues given = LazyQOptions.given(LazyQOptions.normalize(scanOptions),
         o -> o.isRead() && !o.shapesSchema());
-    return new LazyQReadConf(paths, values.with(given));
+    Map<String, String> fs = new TreeMap<>(fsOptions);
+    fs.putAll(StorageConf.fsOptions(scanOptions));
+    return new LazyQReadConf(paths, values.with(given), fs);
   }
 
   /** The value of a read option, as the typed accessors below give it. */
@@ -64,6 +70,11 @@ public final class LazyQReadConf implements Serializable {
 
   public List<String> paths() {
     return paths;
+  }
+
+  /** The session's Hadoop configuration with this read's {@code fs.*} options; on the driver. */
+  StorageConf storageConf() {
+    return StorageConf.forSession(fsOptions);
   }
 
   public int batchRows() {

@@ -2,10 +2,13 @@ package io.lazyq.spark;
 
 import io.lazyq.format.Schema;
 import io.lazyq.spark.metrics.BlocksDequantized;
+import io.lazyq.spark.metrics.BytesFetched;
 import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
 import io.lazyq.spark.metrics.ChunksSkipped;
 import io.lazyq.spark.metrics.ConsumerWait;
+import io.lazyq.spark.metrics.StorageRequests;
+import io.lazyq.spark.metrics.StorageWait;
 import io.lazyq.spark.metrics.TaskValue;
 import java.util.List;
 import java.util.OptionalLong;
@@ -86,7 +89,7 @@ final class LazyQScan implements SupportsReportStatistics {
   @Override
   public CustomMetric[] supportedCustomMetrics() {
     return new CustomMetric[] {new BytesMapped(), new ChunksSkipped(), new BlocksDequantized(), new BytesStreamed(),
-        new ConsumerWait()};
+        new ConsumerWait(), new BytesFetched(), new StorageRequests(), new StorageWait()};
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.lazyq.spark;
 
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.Storage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     LazyQWriteConf writeConf = LazyQWriteConf.parse(properties);
     boolean direct = SaveModes.isDirect(properties);
     LazyQReadConf readConf = readConf(properties);
-    if (!TableFiles.hasData(readConf.paths(), SparkSession.active().sessionState().newHadoopConf())) {
+    if (!TableFiles.hasData(readConf.paths(), readConf.storageConf().storage())) {
       return new LazyQTable(List.of(), readConf, given, writeConf, direct);
     }
     resolve(properties);
@@ -109,14 +111,20 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
       return;
     }
     readConf(options);
-    List<Path> paths = TableFiles.list(conf.paths(), SparkSession.active().sessionState().newHadoopConf());
-    if (TableFiles.isLazyQ(paths.get(0))) {
-      files = TableFiles.read(paths);
+    Storage storage = conf.storageConf().storage();
+    List<FileEntry> paths = TableFiles.list(conf.paths(), storage);
+    if (TableFiles.isLazyQ(paths.get(0), storage)) {
+      files = TableFiles.read(paths, storage);
       tensorFiles = null;
       schema = SparkSchemas.toSpark(TableFiles.tableSchema(files), conf);
     } else {
       files = null;
-      tensorFiles = paths;
+      tensorFiles = paths.stream().map(f -> {
+        if (!Storage.isLocal(f.location())) {
+          throw new IllegalArgumentException("lazyq reads tensor files from a local disk; " + f.location() + " is not");
+        }
+        return Storage.localPath(f.location());
+      }).toList();
       schema = TensorSchemas.of(conf.view());
     }
     resolvedFor = Map.copyOf(options);

@@ -62,7 +62,7 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
     LazyQWriteConf merged = writeConf.merge(info.options().asCaseSensitiveMap());
-    var dir = TableFiles.writeDirectory(merged.path(), SparkSession.active().sessionState().newHadoopConf());
+    String dir = TableFiles.writeDirectory(merged.path(), merged.storageConf().storage());
     return new LazyQWriteBuilder(dir, files, merged, info, direct);
   }
 }

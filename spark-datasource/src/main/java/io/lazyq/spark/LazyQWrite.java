@@ -44,6 +44,10 @@ final class LazyQWrite implements Write, BatchWrite {
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
-    TableCommit.abort(job);
+    PartFile[] files = new PartFile[messages == null ? 0 : messages.length];
+    for (int i = 0; i < files.length; i++) {
+      files[i] = messages[i] instanceof PartFile f ? f : null;
+    }
+    TableCommit.abort(job, files);
   }
 }

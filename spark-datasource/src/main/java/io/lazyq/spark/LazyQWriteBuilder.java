@@ -1,8 +1,8 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.Schema;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.SupportsTruncate;
@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
  * encoding option, and for an append, that the rows match the files already there.
  */
 final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
-  private final Path dir;
+  private final String dir;
   private final List<DataFile> existing;
   private final LazyQWriteConf conf;
   private final LogicalWriteInfo info;
@@ -26,7 +26,7 @@ final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
    * @param direct whether the write runs here; otherwise it is handed back to the source's save
    *     path (see {@link SaveModes})
    */
-  LazyQWriteBuilder(Path dir, List<DataFile> existing, LazyQWriteConf conf, LogicalWriteInfo info, boolean direct) {
+  LazyQWriteBuilder(String dir, List<DataFile> existing, LazyQWriteConf conf, LogicalWriteInfo info, boolean direct) {
     this.dir = dir;
     this.existing = existing;
     this.conf = conf;
@@ -54,6 +54,13 @@ final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
             + "; write with mode overwrite to replace its contents");
       }
     }
-    return new LazyQWrite(new WriteJob(dir.toString(), info.queryId(), rows, conf, overwrite, !Files.exists(dir)));
+    StorageConf storage = conf.storageConf();
+    boolean exists;
+    try {
+      exists = storage.storage().status(dir).isPresent();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new LazyQWrite(new WriteJob(dir, info.queryId(), rows, conf, overwrite, !exists, storage));
   }
 }

@@ -94,6 +94,11 @@ public final class LazyQWriteConf implements Serializable {
     return options;
   }
 
+  /** The session's Hadoop configuration with this write's {@code fs.*} options; on the driver. */
+  StorageConf storageConf() {
+    return StorageConf.forSession(StorageConf.fsOptions(options));
+  }
+
   /** The columns' encodings, from options already checked on the driver. */
   private EncodingSpec spec() {
     if (spec == null) {

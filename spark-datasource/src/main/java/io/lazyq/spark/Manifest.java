@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lazyq.storage.AtomicFile;
+import io.lazyq.storage.PendingFile;
+import io.lazyq.storage.Storage;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +19,8 @@ import java.util.Optional;
  * {@code _lazyq_manifest.json}: the files of a table directory. When it exists, readers read exactly
  * the files it lists, so publishing a new manifest by atomic rename is the moment a write becomes
  * visible, whole; files not listed (a write in progress, or one killed before its manifest) are
- * never read.
+ * never read. On an object store the manifest is replaced by a whole-object upload, which readers
+ * see entirely or not at all, as they see a rename.
  */
 final class Manifest {
   static final String NAME = "_lazyq_manifest.json";
@@ -27,12 +30,14 @@ final class Manifest {
   private Manifest() {}
 
   /** The files that the directory's manifest lists, in order, or empty when it has none. */
-  static Optional<List<PartFile>> read(Path dir) throws IOException {
-    Path file = dir.resolve(NAME);
-    if (!Files.isRegularFile(file)) {
+  static Optional<List<PartFile>> read(String dir, Storage storage) throws IOException {
+    String file = Storage.resolve(dir, NAME);
+    JsonNode root;
+    try (InputStream in = storage.input(file).newStream()) {
+      root = JSON.readTree(in);
+    } catch (FileNotFoundException | NoSuchFileException absent) {
       return Optional.empty();
     }
-    JsonNode root = JSON.readTree(file.toFile());
     JsonNode files = root.path("files");
     if (root.path("version").asInt() != VERSION || !files.isArray()) {
       throw new IOException("lazyq: " + file + " is not a version " + VERSION + " manifest");
@@ -49,14 +54,14 @@ final class Manifest {
   }
 
   /** Replaces the manifest atomically: readers see the previous list or this one, never a mix. */
-  static void write(Path dir, List<PartFile> files, String jobId) throws IOException {
+  static void write(String dir, List<PartFile> files, String jobId, Storage storage) throws IOException {
     ObjectNode root = JSON.createObjectNode().put("version", VERSION).put("job", jobId);
     ArrayNode list = root.putArray("files");
     for (PartFile f : files) {
       list.addObject().put("name", f.name()).put("rows", f.rows()).put("bytes", f.bytes());
     }
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-    try (AtomicFile out = AtomicFile.create(dir.resolve(NAME))) {
+    try (PendingFile out = storage.output(Storage.resolve(dir, NAME)).create()) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {
         out.channel().write(b);

@@ -1,32 +1,38 @@
 package io.lazyq.spark;
 
-import io.lazyq.Closeables;
 import io.lazyq.format.ColumnView;
 import io.lazyq.format.LzqCheck;
 import io.lazyq.format.LzqFile;
+import io.lazyq.storage.MappingStats;
+import io.lazyq.storage.Storage;
 import java.io.IOException;
-import java.nio.file.Paths;
 
 /**
- * Chunks read from mapped files: each chunk maps only the selected columns, and its views unmap
- * them when the reader closes it. A file is opened once for its run of chunks; a mapping outlives
- * the file's channel, so a chunk stays readable after the source has moved to the next file.
+ * Chunks read by position: each chunk maps (a local file) or fetches in one vectored read (a
+ * remote one) only the selected columns, and its views release them when the reader closes it. A
+ * file is opened once for its run of chunks; a region outlives the file, so a chunk stays readable
+ * after the source has moved to the next file.
  */
 final class MappedChunks implements ChunkSource {
+  private final Storage storage;
   private final ChunkGroup group;
   private final int[] columns;
   private final boolean appending;
   private final boolean verify;
-  private LzqFile file;
+  /** Read by the consumer thread for metrics while a prefetch thread opens files. */
+  private volatile LzqFile file;
   private int fileIndex = -1;
   private int position = -1;
   private long closedFilesBytes;
+  /** Remote fetches of the files already closed. */
+  private final MappingStats closedFiles = new MappingStats();
 
   /**
    * @param appending whether the files may still be growing: their chunks are found from frames, not the footer
    * @param verify whether each chunk is checked whole ({@link LzqCheck#checkChunk}) before it is read
    */
-  MappedChunks(ChunkGroup group, int[] columns, boolean appending, boolean verify) {
+  MappedChunks(Storage storage, ChunkGroup group, int[] columns, boolean appending, boolean verify) {
+    this.storage = storage;
     this.group = group;
     this.columns = columns;
     this.appending = appending;
@@ -47,32 +53,36 @@ final class MappedChunks implements ChunkSource {
     int f = group.fileOf()[position];
     if (f != fileIndex) {
       closeFile();
-      file = appending ? LzqFile.openAppending(Paths.get(group.files()[f])) : LzqFile.open(Paths.get(group.files()[f]));
+      String location = group.files()[f];
+      file = appending && Storage.isLocal(location) ? LzqFile.openAppending(Storage.localPath(location))
+          : LzqFile.open(storage.input(location), true);
       fileIndex = f;
     }
     int chunk = group.chunks()[position];
     if (chunk >= file.index().size() || file.index().chunk(chunk).rows() != rows) {
-      throw new IOException(file.path() + " changed since the scan was planned: chunk " + chunk + " is not the "
+      throw new IOException(file.location() + " changed since the scan was planned: chunk " + chunk + " is not the "
           + rows + "-row chunk it was");
     }
     if (verify) {
       LzqCheck.checkChunk(file, chunk);
     }
-    OpenChunk open = new OpenChunk(rows, views);
-    try {
-      for (int i = 0; i < columns.length; i++) {
-        views[i] = file.column(chunk, columns[i]);
-      }
-    } catch (IOException | RuntimeException e) {
-      Closeables.closeOnFailure(e, open);
-      throw e;
-    }
-    return open;
+    return new OpenChunk(rows, file.columns(chunk, columns));
   }
 
   @Override
   public long bytesMapped() {
     return closedFilesBytes + (file == null ? 0 : file.mappingStats().bytesMapped());
+  }
+
+  @Override
+  public MappingStats storageStats() {
+    MappingStats all = new MappingStats();
+    all.addFetches(closedFiles);
+    LzqFile current = file;
+    if (current != null) {
+      all.addFetches(current.mappingStats());
+    }
+    return all;
   }
 
   @Override
@@ -89,6 +99,7 @@ final class MappedChunks implements ChunkSource {
   private void closeFile() throws IOException {
     if (file != null) {
       closedFilesBytes += file.mappingStats().bytesMapped();
+      closedFiles.addFetches(file.mappingStats());
       LzqFile f = file;
       file = null;
       fileIndex = -1;

@@ -30,7 +30,7 @@ final class PartWriter implements DataWriter<InternalRow> {
   @Override
   public void write(InternalRow row) throws IOException {
     if (writer == null) {
-      writer = LzqWriter.create(job.staging().resolve(name), schema, job.conf().writerOptions());
+      writer = LzqWriter.create(job.storage().output(job.partLocation(name)), schema, job.conf().writerOptions());
     }
     rows.write(writer, row);
   }

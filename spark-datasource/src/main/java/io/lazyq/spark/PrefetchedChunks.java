@@ -1,6 +1,7 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ColumnView;
+import io.lazyq.storage.MappingStats;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -140,6 +141,11 @@ final class PrefetchedChunks implements ChunkSource {
   @Override
   public long bytesStreamed() {
     return 0;
+  }
+
+  @Override
+  public MappingStats storageStats() {
+    return chunks.storageStats();
   }
 
   /** Stops the prefetch thread, waits for it, and closes every chunk it opened that the reader never took. */

@@ -4,8 +4,10 @@ import io.lazyq.format.ColumnEncoding;
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
+import io.lazyq.storage.Storage;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -18,6 +20,7 @@ final class ReaderFactory implements PartitionReaderFactory {
   private static final long serialVersionUID = 1L;
 
   private final LazyQReadConf conf;
+  private final Broadcast<StorageConf> storage;
   /** The selected columns, as names and types spelled as {@link ColumnType#parse} reads them (fields do not serialize). */
   private final String[] names;
   private final String[] types;
@@ -28,10 +31,12 @@ final class ReaderFactory implements PartitionReaderFactory {
 
   /**
    * @param columns the selected columns' ordinals in the files' schema, in read-schema order
+   * @param storage the Hadoop configuration, broadcast once per scan
    * @param appending whether files may still be growing, as a stream's are
    */
-  ReaderFactory(LazyQReadConf conf, Schema schema, int[] columns, boolean appending) {
+  ReaderFactory(LazyQReadConf conf, Broadcast<StorageConf> storage, Schema schema, int[] columns, boolean appending) {
     this.conf = conf;
+    this.storage = storage;
     this.appending = appending;
     this.columns = columns.clone();
     this.names = new String[columns.length];
@@ -60,6 +65,8 @@ final class ReaderFactory implements PartitionReaderFactory {
   @Override
   public PartitionReader<ColumnarBatch> createColumnarReader(InputPartition partition) {
     ChunkGroup group = (ChunkGroup) partition;
+    // Before anything that needs releasing: fetching the broadcast may fail, or be interrupted.
+    Storage files = storage.value().storage();
     ReadCounters counters = new ReadCounters();
     BufferAllocator allocator = TaskAllocators.newTaskAllocator(taskName());
     ChunkVector[] vectors = new ChunkVector[columns.length];
@@ -76,16 +83,16 @@ final class ReaderFactory implements PartitionReaderFactory {
       allocator.close();
       throw e;
     }
-    return new ChunkBatchReader(source(group), vectors, conf.batchRows(), counters, allocator);
+    return new ChunkBatchReader(source(files, group), vectors, conf.batchRows(), counters, allocator);
   }
 
-  private ChunkSource source(ChunkGroup group) {
+  private ChunkSource source(Storage files, ChunkGroup group) {
     if (conf.stream() && columns.length > 0 && !conf.verify()) {
-      return new StreamedChunks(group, columns);
+      return new StreamedChunks(files, group, columns);
     }
     // With no column selected (count(*)), the index's row counts are the whole answer: read nothing,
     // unless each chunk is to be verified.
-    MappedChunks mapped = new MappedChunks(group, columns, appending, conf.verify());
+    MappedChunks mapped = new MappedChunks(files, group, columns, appending, conf.verify());
     if (conf.prefetch() == 0 || columns.length == 0) {
       return mapped;
     }

@@ -1,7 +1,8 @@
 package io.lazyq.spark;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.lazyq.storage.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,10 +39,16 @@ final class SaveModes {
       throw new IllegalArgumentException("lazyq cannot write to " + options.get("path") + ": it holds tensor files");
     }
     LazyQWriteConf conf = LazyQWriteConf.parse(options);
-    Path dir = TableFiles.writeDirectory(conf.path(), data.sparkSession().sessionState().newHadoopConf());
-    boolean exists = Files.exists(dir);
+    Storage storage = conf.storageConf().storage();
+    String dir = TableFiles.writeDirectory(conf.path(), storage);
+    boolean exists;
+    try {
+      exists = storage.status(dir).isPresent();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     if (exists && mode == SaveMode.ErrorIfExists) {
-      throw sneaky(QueryCompilationErrors.outputPathAlreadyExistsError(new org.apache.hadoop.fs.Path(dir.toUri())));
+      throw sneaky(QueryCompilationErrors.outputPathAlreadyExistsError(new org.apache.hadoop.fs.Path(dir)));
     }
     if (exists && mode == SaveMode.Ignore) {
       return;

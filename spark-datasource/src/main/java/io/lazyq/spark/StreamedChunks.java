@@ -3,10 +3,9 @@ package io.lazyq.spark;
 import io.lazyq.format.ColumnView;
 import io.lazyq.format.LzqStream;
 import io.lazyq.format.StreamOptions;
+import io.lazyq.storage.Storage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.BitSet;
 
 /**
@@ -14,13 +13,15 @@ import java.util.BitSet;
  * that the plan skipped are read past but not decoded. A chunk's views end with the next chunk.
  */
 final class StreamedChunks implements ChunkSource {
+  private final Storage storage;
   private final ChunkGroup group;
   private final int[] columns;
   private final BitSet wanted = new BitSet();
   private LzqStream stream;
   private int left;
 
-  StreamedChunks(ChunkGroup group, int[] columns) {
+  StreamedChunks(Storage storage, ChunkGroup group, int[] columns) {
+    this.storage = storage;
     this.group = group;
     this.columns = columns;
     for (int c : group.chunks()) {
@@ -33,7 +34,7 @@ final class StreamedChunks implements ChunkSource {
   public OpenChunk next() throws IOException {
     if (stream == null) {
       String path = group.files()[group.fileOf()[0]];
-      stream = LzqStream.open(new BufferedInputStream(Files.newInputStream(Paths.get(path)), 1 << 16), path,
+      stream = LzqStream.open(new BufferedInputStream(storage.input(path).newStream(), 1 << 16), path,
           StreamOptions.DEFAULTS);
     }
     while (left > 0 && stream.next()) {

@@ -4,6 +4,7 @@ import io.lazyq.LazyQFormatException;
 import io.lazyq.format.LzqCheck;
 import io.lazyq.format.LzqCheck.Damage;
 import io.lazyq.format.LzqCheck.Report;
+import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Checks a table directory as the Spark source writes it: its manifest, that each file it lists is
@@ -49,7 +51,7 @@ public record TableCheck(Path directory, boolean manifest, List<Damage> damages,
     Path manifestFile = directory.resolve(Manifest.NAME);
     Optional<List<PartFile>> listed;
     try {
-      listed = Manifest.read(directory);
+      listed = Manifest.read(directory.toString(), Storage.of(new Configuration()));
     } catch (IOException e) {
       damages.add(new Damage(manifestFile.toString(), -1, null, NO_OFFSET, "unreadable manifest: " + e.getMessage()));
       listed = Optional.empty();

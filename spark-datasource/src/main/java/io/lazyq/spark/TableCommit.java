@@ -1,12 +1,12 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.LzqWriter;
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -36,17 +36,21 @@ final class TableCommit {
   private TableCommit() {}
 
   static void commit(WriteJob job, PartFile[] messages) {
-    Path dir = job.directory();
+    String dir = job.dir();
+    Storage storage = job.storage();
     try {
-      List<PartFile> previous = Manifest.read(dir).orElse(null);
+      List<PartFile> previous = Manifest.read(dir, storage).orElse(null);
       if (previous == null) {
-        previous = visibleFiles(dir);
-        Manifest.write(dir, previous, job.jobId());
+        previous = visibleFiles(dir, storage, messages);
+        Manifest.write(dir, previous, job.jobId(), storage);
       }
       List<PartFile> written = new ArrayList<>();
+      boolean staged = job.staged();
       for (PartFile f : messages) {
         if (f != null && f.name() != null) {
-          Files.move(job.staging().resolve(f.name()), dir.resolve(f.name()), StandardCopyOption.ATOMIC_MOVE);
+          if (staged) {
+            storage.rename(Storage.resolve(job.staging(), f.name()), Storage.resolve(dir, f.name()));
+          }
           written.add(f);
         }
       }
@@ -55,13 +59,13 @@ final class TableCommit {
       if (next.isEmpty()) {
         next.add(emptyFile(job));
       }
-      Manifest.write(dir, next, job.jobId());
+      Manifest.write(dir, next, job.jobId(), storage);
       if (job.overwrite()) {
         Set<String> kept = new HashSet<>();
         next.forEach(f -> kept.add(f.name()));
         for (PartFile old : previous) {
           if (!kept.contains(old.name())) {
-            Files.deleteIfExists(dir.resolve(old.name()));
+            storage.delete(Storage.resolve(dir, old.name()), false);
           }
         }
       }
@@ -72,15 +76,26 @@ final class TableCommit {
     }
   }
 
-  /** Drops everything the job's tasks wrote; the table stays as it was, or absent as it was. */
-  static void abort(WriteJob job) {
+  /**
+   * Drops everything the job's tasks wrote; the table stays as it was, or absent as it was. On an
+   * object store the parts written straight into the table directory go too: no manifest lists them.
+   */
+  static void abort(WriteJob job, PartFile[] messages) {
     dropStaging(job);
-    if (job.newDirectory()) {
-      try {
-        Files.deleteIfExists(job.directory());
-      } catch (IOException notEmpty) {
-        // something else was put there meanwhile: leave it
+    Storage storage = job.storage();
+    try {
+      if (!job.staged() && messages != null) {
+        for (PartFile f : messages) {
+          if (f != null && f.name() != null) {
+            storage.delete(Storage.resolve(job.dir(), f.name()), false);
+          }
+        }
       }
+      if (job.newDirectory() && storage.list(job.dir()).isEmpty()) {
+        storage.delete(job.dir(), false);
+      }
+    } catch (IOException leave) {
+      // something else was put there meanwhile, or the store refused: leave it for vacuum
     }
   }
 
@@ -90,46 +105,51 @@ final class TableCommit {
    */
   private static PartFile emptyFile(WriteJob job) throws IOException {
     String name = job.partName(0, 0);
-    try (LzqWriter w = LzqWriter.create(job.directory().resolve(name), job.fileSchema(), job.conf().writerOptions())) {
+    try (LzqWriter w = LzqWriter.create(job.storage().output(Storage.resolve(job.dir(), name)), job.fileSchema(),
+        job.conf().writerOptions())) {
       w.commit();
       return new PartFile(name, 0, w.bytesWritten());
     }
   }
 
-  /** The files a reader lists in a directory without a manifest: regular files, not hidden. */
-  private static List<PartFile> visibleFiles(Path dir) throws IOException {
-    List<PartFile> files = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return files;
+  /**
+   * The files a reader lists in a directory without a manifest: regular files, not hidden, and not
+   * this job's own parts (which an object store's tasks wrote there directly).
+   */
+  private static List<PartFile> visibleFiles(String dir, Storage storage, PartFile[] messages) throws IOException {
+    Set<String> own = new HashSet<>();
+    for (PartFile f : messages) {
+      if (f != null && f.name() != null) {
+        own.add(f.name());
+      }
     }
-    try (Stream<Path> list = Files.list(dir)) {
-      for (Path p : list.sorted().toList()) {
-        String name = p.getFileName().toString();
-        if (Files.isRegularFile(p) && !TableFiles.isHidden(name)) {
-          files.add(new PartFile(name, -1, Files.size(p)));
-        }
+    List<PartFile> files = new ArrayList<>();
+    for (FileEntry e : storage.list(dir)) {
+      if (!e.directory() && !TableFiles.isHidden(e.name()) && !own.contains(e.name())) {
+        files.add(new PartFile(e.name(), -1, e.length()));
       }
     }
     return files;
   }
 
   private static void dropStaging(WriteJob job) {
+    Storage storage = job.storage();
     try {
-      deleteTree(job.staging());
-      Path parent = job.staging().getParent();
-      try (Stream<Path> rest = Files.exists(parent) ? Files.list(parent) : Stream.empty()) {
-        if (rest.findAny().isEmpty()) {
-          Files.deleteIfExists(parent);
-        }
-      } catch (DirectoryNotEmptyException concurrentJob) {
-        // another job staged its files meanwhile; its commit removes the directory
-      }
+      storage.delete(job.staging(), true);
     } catch (IOException e) {
       throw new UncheckedIOException("lazyq: cannot delete the staging directory " + job.staging(), e);
     }
+    String parent = Storage.resolve(job.dir(), WriteJob.STAGING);
+    try {
+      if (storage.status(parent).isPresent() && storage.list(parent).isEmpty()) {
+        storage.delete(parent, false);
+      }
+    } catch (IOException concurrentJob) {
+      // another job staged its files meanwhile; its commit removes the directory
+    }
   }
 
-  /** Deletes a file, or a directory with everything under it; nothing where nothing is. */
+  /** Deletes a local file, or a directory with everything under it; nothing where nothing is. */
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;

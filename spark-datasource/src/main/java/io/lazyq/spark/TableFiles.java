@@ -3,29 +3,22 @@ package io.lazyq.spark;
 import io.lazyq.format.Field;
 import io.lazyq.format.FileLayout;
 import io.lazyq.format.Schema;
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
- * The files of a table: each path is a file, a directory (its files, not recursively) or a glob.
+ * The files of a table, on any file system: each path is a file, a directory (its files, not recursively) or a glob.
  * Hidden files, whose names start with '.' or '_' (such as {@code _SUCCESS}), are ignored. A
  * directory with a {@link Manifest} holds exactly the files it lists, read as a directory or
  * through a glob, so that files being published by a write are never read before the write
@@ -36,33 +29,35 @@ final class TableFiles {
   private TableFiles() {}
 
   /** The files that the paths name, in order, each once. */
-  static List<Path> list(List<String> paths, Configuration hadoopConf) {
+  static List<FileEntry> list(List<String> paths, Storage storage) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("lazyq needs a path: load(\"file.lzq\"), a directory or a glob");
     }
-    Set<Path> found = new LinkedHashSet<>();
+    Map<String, FileEntry> found = new LinkedHashMap<>();
     for (String p : paths) {
-      found.addAll(expand(p, hadoopConf));
+      for (FileEntry f : expand(p, storage)) {
+        found.putIfAbsent(f.location(), f);
+      }
     }
-    return List.copyOf(found);
+    return List.copyOf(found.values());
   }
 
   /** Whether a file starts with the {@code .lzq} magic (tensor files are told apart by theirs). */
-  static boolean isLazyQ(Path file) {
-    byte[] head = new byte[8];
-    try (InputStream in = Files.newInputStream(file)) {
-      return in.readNBytes(head, 0, 8) == 8 && FileLayout.hasMagic(head);
+  static boolean isLazyQ(FileEntry file, Storage storage) {
+    try (InputStream in = storage.input(file.location(), file.length()).newStream()) {
+      byte[] head = in.readNBytes(8);
+      return head.length == 8 && FileLayout.hasMagic(head);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** Reads the footers of {@code .lzq} files, which must share one schema. */
-  static List<DataFile> read(List<Path> paths) {
-    List<DataFile> files = new ArrayList<>(paths.size());
-    for (Path p : paths) {
+  static List<DataFile> read(List<FileEntry> entries, Storage storage) {
+    List<DataFile> files = new ArrayList<>(entries.size());
+    for (FileEntry f : entries) {
       try {
-        files.add(DataFile.read(p));
+        files.add(DataFile.read(f, storage));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -71,32 +66,27 @@ final class TableFiles {
     return files;
   }
 
-  private static List<Path> expand(String location, Configuration hadoopConf) {
+  private static List<FileEntry> expand(String location, Storage storage) {
     try {
-      org.apache.hadoop.fs.Path pattern = new org.apache.hadoop.fs.Path(location);
-      FileSystem fs = pattern.getFileSystem(hadoopConf);
-      if (!"file".equals(fs.getScheme())) {
-        throw new IllegalArgumentException("lazyq reads local files; " + location + " is on " + fs.getUri());
-      }
-      FileStatus[] matches = fs.globStatus(pattern);
-      if (matches == null || matches.length == 0) {
+      List<FileEntry> matches = storage.glob(location);
+      if (matches.isEmpty()) {
         throw new IllegalArgumentException("lazyq: path does not exist: " + location);
       }
-      List<Path> files = new ArrayList<>();
-      Map<Path, Optional<Set<String>>> manifests = new HashMap<>();
-      for (FileStatus m : sorted(matches)) {
-        if (m.isDirectory() && fs.exists(new org.apache.hadoop.fs.Path(m.getPath(), Manifest.NAME))) {
-          files.addAll(listed(local(m)));
-        } else if (m.isDirectory()) {
-          for (FileStatus f : sorted(fs.listStatus(m.getPath()))) {
-            if (f.isFile() && !isHidden(f)) {
-              files.add(local(f));
+      List<FileEntry> files = new ArrayList<>();
+      Map<String, Optional<Set<String>>> manifests = new HashMap<>();
+      for (FileEntry m : matches) {
+        if (m.directory() && storage.status(Storage.resolve(m.location(), Manifest.NAME)).isPresent()) {
+          files.addAll(listed(m.location(), storage));
+        } else if (m.directory()) {
+          for (FileEntry f : storage.list(m.location())) {
+            if (!f.directory() && !isHidden(f.name())) {
+              files.add(f);
             }
           }
-        } else if (!hasGlob(location) && matches.length == 1) {
-          files.add(local(m)); // named on its own: read even if hidden or unlisted
-        } else if (!isHidden(m) && committed(local(m), manifests)) {
-          files.add(local(m));
+        } else if (!hasGlob(location) && matches.size() == 1) {
+          files.add(m); // named on its own: read even if hidden or unlisted
+        } else if (!isHidden(m.name()) && committed(m, manifests, storage)) {
+          files.add(m);
         }
       }
       if (files.isEmpty()) {
@@ -123,20 +113,14 @@ final class TableFiles {
     return new Schema(fields, first.metadata());
   }
 
-  /** The local directory that a write targets; it may not exist yet, and must not be a file. */
-  static Path writeDirectory(String location, Configuration hadoopConf) {
+  /** The directory that a write targets, qualified; it may not exist yet, and must not be a file. */
+  static String writeDirectory(String location, Storage storage) {
     if (location == null) {
       throw new IllegalArgumentException("lazyq needs a path to write to: save(\"dir\")");
     }
     try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
-      FileSystem fs = p.getFileSystem(hadoopConf);
-      if (!"file".equals(fs.getScheme())) {
-        throw new IllegalArgumentException("lazyq writes local files; " + location + " is on " + fs.getUri());
-      }
-      URI uri = fs.makeQualified(p).toUri();
-      Path dir = Paths.get(uri);
-      if (Files.isRegularFile(dir)) {
+      String dir = storage.qualify(location);
+      if (storage.status(dir).filter(f -> !f.directory()).isPresent()) {
         throw new IllegalArgumentException("lazyq writes a directory of part files; " + dir + " is a file");
       }
       return dir;
@@ -146,9 +130,9 @@ final class TableFiles {
   }
 
   /** Whether the paths name any data: false for a path that does not exist or an empty directory. */
-  static boolean hasData(List<String> paths, Configuration hadoopConf) {
+  static boolean hasData(List<String> paths, Storage storage) {
     try {
-      return !list(paths, hadoopConf).isEmpty();
+      return !list(paths, storage).isEmpty();
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -159,28 +143,38 @@ final class TableFiles {
    * manifest, or in a directory without one. A glob over a table thus sees what reading the
    * directory sees, never the unlisted parts of a write in progress or of a killed one.
    */
-  private static boolean committed(Path file, Map<Path, Optional<Set<String>>> manifests) throws IOException {
-    Path dir = file.getParent();
+  private static boolean committed(FileEntry file, Map<String, Optional<Set<String>>> manifests, Storage storage)
+      throws IOException {
+    String dir = parent(file.location());
     Optional<Set<String>> names = manifests.get(dir);
     if (names == null) {
-      names = Manifest.read(dir).map(list -> list.stream().map(PartFile::name).collect(Collectors.toSet()));
+      names = Manifest.read(dir, storage).map(list -> list.stream().map(PartFile::name).collect(Collectors.toSet()));
       manifests.put(dir, names);
     }
-    return names.map(n -> n.contains(file.getFileName().toString())).orElse(true);
+    return names.map(n -> n.contains(file.name())).orElse(true);
   }
 
   /** The files that a directory's manifest lists, each of which must exist. */
-  private static List<Path> listed(Path dir) throws IOException {
-    List<Path> files = new ArrayList<>();
-    for (PartFile f : Manifest.read(dir).orElseThrow()) {
-      Path p = dir.resolve(f.name());
-      if (!Files.isRegularFile(p)) {
+  private static List<FileEntry> listed(String dir, Storage storage) throws IOException {
+    Map<String, FileEntry> present = new HashMap<>();
+    for (FileEntry f : storage.list(dir)) {
+      present.put(f.name(), f);
+    }
+    List<FileEntry> files = new ArrayList<>();
+    for (PartFile f : Manifest.read(dir, storage).orElseThrow()) {
+      FileEntry e = present.get(f.name());
+      if (e == null || e.directory()) {
         throw new IllegalStateException("lazyq: " + dir + " is incomplete: its manifest lists " + f.name()
             + ", which is missing");
       }
-      files.add(p);
+      files.add(e);
     }
     return files;
+  }
+
+  static String parent(String location) {
+    int slash = location.lastIndexOf('/');
+    return slash <= 0 ? location : location.substring(0, slash);
   }
 
   private static void checkOneSchema(List<DataFile> files) {
@@ -218,30 +212,11 @@ final class TableFiles {
     return "'" + f.name() + "' " + f.type() + (f.nullable() ? "" : " not null") + " " + f.encoding();
   }
 
-  private static boolean isHidden(FileStatus f) {
-    return isHidden(f.getPath().getName());
-  }
-
   static boolean isHidden(String name) {
     return name.startsWith(".") || name.startsWith("_");
   }
 
   private static boolean hasGlob(String location) {
     return location.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
-  }
-
-  private static List<FileStatus> sorted(FileStatus[] statuses) {
-    List<FileStatus> list = new ArrayList<>(Arrays.asList(statuses));
-    list.sort(Comparator.comparing(s -> s.getPath().toString()));
-    return list;
-  }
-
-  private static Path local(FileStatus f) {
-    URI uri = f.getPath().toUri();
-    Path p = uri.getScheme() == null ? Paths.get(uri.getPath()) : Paths.get(uri);
-    if (!Files.isReadable(p)) {
-      throw new IllegalArgumentException("lazyq: cannot read " + p);
-    }
-    return p;
   }
 }

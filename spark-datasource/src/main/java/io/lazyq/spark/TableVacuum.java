@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * What killed writes left in a table directory, and their removal. A write killed before its
@@ -39,7 +41,7 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
       throw new IllegalArgumentException("lazyq: " + directory + " is not a table directory");
     }
     FileTime cutoff = FileTime.from(Instant.now().minus(minAge));
-    Optional<Set<String>> listed = Manifest.read(directory).map(TableVacuum::names);
+    Optional<Set<String>> listed = Manifest.read(directory.toString(), Storage.of(new Configuration())).map(TableVacuum::names);
     List<Path> found = new ArrayList<>();
     long bytes = 0;
     try (Stream<Path> entries = Files.list(directory)) {

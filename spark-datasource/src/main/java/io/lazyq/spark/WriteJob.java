@@ -1,28 +1,42 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.Schema;
+import io.lazyq.storage.Storage;
+import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * One write job, as its tasks and its commit see it: the table directory, the job's id, the
  * incoming rows' schema and the options. Tasks write under {@code _temporary/<job>/} in the
  * table's directory, a hidden name that readers skip, so that the job's commit is a rename within
- * one file system. {@code newDirectory}: the directory did not exist before the job, so an aborted
+ * one file system (on an object store tasks write to the table directory: see {@link #partLocation}). {@code newDirectory}: the directory did not exist before the job, so an aborted
  * job removes it.
  */
 record WriteJob(String dir, String jobId, StructType sparkSchema, LazyQWriteConf conf, boolean overwrite,
-    boolean newDirectory) implements Serializable {
+    boolean newDirectory, StorageConf storageConf) implements Serializable {
   static final String STAGING = "_temporary";
 
-  Path directory() {
-    return Paths.get(dir);
+  Storage storage() {
+    return storageConf.storage();
   }
 
-  Path staging() {
-    return directory().resolve(STAGING).resolve(jobId);
+  String staging() {
+    return Storage.resolve(Storage.resolve(dir, STAGING), jobId);
+  }
+
+  /**
+   * Where a task writes its part: the staging directory where a rename publishes atomically; on
+   * an object store, where rename is a copy, the table directory itself, as an upload becomes
+   * visible only whole and the manifest decides what readers read.
+   */
+  String partLocation(String name) throws IOException {
+    return Storage.resolve(staged() ? staging() : dir, name);
+  }
+
+  /** Whether parts go through the staging directory. */
+  boolean staged() throws IOException {
+    return storage().renamesAtomically(dir);
   }
 
   /**

@@ -341,7 +341,7 @@ class ScanPlanTest {
       chunks.add(new ChunkDescriptor(k, 0, 0, firstRow, rows[k], columns));
       firstRow += rows[k];
     }
-    return new DataFile(Path.of(name + ".lzq"), new FileMetadata(SCHEMA, new ChunkIndex(chunks, firstRow), 0, 0),
+    return new DataFile(name + ".lzq", new FileMetadata(SCHEMA, new ChunkIndex(chunks, firstRow), 0, 0),
         false);
   }
 

@@ -1,0 +1,249 @@
+package io.lazyq.storage;
+
+import io.lazyq.LazyQFormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileRange;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.functional.FutureIO;
+
+/**
+ * A file on a Hadoop file system (HDFS, S3A, ...). Reads fetch exact byte ranges: the metadata at
+ * both ends of the file in one vectored read, then each chunk's selected columns in another, with
+ * ranges closer than the stream's minimum seek merged into one request.
+ */
+final class HadoopInputFile implements InputFile {
+  /** Enough for the file header and a typical schema frame. */
+  private static final int HEAD_BYTES = 16 << 10;
+  /** Enough for the trailer and the footer of a file of a few hundred chunks. */
+  private static final int TAIL_BYTES = 64 << 10;
+
+  private final FileSystem fs;
+  private final Path path;
+  private final String location;
+  private final long knownLength;
+  private final BufferPool pool;
+
+  /** @param knownLength the file's length if a listing told it (saves a metadata request), else -1 */
+  HadoopInputFile(FileSystem fs, Path path, String location, long knownLength, BufferPool pool) {
+    this.fs = fs;
+    this.path = path;
+    this.location = location;
+    this.knownLength = knownLength;
+    this.pool = pool;
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public RangeReader open() throws IOException {
+    try {
+      var builder = fs.openFile(path).opt("fs.option.openfile.read.policy", "vector, random");
+      long length = knownLength;
+      if (length < 0) {
+        length = fs.getFileStatus(path).getLen();
+      }
+      builder.opt("fs.option.openfile.length", Long.toString(length));
+      FSDataInputStream in = FutureIO.awaitFuture(builder.build());
+      return new Reader(in, length);
+    } catch (IOException e) {
+      throw HadoopStorage.named(location, e);
+    }
+  }
+
+  @Override
+  public InputStream newStream() throws IOException {
+    try {
+      return FutureIO.awaitFuture(fs.openFile(path).opt("fs.option.openfile.read.policy", "sequential").build());
+    } catch (IOException e) {
+      throw HadoopStorage.named(location, e);
+    }
+  }
+
+  private final class Reader implements RangeReader {
+    private final FSDataInputStream in;
+    private final long length;
+    private final MappingStats stats = new MappingStats();
+    /** Both ends of the file, read together on the first metadata read; null until then. */
+    private ByteBuffer head;
+    private ByteBuffer tail;
+
+    Reader(FSDataInputStream in, long length) {
+      this.in = in;
+      this.length = length;
+    }
+
+    @Override
+    public String location() {
+      return location;
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public synchronized ByteBuffer read(long offset, int bytes) throws IOException {
+      if (head == null) {
+        readEnds();
+      }
+      long tailAt = length - tail.capacity();
+      if (offset + bytes <= head.capacity()) {
+        return copy(head, (int) offset, bytes);
+      }
+      if (offset >= tailAt) {
+        return copy(tail, (int) (offset - tailAt), bytes);
+      }
+      byte[] b = new byte[bytes];
+      long start = System.nanoTime();
+      try {
+        in.readFully(offset, b);
+      } catch (IOException e) {
+        throw HadoopStorage.named(location, e, offset);
+      }
+      stats.fetched(bytes, 1, System.nanoTime() - start);
+      return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The file's two ends in one vectored read, one request when they meet. */
+    private void readEnds() throws IOException {
+      int headBytes = (int) Math.min(HEAD_BYTES, length);
+      int tailBytes = (int) Math.min(TAIL_BYTES, length);
+      List<ByteRange> ranges = headBytes + tailBytes >= length ? List.of(new ByteRange(0, length))
+          : List.of(new ByteRange(0, headBytes), new ByteRange(length - tailBytes, tailBytes));
+      long start = System.nanoTime();
+      List<ByteBuffer> got = readVectored(ranges, ByteBuffer::allocate, b -> {});
+      stats.fetched(length(ranges), ranges.size(), System.nanoTime() - start);
+      head = got.get(0);
+      tail = got.get(got.size() - 1);
+    }
+
+    private ByteBuffer copy(ByteBuffer from, int at, int bytes) {
+      ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      b.put(0, from, at, bytes);
+      return b;
+    }
+
+    @Override
+    public List<Region> fetch(List<ByteRange> ranges) throws IOException {
+      // Merge ranges the stream would rather read through than seek past; the stream then sends
+      // one request per merged range.
+      List<ByteRange> sorted = new ArrayList<>(ranges);
+      sorted.removeIf(r -> r.length() == 0);
+      sorted.sort(Comparator.comparingLong(ByteRange::offset));
+      long gap = Math.max(0, in.minSeekForVectorReads());
+      List<ByteRange> merged = new ArrayList<>();
+      for (ByteRange r : sorted) {
+        ByteRange last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+        if (last != null && r.offset() - last.end() <= gap && Math.max(last.end(), r.end()) - last.offset() <= Integer.MAX_VALUE) {
+          merged.set(merged.size() - 1, new ByteRange(last.offset(), Math.max(last.end(), r.end()) - last.offset()));
+        } else {
+          merged.add(r);
+        }
+      }
+      long start = System.nanoTime();
+      List<ByteBuffer> buffers = readVectored(merged, pool::acquire, pool::release);
+      stats.fetched(length(merged), merged.size(), System.nanoTime() - start);
+      List<PooledRegion.Shared> shared = new ArrayList<>(merged.size());
+      for (int i = 0; i < merged.size(); i++) {
+        shared.add(new PooledRegion.Shared(buffers.get(i), merged.get(i).offset(), pool, stats));
+      }
+      boolean[] sliced = new boolean[merged.size()];
+      List<Region> regions = new ArrayList<>(ranges.size());
+      for (ByteRange r : ranges) {
+        if (r.length() == 0) {
+          regions.add(new HeapRegion(ByteBuffer.allocate(0), r.offset()));
+          continue;
+        }
+        int m = containing(merged, r);
+        regions.add(shared.get(m).slice(r.offset(), r.length(), !sliced[m]));
+        sliced[m] = true;
+      }
+      return regions;
+    }
+
+    private static long length(List<ByteRange> ranges) {
+      return ranges.stream().mapToLong(ByteRange::length).sum();
+    }
+
+    private int containing(List<ByteRange> merged, ByteRange r) {
+      int lo = 0;
+      int hi = merged.size() - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (merged.get(mid).offset() <= r.offset()) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return lo;
+    }
+
+    /** Reads the ranges, waiting for all; on any failure every buffer already filled goes back. */
+    private List<ByteBuffer> readVectored(List<ByteRange> ranges, IntFunction<ByteBuffer> allocate,
+        Consumer<ByteBuffer> release) throws IOException {
+      for (ByteRange r : ranges) {
+        if (r.end() > length) {
+          throw new LazyQFormatException(location, r.offset(), "range of " + r.length()
+              + " bytes runs past the end of the file (" + length + " bytes)");
+        }
+      }
+      List<FileRange> fileRanges = new ArrayList<>(ranges.size());
+      for (ByteRange r : ranges) {
+        fileRanges.add(FileRange.createFileRange(r.offset(), Math.toIntExact(r.length())));
+      }
+      IOException failure = null;
+      List<ByteBuffer> filled = new ArrayList<>(ranges.size());
+      try {
+        in.readVectored(fileRanges, allocate, release);
+      } catch (IOException e) {
+        throw HadoopStorage.named(location, e);
+      }
+      for (int i = 0; i < fileRanges.size(); i++) {
+        CompletableFuture<ByteBuffer> data = fileRanges.get(i).getData();
+        try {
+          ByteBuffer b = FutureIO.awaitFuture(data);
+          filled.add(b.order(ByteOrder.LITTLE_ENDIAN));
+        } catch (IOException | RuntimeException e) {
+          IOException named = e instanceof IOException io ? HadoopStorage.named(location, io, ranges.get(i).offset())
+              : new IOException(location + ": " + e.getMessage(), e);
+          if (failure == null) {
+            failure = named;
+          } else {
+            failure.addSuppressed(named);
+          }
+        }
+      }
+      if (failure != null) {
+        filled.forEach(release);
+        throw failure;
+      }
+      return filled;
+    }
+
+    @Override
+    public MappingStats stats() {
+      return stats;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.lazyq.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * An open file read by position: small reads for metadata, and the byte ranges of a chunk's
+ * selected columns as {@link Region}s that views wrap without copying. Thread-safe.
+ */
+public interface RangeReader extends Closeable {
+  /** Where the file is, for messages. */
+  String location();
+
+  long length() throws IOException;
+
+  /**
+   * Reads {@code length} bytes at {@code offset} into a new heap buffer, little-endian. The
+   * caller bounds the range by {@link #length()}; a file that ends early fails as truncated.
+   */
+  ByteBuffer read(long offset, int length) throws IOException;
+
+  /**
+   * The ranges' bytes, one region each, in order: mapped for a local file, fetched into pooled
+   * buffers otherwise (ranges close to each other in one request). The caller closes every region.
+   */
+  List<Region> fetch(List<ByteRange> ranges) throws IOException;
+
+  /** What this reader has fetched or mapped so far. */
+  MappingStats stats();
+}

@@ -1,0 +1,80 @@
+package io.lazyq.spark;
+
+import io.lazyq.storage.Storage;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Hadoop configuration that a read or write reaches its files with: the session's
+ * ({@code spark.hadoop.*}, {@code core-site.xml}), with the options' {@code fs.*} keys laid over
+ * it. Serializable as Spark's file sources ship theirs, so that a scan broadcasts it once to the
+ * executors instead of sending it with every task.
+ */
+final class StorageConf implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private transient Configuration conf;
+  private transient Storage storage;
+
+  private StorageConf(Configuration conf) {
+    this.conf = conf;
+  }
+
+  /** The active session's configuration with {@code fs.*} options over it. */
+  static StorageConf forSession(Map<String, String> fsOptions) {
+    Configuration c = SparkSession.active().sessionState().newHadoopConf();
+    fsOptions.forEach(c::set);
+    return new StorageConf(c);
+  }
+
+  /** The options' Hadoop file system settings: keys starting with {@code fs.}, as given. */
+  static Map<String, String> fsOptions(Map<String, String> options) {
+    Map<String, String> fs = new TreeMap<>();
+    options.forEach((k, v) -> {
+      String key = k.startsWith("option.") ? k.substring("option.".length()) : k;
+      if (isFsKey(key)) {
+        fs.put(key, v);
+      }
+    });
+    return fs;
+  }
+
+  static boolean isFsKey(String key) {
+    return key.regionMatches(true, 0, "fs.", 0, 3);
+  }
+
+  /** Sends the configuration to the executors once, as Spark's file sources send theirs. */
+  static Broadcast<StorageConf> broadcast(StorageConf conf) {
+    return JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext()).broadcast(conf);
+  }
+
+  synchronized Storage storage() {
+    if (storage == null) {
+      storage = Storage.of(conf);
+    }
+    return storage;
+  }
+
+  Configuration hadoop() {
+    return conf;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    conf.write(out);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    conf = new Configuration(false);
+    conf.readFields(in);
+  }
+}
