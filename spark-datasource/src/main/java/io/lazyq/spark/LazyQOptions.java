@@ -105,9 +105,10 @@ public final class LazyQOptions {
           "Rows per chunk, the unit of a writer's memory.", Scope.WRITE));
 
   public static final LazyQOption<String> LOSSLESS = define(
-      LazyQOption.text("lossless", "none|zstd",
-          "The lossless stage of every column; by default zstd where it was measured to pay.", Scope.WRITE)
-      .defaultShownAs("zstd where it pays"));
+      LazyQOption.text("lossless", "none|zstd|blocks",
+          "The lossless stage of every column; by default block encodings or zstd, whichever is smaller per chunk.",
+          Scope.WRITE)
+      .defaultShownAs("blocks or zstd where it pays"));
 
   /** Every option, in the order that documentation and messages list them. */
   public static final List<LazyQOption<?>> ALL = List.copyOf(DEFINED);
