@@ -10,15 +10,14 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.NEG;
-import static jdk.incubator.vector.VectorOperators.OR;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,7 +35,7 @@ final class VectorKernels extends ScalarKernels {
   /** L bytes: one float vector's worth of codes (64 bits at least, the smallest shape). */
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(
       VectorShape.forBitSize(Math.max(64, L * 8)));
-  /** 2L bytes: L halves, or the interleaved nibbles of L bytes. */
+  /** 2L bytes: L bfloat16s, or the interleaved nibbles of L bytes. */
   private static final VectorSpecies<Byte> B2 = B.withShape(VectorShape.forBitSize(L * 16));
   /** L shorts. */
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(B2.vectorShape());
@@ -195,30 +194,6 @@ final class VectorKernels extends ScalarKernels {
         }
       }
     }
-  }
-
-  /**
-   * Widens halves with integer arithmetic, as {@link Fp16}'s table was built: normal halves are
-   * rebiased, subnormals normalised by one exact float subtraction, NaNs made quiet.
-   */
-  @Override
-  void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      IntVector h = halves(src, srcOff + 2 * i);
-      IntVector magnitude = h.and(0x7FFF).lanewise(LSHL, 13);
-      IntVector exponent = magnitude.and(0x0F800000);
-      VectorMask<Integer> special = exponent.eq(0x0F800000);
-      VectorMask<Integer> nan = special.and(magnitude.compare(VectorOperators.GT, 0x0F800000));
-      IntVector bits = magnitude.add(112 << 23).add(112 << 23, special).lanewise(OR, 0x00400000, nan);
-      IntVector subnormal =
-          magnitude.add(113 << 23).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
-      bits.blend(subnormal, exponent.eq(0))
-          .or(h.and(0x8000).lanewise(LSHL, 16))
-          .reinterpretAsFloats()
-          .intoArray(dst, dstOff + i);
-    }
-    super.decodeF16(src, srcOff + 2 * i, n - i, dst, dstOff + i);
   }
 
   @Override
