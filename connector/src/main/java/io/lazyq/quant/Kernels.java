@@ -64,7 +64,7 @@ abstract class Kernels {
   /** ggml's {@code quantize_row_q4_1_ref} over whole blocks of finite values. */
   abstract void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
 
-  /** The vector kernels if this JVM can run them well, else why not. */
+  /** The vector kernels, if this JVM can run them well (the conditions above). */
   static Optional<Kernels> vector() {
     try {
       return Optional.of(loadVector());
