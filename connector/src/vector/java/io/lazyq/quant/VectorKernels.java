@@ -2,7 +2,6 @@ package io.lazyq.quant;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.I2B;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -250,6 +249,11 @@ final class VectorKernels extends ScalarKernels {
       }
       float d = amax.reduceLanes(MAX) / 127f;
       float id = GgmlRef.inverse(d);
+      if (Float.isInfinite(id)) {
+        // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
+        super.encodeQ8_0(x, off, 1, y, yOff);
+        continue;
+      }
       LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
       for (int j = 0; j < 32; j += L) {
         FloatVector v = FloatVector.fromArray(F, x, off + j).mul(id);
@@ -259,21 +263,46 @@ final class VectorKernels extends ScalarKernels {
   }
 
   /**
-   * {@link GgmlRef#roundf} lanewise, without doubles: the truncated magnitude, plus one where the
-   * fraction it dropped (exact in float) is at least a half, as {@code (int) (|x| + 0.5)} in double
-   * rounds. At and beyond 2^31 the cast saturates and nothing is added, as there.
+   * {@code floor(a)} for {@code 0 <= a < 2^22}, in float operations only: adding and subtracting
+   * 2^23 rounds to an integer, then one is taken off where that rounded up. The float-to-int
+   * conversion has no C2 intrinsic on JDK 17: about 300 ns per 16 lanes, against 2 on JDK 25.
+   */
+  private static FloatVector floor(FloatVector a) {
+    FloatVector r = a.add(0x1p23f).sub(0x1p23f);
+    return r.sub(1f, r.compare(VectorOperators.GT, a));
+  }
+
+  /** The int value of integral floats in {@code [0, 2^23)}: their mantissa bits once 2^23 is added. */
+  private static IntVector ints(FloatVector integral) {
+    return integral.add(0x1p23f).reinterpretAsInts().sub(0x4B00_0000);
+  }
+
+  /**
+   * {@link GgmlRef#roundf} of values below 2^22 in magnitude: the floor of the magnitude, plus one
+   * where the fraction it dropped (exact in float) is at least a half, as {@code (int) (|x| + 0.5)}
+   * in double rounds. Negating where the sign bit is set is the scalar {@code x < 0 ? -r : r}, as r
+   * is 0 for -0.0.
    */
   private static IntVector roundf(FloatVector v) {
     FloatVector a = v.abs();
-    IntVector r = (IntVector) a.convert(F2I, 0);
-    VectorMask<Float> up = a.sub(floats(r)).compare(VectorOperators.GE, 0.5f)
-        .and(a.compare(VectorOperators.LT, 0x1p31f));
-    return r.add(1, up.cast(I)).lanewise(NEG, v.compare(VectorOperators.LT, 0f).cast(I));
+    FloatVector r = floor(a);
+    r = r.add(1f, a.sub(r).compare(VectorOperators.GE, 0.5f));
+    return ints(r).lanewise(NEG, v.reinterpretAsInts().compare(VectorOperators.LT, 0));
   }
 
-  /** {@code Math.min(15, GgmlRef.toInt8(f)) & 0xFF} lanewise. */
+  /**
+   * Whether a 4-bit block's scale leaves its codes to {@link #nibble}: a normal scale and its inverse
+   * are exact to an ulp, so every {@code x * id + 8.5} (or {@code (x - min) * id + 0.5}) lies in
+   * [0, 17). A zero, subnormal or infinite one goes to the scalar loop, whose casts saturate.
+   */
+  private static boolean normal(float d) {
+    float a = Math.abs(d);
+    return a >= Float.MIN_NORMAL && a <= Float.MAX_VALUE;
+  }
+
+  /** {@code Math.min(15, GgmlRef.toInt8(f)) & 0xFF} for {@code 0 <= f < 2^22}. */
   private static IntVector nibble(FloatVector f) {
-    return ((IntVector) f.convert(F2I, 0)).lanewise(LSHL, 24).lanewise(ASHR, 24).min(15).and(0xFF);
+    return ints(floor(f)).min(15);
   }
 
   @Override
@@ -281,6 +310,10 @@ final class VectorKernels extends ScalarKernels {
     for (int b = 0; b < blocks; b++, off += 32, yOff += 18) {
       float d = signedAbsMax(x, off) / -8f;
       float id = GgmlRef.inverse(d);
+      if (!normal(d)) {
+        super.encodeQ4_0(x, off, 1, y, yOff);
+        continue;
+      }
       LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
       for (int j = 0; j < 16; j += L) {
         IntVector lo = nibble(FloatVector.fromArray(F, x, off + j).mul(id).add(8.5f));
@@ -330,6 +363,10 @@ final class VectorKernels extends ScalarKernels {
       }
       float d = (max - min) / 15f;
       float id = GgmlRef.inverse(d);
+      if (!normal(d)) {
+        super.encodeQ4_1(x, off, 1, y, yOff);
+        continue;
+      }
       LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
       LittleEndian.putShort(y, yOff + 2, Fp16.fromFloat(min));
       for (int j = 0; j < 16; j += L) {
