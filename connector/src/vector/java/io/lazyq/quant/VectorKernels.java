@@ -13,10 +13,10 @@ import static jdk.incubator.vector.VectorOperators.NEG;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  * bits are the same; codes are widened to float by exact conversions instead of table look-ups.
  *
  * <p>Only APIs that JDK 17's incubator module and later ones share are used: arrays and lanewise
- * operations, no {@code fromByteArray} (gone since JDK 20) and no {@code MemorySegment}.
+ * operations, no {@code fromByteArray} (gone since JDK 20) and no {@code MemorySegment}. Only
+ * operations that C2 compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run
+ * a hundred times slower than scalar code (the float-to-int conversion; f16's widening with masks,
+ * which therefore keeps its table). Until C2 has compiled a kernel, the interpreter runs that
+ * fallback too: the first 0.5-1.5 s of a type's decoding are slow.
  */
 final class VectorKernels extends ScalarKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -273,7 +277,7 @@ final class VectorKernels extends ScalarKernels {
   }
 
   /** The int value of integral floats in {@code [0, 2^23)}: their mantissa bits once 2^23 is added. */
-  private static IntVector ints(FloatVector integral) {
+  private static IntVector integralInts(FloatVector integral) {
     return integral.add(0x1p23f).reinterpretAsInts().sub(0x4B00_0000);
   }
 
@@ -287,7 +291,7 @@ final class VectorKernels extends ScalarKernels {
     FloatVector a = v.abs();
     FloatVector r = floor(a);
     r = r.add(1f, a.sub(r).compare(VectorOperators.GE, 0.5f));
-    return ints(r).lanewise(NEG, v.reinterpretAsInts().compare(VectorOperators.LT, 0));
+    return integralInts(r).lanewise(NEG, v.reinterpretAsInts().compare(VectorOperators.LT, 0));
   }
 
   /**
@@ -302,7 +306,7 @@ final class VectorKernels extends ScalarKernels {
 
   /** {@code Math.min(15, GgmlRef.toInt8(f)) & 0xFF} for {@code 0 <= f < 2^22}. */
   private static IntVector nibble(FloatVector f) {
-    return ints(floor(f)).min(15);
+    return integralInts(floor(f)).min(15);
   }
 
   @Override
