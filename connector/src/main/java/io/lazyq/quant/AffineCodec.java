@@ -18,9 +18,11 @@ final class AffineCodec extends FixedBlockCodec {
 
   private final int bits;
   private final int maxCode;
+  private final Kernels kernels;
 
-  AffineCodec(QuantType type) {
+  AffineCodec(QuantType type, Kernels kernels) {
     super(type, true);
+    this.kernels = kernels;
     this.bits = type == QuantType.AFFINE8 ? 8 : 4;
     this.maxCode = (1 << bits) - 1;
   }
@@ -28,35 +30,9 @@ final class AffineCodec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     if (bits == 8) {
-      decode8(src, srcOff, blocks, dst, dstOff);
+      kernels.decodeAffine8(src, srcOff, blocks, dst, dstOff);
     } else {
-      decode4(src, srcOff, blocks, dst, dstOff);
-    }
-  }
-
-  private static void decode8(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    for (int b = 0; b < blocks; b++, srcOff += HEADER + 64, dstOff += 64) {
-      float min = LittleEndian.f32(src, srcOff);
-      float step = LittleEndian.f32(src, srcOff + 4);
-      int qs = srcOff + HEADER;
-      for (int j = 0; j < 64; j++) {
-        dst[dstOff + j] = min + step * (src[qs + j] & 0xFF);
-      }
-    }
-  }
-
-  private static void decode4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] low = ByteFloats.LOW_NIBBLE;
-    float[] high = ByteFloats.HIGH_NIBBLE;
-    for (int b = 0; b < blocks; b++, srcOff += HEADER + 32, dstOff += 64) {
-      float min = LittleEndian.f32(src, srcOff);
-      float step = LittleEndian.f32(src, srcOff + 4);
-      int qs = srcOff + HEADER;
-      for (int k = 0; k < 32; k++) {
-        int q = src[qs + k] & 0xFF;
-        dst[dstOff + 2 * k] = min + step * low[q];
-        dst[dstOff + 2 * k + 1] = min + step * high[q];
-      }
+      kernels.decodeAffine4(src, srcOff, blocks, dst, dstOff);
     }
   }
 

@@ -2,15 +2,16 @@ package io.lazyq.quant;
 
 /** bfloat16, converted as ggml converts it ({@link Bf16}). */
 final class Bf16Codec extends FixedBlockCodec {
-  Bf16Codec() {
+  private final Kernels kernels;
+
+  Bf16Codec(Kernels kernels) {
     super(QuantType.BF16, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    for (int i = 0; i < blocks; i++) {
-      dst[dstOff + i] = Bf16.toFloat(LittleEndian.u16(src, srcOff + 2 * i));
-    }
+    kernels.decodeBf16(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override

@@ -2,16 +2,16 @@ package io.lazyq.quant;
 
 /** IEEE half precision, converted as ggml converts it ({@link Fp16}). */
 final class F16Codec extends FixedBlockCodec {
-  F16Codec() {
+  private final Kernels kernels;
+
+  F16Codec(Kernels kernels) {
     super(QuantType.F16, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] half = Fp16.table();
-    for (int i = 0; i < blocks; i++) {
-      dst[dstOff + i] = half[LittleEndian.u16(src, srcOff + 2 * i)];
-    }
+    kernels.decodeF16(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override

@@ -5,33 +5,20 @@ package io.lazyq.quant;
  * nibble of byte j, value j + 16 in its high nibble); value = (q - 8) * d.
  */
 final class Q4_0Codec extends FixedBlockCodec {
-  Q4_0Codec() {
+  private final Kernels kernels;
+
+  Q4_0Codec(Kernels kernels) {
     super(QuantType.Q4_0, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] half = Fp16.table();
-    for (int b = 0; b < blocks; b++, srcOff += 18, dstOff += 32) {
-      float d = half[LittleEndian.u16(src, srcOff)];
-      int qs = srcOff + 2;
-      for (int j = 0; j < 16; j++) {
-        int q = src[qs + j];
-        dst[dstOff + j] = ((q & 0x0F) - 8) * d;
-        dst[dstOff + j + 16] = (((q >> 4) & 0x0F) - 8) * d;
-      }
-    }
+    kernels.decodeQ4_0(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override
-  void encodeBlock(float[] x, int off, byte[] y, int yOff) {
-    float d = GgmlRef.signedAbsMax(x, off, 32) / -8f;
-    float id = GgmlRef.inverse(d);
-    LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
-    for (int j = 0; j < 16; j++) {
-      int xi0 = Math.min(15, GgmlRef.toInt8(x[off + j] * id + 8.5f)) & 0xFF;
-      int xi1 = Math.min(15, GgmlRef.toInt8(x[off + 16 + j] * id + 8.5f)) & 0xFF;
-      y[yOff + 2 + j] = (byte) (xi0 | xi1 << 4);
-    }
+  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    kernels.encodeQ4_0(src, srcOff, blocks, dst, dstOff);
   }
 }

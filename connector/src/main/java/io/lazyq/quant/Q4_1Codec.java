@@ -5,39 +5,20 @@ package io.lazyq.quant;
  * Q4_0's; value = q * d + m.
  */
 final class Q4_1Codec extends FixedBlockCodec {
-  Q4_1Codec() {
+  private final Kernels kernels;
+
+  Q4_1Codec(Kernels kernels) {
     super(QuantType.Q4_1, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] half = Fp16.table();
-    float[] low = ByteFloats.LOW_NIBBLE;
-    float[] high = ByteFloats.HIGH_NIBBLE;
-    for (int b = 0; b < blocks; b++, srcOff += 20, dstOff += 32) {
-      float d = half[LittleEndian.u16(src, srcOff)];
-      float m = half[LittleEndian.u16(src, srcOff + 2)];
-      int qs = srcOff + 4;
-      for (int j = 0; j < 16; j++) {
-        int q = src[qs + j] & 0xFF;
-        dst[dstOff + j] = low[q] * d + m;
-        dst[dstOff + j + 16] = high[q] * d + m;
-      }
-    }
+    kernels.decodeQ4_1(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override
-  void encodeBlock(float[] x, int off, byte[] y, int yOff) {
-    float min = GgmlRef.min(x, off, 32);
-    float max = GgmlRef.max(x, off, 32);
-    float d = (max - min) / 15f;
-    float id = GgmlRef.inverse(d);
-    LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
-    LittleEndian.putShort(y, yOff + 2, Fp16.fromFloat(min));
-    for (int j = 0; j < 16; j++) {
-      int xi0 = Math.min(15, GgmlRef.toInt8((x[off + j] - min) * id + 0.5f)) & 0xFF;
-      int xi1 = Math.min(15, GgmlRef.toInt8((x[off + 16 + j] - min) * id + 0.5f)) & 0xFF;
-      y[yOff + 4 + j] = (byte) (xi0 | xi1 << 4);
-    }
+  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    kernels.encodeQ4_1(src, srcOff, blocks, dst, dstOff);
   }
 }

@@ -5,25 +5,16 @@ package io.lazyq.quant;
  * for value j), and 16 bytes of low nibbles laid out as Q4_0's; value = (q - 16) * d.
  */
 final class Q5_0Codec extends FixedBlockCodec {
-  Q5_0Codec() {
+  private final Kernels kernels;
+
+  Q5_0Codec(Kernels kernels) {
     super(QuantType.Q5_0, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] half = Fp16.table();
-    for (int b = 0; b < blocks; b++, srcOff += 22, dstOff += 32) {
-      float d = half[LittleEndian.u16(src, srcOff)];
-      int qh = LittleEndian.i32(src, srcOff + 2);
-      int qs = srcOff + 6;
-      for (int j = 0; j < 16; j++) {
-        int q = src[qs + j];
-        int x0 = ((q & 0x0F) | ((qh >>> j) << 4) & 0x10) - 16;
-        int x1 = (((q >> 4) & 0x0F) | (qh >>> (j + 12)) & 0x10) - 16;
-        dst[dstOff + j] = x0 * d;
-        dst[dstOff + j + 16] = x1 * d;
-      }
-    }
+    kernels.decodeQ5_0(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override

@@ -5,26 +5,16 @@ package io.lazyq.quant;
  * low nibbles, laid out as Q5_0's; value = q * d + m.
  */
 final class Q5_1Codec extends FixedBlockCodec {
-  Q5_1Codec() {
+  private final Kernels kernels;
+
+  Q5_1Codec(Kernels kernels) {
     super(QuantType.Q5_1, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] half = Fp16.table();
-    for (int b = 0; b < blocks; b++, srcOff += 24, dstOff += 32) {
-      float d = half[LittleEndian.u16(src, srcOff)];
-      float m = half[LittleEndian.u16(src, srcOff + 2)];
-      int qh = LittleEndian.i32(src, srcOff + 4);
-      int qs = srcOff + 8;
-      for (int j = 0; j < 16; j++) {
-        int q = src[qs + j];
-        int x0 = (q & 0x0F) | ((qh >>> j) << 4) & 0x10;
-        int x1 = ((q >> 4) & 0x0F) | (qh >>> (j + 12)) & 0x10;
-        dst[dstOff + j] = x0 * d + m;
-        dst[dstOff + j + 16] = x1 * d + m;
-      }
-    }
+    kernels.decodeQ5_1(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override

@@ -2,30 +2,20 @@ package io.lazyq.quant;
 
 /** ggml's Q8_0: per 32 values, an fp16 scale {@code d} and 32 signed bytes; value = q * d. */
 final class Q8_0Codec extends FixedBlockCodec {
-  Q8_0Codec() {
+  private final Kernels kernels;
+
+  Q8_0Codec(Kernels kernels) {
     super(QuantType.Q8_0, true);
+    this.kernels = kernels;
   }
 
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
-    float[] half = Fp16.table();
-    float[] int8 = ByteFloats.INT8;
-    for (int b = 0; b < blocks; b++, srcOff += 34, dstOff += 32) {
-      float d = half[LittleEndian.u16(src, srcOff)];
-      int qs = srcOff + 2;
-      for (int j = 0; j < 32; j++) {
-        dst[dstOff + j] = int8[src[qs + j] & 0xFF] * d;
-      }
-    }
+    kernels.decodeQ8_0(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override
-  void encodeBlock(float[] x, int off, byte[] y, int yOff) {
-    float d = GgmlRef.absMax(x, off, 32) / 127f;
-    float id = GgmlRef.inverse(d);
-    LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
-    for (int j = 0; j < 32; j++) {
-      y[yOff + 2 + j] = (byte) GgmlRef.roundf(x[off + j] * id);
-    }
+  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    kernels.encodeQ8_0(src, srcOff, blocks, dst, dstOff);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -95,8 +96,21 @@ public class DecodeBench extends KernelBenchmark {
     return b;
   }
 
+  /** On the scalar kernels. */
   @Benchmark
-  public float[] decode() {
+  @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", SCALAR})
+  public float[] scalar() {
+    return decode();
+  }
+
+  /** On the vector kernels (the types without any fall back to the scalar loops). */
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", VECTOR, VECTOR_REQUIRED})
+  public float[] vector() {
+    return decode();
+  }
+
+  private float[] decode() {
     int first = next;
     codec.decode(region, first, values, out, first);
     next = first + values == VALUES ? 0 : first + values;

@@ -4,13 +4,14 @@ import io.lazyq.quant.BlockCodec;
 import io.lazyq.quant.QuantType;
 import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /** The encoders checked byte for byte against ggml, on {@link DecodeBench#VALUES} float32 inputs per call. */
 public class EncodeBench extends KernelBenchmark {
-  @Param({"q8_0", "q4_0"})
+  @Param({"q8_0", "q4_0", "q4_1"})
   public String type;
 
   private BlockCodec codec;
@@ -24,8 +25,21 @@ public class EncodeBench extends KernelBenchmark {
     encoded = ByteBuffer.allocate((int) codec.maxEncodedBytes(src.length));
   }
 
+  /** On the scalar kernels. */
   @Benchmark
-  public ByteBuffer encode() {
+  @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", SCALAR})
+  public ByteBuffer scalar() {
+    return encode();
+  }
+
+  /** On the vector kernels. */
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", VECTOR, VECTOR_REQUIRED})
+  public ByteBuffer vector() {
+    return encode();
+  }
+
+  private ByteBuffer encode() {
     encoded.clear();
     codec.encode(src, 0, src.length, encoded);
     return encoded;

@@ -21,4 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-public abstract class KernelBenchmark {}
+public abstract class KernelBenchmark {
+  /** JVM options of a fork on the scalar kernels. */
+  static final String SCALAR = "-Dlazyq.kernels=scalar";
+  /** JVM options of a fork on the vector kernels, with the module readable as Spark's launcher makes it. */
+  static final String VECTOR = "--add-modules=jdk.incubator.vector";
+  /** Fails the fork rather than measuring the scalar kernels under the vector name. */
+  static final String VECTOR_REQUIRED = "-Dlazyq.kernels=vector";
+}

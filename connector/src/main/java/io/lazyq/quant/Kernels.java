@@ -1,0 +1,135 @@
+package io.lazyq.quant;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The inner loops of the block codecs, over whole blocks in heap arrays. Two implementations give
+ * the same bits for every input: {@link ScalarKernels}, plain Java, and {@code VectorKernels},
+ * written with the Vector API ({@code jdk.incubator.vector}), which Spark's launcher makes readable
+ * in every driver and executor JVM. {@link #SELECTED} is chosen once, when this class loads, and
+ * one log line names it.
+ *
+ * <p>The vector implementation is compiled from a source root of its own and loaded by name, only
+ * once the module is known to be readable: a JVM without the module never loads a class that
+ * refers to it. System property {@code lazyq.kernels}: {@code auto} (the default), {@code scalar},
+ * or {@code vector}, which fails when the vector kernels cannot be used instead of falling back.
+ */
+abstract class Kernels {
+  private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
+  private static final String VECTOR_CLASS = "io.lazyq.quant.VectorKernels";
+
+  /** The kernels every codec uses. */
+  static final Kernels SELECTED = select();
+
+  /** A short description for the log: the path and, for vectors, their width. */
+  abstract String describe();
+
+  /** ggml's Q8_0: per 32 values, fp16 {@code d} and 32 int8; value = q * d. */
+  abstract void decodeQ8_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** ggml's Q4_0 ({@link Q4_0Codec} has the layout). */
+  abstract void decodeQ4_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  abstract void decodeQ4_1(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  abstract void decodeQ5_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  abstract void decodeQ5_1(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  abstract void decodeQ4_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  abstract void decodeQ5_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** {@code n} IEEE halves, as {@link Fp16#toFloat}. */
+  abstract void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff);
+
+  /** {@code n} bfloat16s, as {@link Bf16#toFloat}. */
+  abstract void decodeBf16(byte[] src, int srcOff, int n, float[] dst, int dstOff);
+
+  /** {@link AffineCodec}'s 8-bit blocks of 64. */
+  abstract void decodeAffine8(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** {@link AffineCodec}'s 4-bit blocks of 64. */
+  abstract void decodeAffine4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** ggml's {@code quantize_row_q8_0_ref} over whole blocks of finite values. */
+  abstract void encodeQ8_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /** ggml's {@code quantize_row_q4_0_ref} over whole blocks of finite values. */
+  abstract void encodeQ4_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /** ggml's {@code quantize_row_q4_1_ref} over whole blocks of finite values. */
+  abstract void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /** The vector kernels, if this JVM can run them well (the conditions above). */
+  static Optional<Kernels> vector() {
+    try {
+      return Optional.of(loadVector());
+    } catch (UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Kernels select() {
+    String wanted = System.getProperty("lazyq.kernels", "auto").toLowerCase(Locale.ROOT);
+    Kernels chosen;
+    String why = "";
+    switch (wanted) {
+      case "scalar":
+        chosen = new ScalarKernels();
+        why = " (-Dlazyq.kernels=scalar)";
+        break;
+      case "vector":
+        chosen = loadVector();
+        break;
+      case "auto":
+        try {
+          chosen = loadVector();
+        } catch (UnsupportedOperationException e) {
+          chosen = new ScalarKernels();
+          why = " (" + e.getMessage() + ")";
+        }
+        break;
+      default:
+        throw new IllegalArgumentException("lazyq.kernels must be auto, scalar or vector, not " + wanted);
+    }
+    LOG.log(Level.INFO, "LazyQ codec kernels: {0}{1}", chosen.describe(), why);
+    return chosen;
+  }
+
+  /** @throws UnsupportedOperationException saying why the vector kernels are not used */
+  private static Kernels loadVector() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      throw new UnsupportedOperationException(
+          "jdk.incubator.vector is not readable: start the JVM with --add-modules=jdk.incubator.vector");
+    }
+    // Without C2 the Vector API is interpreted or compiled by C1, and runs many times slower than scalar code.
+    String vmInfo = System.getProperty("java.vm.info", "");
+    if (vmInfo.contains("interpreted mode") || vmInfo.contains("emulated-client") || !c2Enabled()) {
+      throw new UnsupportedOperationException("the C2 compiler is off");
+    }
+    try {
+      return (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof UnsupportedOperationException) {
+        throw (UnsupportedOperationException) cause;
+      }
+      throw new UnsupportedOperationException("the vector kernels did not load: " + cause, cause);
+    }
+  }
+
+  /** False if HotSpot reports that compilation stops before C2 ({@code -XX:TieredStopAtLevel=1}). */
+  private static boolean c2Enabled() {
+    try {
+      var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      return hotspot == null || Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue()) >= 4;
+    } catch (LinkageError | RuntimeException e) {
+      // Not HotSpot, or jdk.management left out of the runtime: assume a JIT that vectorises.
+      return true;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.lazyq.quant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
+
+/**
+ * The vector kernels against the scalar ones, bit for bit, on arbitrary blocks: scales that are
+ * NaN, infinite, subnormal or -0.0, through the codecs from heap and direct regions. Runs where the
+ * vector kernels load (the build's vector-kernels test execution), and is skipped elsewhere.
+ */
+@AddLifecycleHook(VectorKernelsTest.OnlyWithVectorKernels.class)
+class VectorKernelsTest {
+  private static final Map<QuantType, BlockCodec> SCALAR = BlockCodecs.on(new ScalarKernels());
+  private static final Map<QuantType, BlockCodec> VECTOR = Kernels.vector().map(BlockCodecs::on).orElse(null);
+
+  private static final List<QuantType> DECODERS = List.of(QuantType.F16, QuantType.BF16, QuantType.Q8_0,
+      QuantType.Q4_0, QuantType.Q4_1, QuantType.Q5_0, QuantType.Q5_1, QuantType.Q4_K, QuantType.Q5_K,
+      QuantType.AFFINE8, QuantType.AFFINE4);
+  /** The types whose values add a scaled code to an offset, both of which may be NaN. */
+  private static final List<QuantType> TWO_NAN_TYPES = List.of(QuantType.Q4_1, QuantType.Q5_1,
+      QuantType.Q4_K, QuantType.Q5_K, QuantType.AFFINE8, QuantType.AFFINE4);
+  private static final List<QuantType> ENCODERS = List.of(QuantType.Q8_0, QuantType.Q4_0, QuantType.Q4_1);
+
+  /** Skips the properties where the vector kernels do not load. */
+  static final class OnlyWithVectorKernels implements SkipExecutionHook {
+    @Override
+    public SkipResult shouldBeSkipped(LifecycleContext context) {
+      return VECTOR == null ? SkipResult.skip("the vector kernels do not load in this JVM") : SkipResult.doNotSkip();
+    }
+  }
+
+  /** Offsets of the float16 scales (and mins) in each block. */
+  private static final Map<QuantType, int[]> HALF_FIELDS = Map.of(QuantType.Q8_0, new int[] {0},
+      QuantType.Q4_0, new int[] {0}, QuantType.Q4_1, new int[] {0, 2}, QuantType.Q5_0, new int[] {0},
+      QuantType.Q5_1, new int[] {0, 2}, QuantType.Q4_K, new int[] {0, 2}, QuantType.Q5_K, new int[] {0, 2},
+      QuantType.F16, new int[] {0}, QuantType.BF16, new int[] {0});
+
+  private static final short[] SPECIAL_HALVES = {0x7C00, (short) 0xFC00, 0x7E00, 0x7C01, (short) 0xFFFF,
+      0x0001, 0x03FF, (short) 0x8001, (short) 0x8000, 0x0000, 0x7BFF, 0x0400, 0x3C00};
+  private static final float[] SPECIAL_FLOATS = {Float.NaN, Float.intBitsToFloat(0x7FA00001),
+      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f,
+      Float.MIN_NORMAL, -0.0f, 0.0f, Float.MAX_VALUE, -Float.MAX_VALUE, 1f};
+
+  @Property(tries = 400)
+  void decodersAgree(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int blocks) {
+    SplittableRandom random = new SplittableRandom(seed);
+    for (QuantType type : DECODERS) {
+      int n = type.blockSize() == 1 ? blocks * 37 + random.nextInt(37) : blocks * type.blockSize();
+      byte[] bytes = randomBlocks(type, n, random);
+      int first = random.nextInt(n);
+      int count = random.nextInt(n - first + 1);
+      for (ByteBuffer region : List.of(GgmlDecodeTest.heap(bytes), GgmlDecodeTest.direct(bytes))) {
+        assertSameBits(type, region, 0, n);
+        assertSameBits(type, region, first, count);
+      }
+    }
+  }
+
+  @Property(tries = 400)
+  void encodersAgree(@ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int n) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] x = randomFinite(n, random);
+    for (QuantType type : ENCODERS) {
+      for (boolean direct : new boolean[] {false, true}) {
+        assertArrayEquals(encode(SCALAR.get(type), x, direct), encode(VECTOR.get(type), x, direct),
+            type + (direct ? " into a direct buffer" : " into a heap buffer"));
+      }
+    }
+  }
+
+  private static void assertSameBits(QuantType type, ByteBuffer region, int first, int count) {
+    float[] expected = new float[count];
+    float[] actual = new float[count];
+    SCALAR.get(type).decode(region, first, count, expected, 0);
+    VECTOR.get(type).decode(region, first, count, actual, 0);
+    assertSameBits(type + (region.isDirect() ? " (direct)" : " (heap)"), type, expected, actual);
+  }
+
+  /**
+   * Bit for bit, except that where two NaNs meet (a NaN scale times a code plus a NaN offset) either
+   * may come out: Java does not say which NaN {@code a + b} returns, x86 returns its first operand,
+   * and which operand is first is the JIT's choice, for the scalar loop too (the same loop gave
+   * the scale's NaN in one run and the offset's in another).
+   */
+  private static void assertSameBits(String what, QuantType type, float[] expected, float[] actual) {
+    boolean twoNaNs = TWO_NAN_TYPES.contains(type);
+    for (int i = 0; i < expected.length; i++) {
+      int e = Float.floatToRawIntBits(expected[i]);
+      int a = Float.floatToRawIntBits(actual[i]);
+      if (e != a && !(twoNaNs && Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {
+        fail(what + ": first difference at value " + i + ": expected 0x" + Integer.toHexString(e)
+            + ", got 0x" + Integer.toHexString(a));
+      }
+    }
+  }
+
+  private static byte[] encode(BlockCodec codec, float[] x, boolean direct) {
+    int size = (int) codec.maxEncodedBytes(x.length);
+    ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    codec.encode(x, 0, x.length, dst);
+    byte[] bytes = new byte[dst.flip().remaining()];
+    dst.get(bytes);
+    return bytes;
+  }
+
+  /** Random bytes, with about half of the scale fields made special values. */
+  static byte[] randomBlocks(QuantType type, int n, SplittableRandom random) {
+    byte[] bytes = new byte[(int) type.byteSize(n)];
+    random.nextBytes(bytes);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    boolean affine = type == QuantType.AFFINE8 || type == QuantType.AFFINE4;
+    for (int at = 0; at < bytes.length; at += type.blockBytes()) {
+      if (affine) {
+        for (int field = 0; field < 8; field += 4) {
+          if (random.nextBoolean()) {
+            b.putFloat(at + field, SPECIAL_FLOATS[random.nextInt(SPECIAL_FLOATS.length)]);
+          }
+        }
+      } else {
+        for (int field : HALF_FIELDS.get(type)) {
+          if (random.nextInt(4) == 0) {
+            b.putShort(at + field, SPECIAL_HALVES[random.nextInt(SPECIAL_HALVES.length)]);
+          }
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Finite values of every magnitude: signed zeros, subnormals (whose scales overflow when
+   * inverted), the largest floats, and repeats of one magnitude with either sign (ties for the
+   * signed maximum).
+   */
+  private static float[] randomFinite(int n, SplittableRandom random) {
+    float[] x = new float[n];
+    float scale = (float) Math.pow(10, random.nextInt(-45, 39));
+    float tie = (float) random.nextGaussian() * scale;
+    for (int i = 0; i < n; i++) {
+      switch (random.nextInt(6)) {
+        case 0 -> x[i] = random.nextBoolean() ? 0.0f : -0.0f;
+        case 1 -> x[i] = random.nextBoolean() ? tie : -tie;
+        case 2 -> {
+          float v = SPECIAL_FLOATS[random.nextInt(SPECIAL_FLOATS.length)];
+          x[i] = Float.isFinite(v) ? v : 0f;
+        }
+        default -> x[i] = (float) random.nextGaussian() * scale;
+      }
+      if (!Float.isFinite(x[i])) {
+        x[i] = Float.MAX_VALUE;
+      }
+    }
+    return x;
+  }
+
+  /** Enough calls that C2 compiles the kernels, whose intrinsics could differ from the interpreter's Java. */
+  @Property(tries = 1)
+  void decodersAgreeOnceCompiled(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    for (QuantType type : DECODERS) {
+      int n = type.blockSize() == 1 ? 64 + 7 : 2 * type.blockSize();
+      float[] expected = new float[n];
+      float[] actual = new float[n];
+      for (int round = 0; round < 20_000; round++) {
+        ByteBuffer region = GgmlDecodeTest.heap(randomBlocks(type, n, random));
+        SCALAR.get(type).decode(region, 0, n, expected, 0);
+        VECTOR.get(type).decode(region, 0, n, actual, 0);
+        assertSameBits(type + " round " + round, type, expected, actual);
+      }
+    }
+    for (QuantType type : ENCODERS) {
+      for (int round = 0; round < 20_000; round++) {
+        float[] x = randomFinite(64, random);
+        assertArrayEquals(encode(SCALAR.get(type), x, false), encode(VECTOR.get(type), x, false),
+            type + " round " + round);
+      }
+    }
+  }
+}

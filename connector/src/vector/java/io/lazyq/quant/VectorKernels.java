@@ -1,0 +1,383 @@
+package io.lazyq.quant;
+
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.I2B;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.MIN;
+import static jdk.incubator.vector.VectorOperators.NEG;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels with the Vector API, {@code L} = 8 or 16 float lanes (AVX2, AVX-512). Every lane does
+ * the scalar kernel's arithmetic in its order (a multiply then an add, never a fused one), so the
+ * bits are the same; codes are widened to float by exact conversions instead of table look-ups.
+ *
+ * <p>Only APIs that JDK 17's incubator module and later ones share are used: arrays and lanewise
+ * operations, no {@code fromByteArray} (gone since JDK 20) and no {@code MemorySegment}. Only
+ * operations that C2 compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run
+ * a hundred times slower than scalar code (the float-to-int conversion; f16's widening with masks,
+ * which therefore keeps its table). Until C2 has compiled a kernel, the interpreter runs that
+ * fallback too: the first 0.5-1.5 s of a type's decoding are slow.
+ */
+final class VectorKernels extends ScalarKernels {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  /** L bytes: one float vector's worth of codes (64 bits at least, the smallest shape). */
+  private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(
+      VectorShape.forBitSize(Math.max(64, L * 8)));
+  /** 2L bytes: L bfloat16s, or the interleaved nibbles of L bytes. */
+  private static final VectorSpecies<Byte> B2 = B.withShape(VectorShape.forBitSize(L * 16));
+  /** L shorts. */
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(B2.vectorShape());
+
+  VectorKernels() {
+    if (L != 8 && L != 16) {
+      throw new UnsupportedOperationException("preferred float vectors have " + L + " lanes, not 8 or 16");
+    }
+  }
+
+  @Override
+  String describe() {
+    return "vector (" + F.vectorBitSize() + "-bit, " + L + " float lanes)";
+  }
+
+  private static FloatVector floats(ByteVector codes) {
+    return (FloatVector) codes.convertShape(B2F, F, 0);
+  }
+
+  private static FloatVector floats(IntVector codes) {
+    return (FloatVector) codes.convert(I2F, 0);
+  }
+
+  private static IntVector ints(ByteVector codes) {
+    return (IntVector) codes.castShape(I, 0);
+  }
+
+  /** Each lane's low byte, as Java's {@code (byte)} cast. */
+  private static ByteVector bytes(IntVector lanes) {
+    return (ByteVector) lanes.convertShape(I2B, B, 0);
+  }
+
+  @Override
+  void decodeQ8_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 34, dstOff += 32) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      for (int j = 0; j < 32; j += L) {
+        floats(ByteVector.fromArray(B, src, srcOff + 2 + j)).mul(d).intoArray(dst, dstOff + j);
+      }
+    }
+  }
+
+  @Override
+  void decodeQ4_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 18, dstOff += 32) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      for (int j = 0; j < 16; j += L) {
+        ByteVector q = ByteVector.fromArray(B, src, srcOff + 2 + j);
+        floats(q.and((byte) 0x0F).sub((byte) 8)).mul(d).intoArray(dst, dstOff + j);
+        floats(q.lanewise(LSHR, 4).sub((byte) 8)).mul(d).intoArray(dst, dstOff + j + 16);
+      }
+    }
+  }
+
+  @Override
+  void decodeQ4_1(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 20, dstOff += 32) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      float m = half[LittleEndian.u16(src, srcOff + 2)];
+      for (int j = 0; j < 16; j += L) {
+        ByteVector q = ByteVector.fromArray(B, src, srcOff + 4 + j);
+        floats(q.and((byte) 0x0F)).mul(d).add(m).intoArray(dst, dstOff + j);
+        floats(q.lanewise(LSHR, 4)).mul(d).add(m).intoArray(dst, dstOff + j + 16);
+      }
+    }
+  }
+
+  @Override
+  void decodeQ5_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    float[] half = Fp16.table();
+    IntVector lane = IntVector.zero(I).addIndex(1);
+    for (int b = 0; b < blocks; b++, srcOff += 22, dstOff += 32) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      IntVector qh = IntVector.broadcast(I, LittleEndian.i32(src, srcOff + 2));
+      for (int j = 0; j < 16; j += L) {
+        IntVector q = ints(ByteVector.fromArray(B, src, srcOff + 6 + j));
+        IntVector shift = lane.add(j);
+        IntVector x0 = q.and(0x0F).or(qh.lanewise(LSHR, shift).lanewise(LSHL, 4).and(0x10)).sub(16);
+        IntVector x1 = q.lanewise(ASHR, 4).and(0x0F).or(qh.lanewise(LSHR, shift.add(12)).and(0x10)).sub(16);
+        floats(x0).mul(d).intoArray(dst, dstOff + j);
+        floats(x1).mul(d).intoArray(dst, dstOff + j + 16);
+      }
+    }
+  }
+
+  @Override
+  void decodeQ5_1(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    float[] half = Fp16.table();
+    IntVector lane = IntVector.zero(I).addIndex(1);
+    for (int b = 0; b < blocks; b++, srcOff += 24, dstOff += 32) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      float m = half[LittleEndian.u16(src, srcOff + 2)];
+      IntVector qh = IntVector.broadcast(I, LittleEndian.i32(src, srcOff + 4));
+      for (int j = 0; j < 16; j += L) {
+        IntVector q = ints(ByteVector.fromArray(B, src, srcOff + 8 + j));
+        IntVector shift = lane.add(j);
+        IntVector x0 = q.and(0x0F).or(qh.lanewise(LSHR, shift).lanewise(LSHL, 4).and(0x10));
+        IntVector x1 = q.lanewise(ASHR, 4).and(0x0F).or(qh.lanewise(LSHR, shift.add(12)).and(0x10));
+        floats(x0).mul(d).add(m).intoArray(dst, dstOff + j);
+        floats(x1).mul(d).add(m).intoArray(dst, dstOff + j + 16);
+      }
+    }
+  }
+
+  @Override
+  void decodeQ4_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    int[] scale = new int[8];
+    int[] mins = new int[8];
+    for (int b = 0; b < blocks; b++, srcOff += 144) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      float min = half[LittleEndian.u16(src, srcOff + 2)];
+      KScales.unpack(src, srcOff + 4, scale, mins);
+      int q = srcOff + 16;
+      for (int is = 0; is < 8; is += 2, q += 32, y += 64) {
+        float d1 = d * scale[is];
+        float m1 = min * mins[is];
+        float d2 = d * scale[is + 1];
+        float m2 = min * mins[is + 1];
+        for (int l = 0; l < 32; l += L) {
+          ByteVector codes = ByteVector.fromArray(B, src, q + l);
+          floats(codes.and((byte) 0x0F)).mul(d1).sub(m1).intoArray(dst, y + l);
+          floats(codes.lanewise(LSHR, 4)).mul(d2).sub(m2).intoArray(dst, y + 32 + l);
+        }
+      }
+    }
+  }
+
+  @Override
+  void decodeQ5_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    int[] scale = new int[8];
+    int[] mins = new int[8];
+    for (int b = 0; b < blocks; b++, srcOff += 176) {
+      float d = half[LittleEndian.u16(src, srcOff)];
+      float min = half[LittleEndian.u16(src, srcOff + 2)];
+      KScales.unpack(src, srcOff + 4, scale, mins);
+      int qh = srcOff + 16;
+      int ql = srcOff + 48;
+      int bit = 0;
+      for (int is = 0; is < 8; is += 2, ql += 32, y += 64, bit += 2) {
+        float d1 = d * scale[is];
+        float m1 = min * mins[is];
+        float d2 = d * scale[is + 1];
+        float m2 = min * mins[is + 1];
+        for (int l = 0; l < 32; l += L) {
+          ByteVector low = ByteVector.fromArray(B, src, ql + l);
+          ByteVector high = ByteVector.fromArray(B, src, qh + l);
+          ByteVector v1 = low.and((byte) 0x0F).or(high.lanewise(LSHR, bit).and((byte) 1).lanewise(LSHL, 4));
+          ByteVector v2 = low.lanewise(LSHR, 4).or(high.lanewise(LSHR, bit + 1).and((byte) 1).lanewise(LSHL, 4));
+          floats(v1).mul(d1).sub(m1).intoArray(dst, y + l);
+          floats(v2).mul(d2).sub(m2).intoArray(dst, y + 32 + l);
+        }
+      }
+    }
+  }
+
+  @Override
+  void decodeBf16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      halves(src, srcOff + 2 * i).lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+    }
+    super.decodeBf16(src, srcOff + 2 * i, n - i, dst, dstOff + i);
+  }
+
+  /** L little-endian 16-bit fields, sign-extended into int lanes. */
+  private static IntVector halves(byte[] src, int off) {
+    return (IntVector) ByteVector.fromArray(B2, src, off).reinterpretAsShorts().castShape(I, 0);
+  }
+
+  @Override
+  void decodeAffine8(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    for (int b = 0; b < blocks; b++, srcOff += 72, dstOff += 64) {
+      float min = LittleEndian.f32(src, srcOff);
+      float step = LittleEndian.f32(src, srcOff + 4);
+      for (int j = 0; j < 64; j += L) {
+        IntVector q = ints(ByteVector.fromArray(B, src, srcOff + 8 + j)).and(0xFF);
+        floats(q).mul(step).add(min).intoArray(dst, dstOff + j);
+      }
+    }
+  }
+
+  /**
+   * Widens each code byte to a short whose low byte is its low nibble and whose high byte is its
+   * high nibble: read as bytes, those are the codes in output order.
+   */
+  @Override
+  void decodeAffine4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    for (int b = 0; b < blocks; b++, srcOff += 40, dstOff += 64) {
+      float min = LittleEndian.f32(src, srcOff);
+      float step = LittleEndian.f32(src, srcOff + 4);
+      for (int k = 0; k < 32; k += L) {
+        ShortVector q = (ShortVector) ByteVector.fromArray(B, src, srcOff + 8 + k).castShape(S, 0);
+        ByteVector codes = q.and((short) 0x0F).or(q.lanewise(LSHL, 4).and((short) 0x0F00)).reinterpretAsBytes();
+        int at = dstOff + 2 * k;
+        ((FloatVector) codes.convertShape(B2F, F, 0)).mul(step).add(min).intoArray(dst, at);
+        ((FloatVector) codes.convertShape(B2F, F, 1)).mul(step).add(min).intoArray(dst, at + L);
+      }
+    }
+  }
+
+  @Override
+  void encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+    for (int b = 0; b < blocks; b++, off += 32, yOff += 34) {
+      FloatVector amax = FloatVector.zero(F);
+      for (int j = 0; j < 32; j += L) {
+        amax = amax.max(FloatVector.fromArray(F, x, off + j).abs());
+      }
+      float d = amax.reduceLanes(MAX) / 127f;
+      float id = GgmlRef.inverse(d);
+      if (Float.isInfinite(id)) {
+        // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
+        super.encodeQ8_0(x, off, 1, y, yOff);
+        continue;
+      }
+      LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
+      for (int j = 0; j < 32; j += L) {
+        FloatVector v = FloatVector.fromArray(F, x, off + j).mul(id);
+        bytes(roundf(v)).intoArray(y, yOff + 2 + j);
+      }
+    }
+  }
+
+  /**
+   * {@code floor(a)} for {@code 0 <= a < 2^22}, in float operations only: adding and subtracting
+   * 2^23 rounds to an integer, then one is taken off where that rounded up. The float-to-int
+   * conversion has no C2 intrinsic on JDK 17: about 300 ns per 16 lanes, against 2 on JDK 25.
+   */
+  private static FloatVector floor(FloatVector a) {
+    FloatVector r = a.add(0x1p23f).sub(0x1p23f);
+    return r.sub(1f, r.compare(VectorOperators.GT, a));
+  }
+
+  /** The int value of integral floats in {@code [0, 2^23)}: their mantissa bits once 2^23 is added. */
+  private static IntVector integralInts(FloatVector integral) {
+    return integral.add(0x1p23f).reinterpretAsInts().sub(0x4B00_0000);
+  }
+
+  /**
+   * {@link GgmlRef#roundf} of values below 2^22 in magnitude: the floor of the magnitude, plus one
+   * where the fraction it dropped (exact in float) is at least a half, as {@code (int) (|x| + 0.5)}
+   * in double rounds. Negating where the sign bit is set is the scalar {@code x < 0 ? -r : r}, as r
+   * is 0 for -0.0.
+   */
+  private static IntVector roundf(FloatVector v) {
+    FloatVector a = v.abs();
+    FloatVector r = floor(a);
+    r = r.add(1f, a.sub(r).compare(VectorOperators.GE, 0.5f));
+    return integralInts(r).lanewise(NEG, v.reinterpretAsInts().compare(VectorOperators.LT, 0));
+  }
+
+  /**
+   * Whether a 4-bit block's scale leaves its codes to {@link #nibble}: a normal scale and its inverse
+   * are exact to an ulp, so every {@code x * id + 8.5} (or {@code (x - min) * id + 0.5}) lies in
+   * [0, 17). A zero, subnormal or infinite one goes to the scalar loop, whose casts saturate.
+   */
+  private static boolean normal(float d) {
+    float a = Math.abs(d);
+    return a >= Float.MIN_NORMAL && a <= Float.MAX_VALUE;
+  }
+
+  /** {@code Math.min(15, GgmlRef.toInt8(f)) & 0xFF} for {@code 0 <= f < 2^22}. */
+  private static IntVector nibble(FloatVector f) {
+    return integralInts(floor(f)).min(15);
+  }
+
+  @Override
+  void encodeQ4_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+    for (int b = 0; b < blocks; b++, off += 32, yOff += 18) {
+      float d = signedAbsMax(x, off) / -8f;
+      float id = GgmlRef.inverse(d);
+      if (!normal(d)) {
+        super.encodeQ4_0(x, off, 1, y, yOff);
+        continue;
+      }
+      LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
+      for (int j = 0; j < 16; j += L) {
+        IntVector lo = nibble(FloatVector.fromArray(F, x, off + j).mul(id).add(8.5f));
+        IntVector hi = nibble(FloatVector.fromArray(F, x, off + 16 + j).mul(id).add(8.5f));
+        bytes(lo.or(hi.lanewise(LSHL, 4))).intoArray(y, yOff + 2 + j);
+      }
+    }
+  }
+
+  /** {@link GgmlRef#signedAbsMax} of a block of 32 finite values: the first value of largest magnitude. */
+  private static float signedAbsMax(float[] x, int off) {
+    FloatVector amaxV = FloatVector.zero(F);
+    for (int j = 0; j < 32; j += L) {
+      amaxV = amaxV.max(FloatVector.fromArray(F, x, off + j).abs());
+    }
+    float amax = amaxV.reduceLanes(MAX);
+    if (amax == 0f) {
+      return 0f;
+    }
+    int j = 0;
+    VectorMask<Float> at = FloatVector.fromArray(F, x, off).abs().eq(amax);
+    while (!at.anyTrue()) {
+      j += L;
+      at = FloatVector.fromArray(F, x, off + j).abs().eq(amax);
+    }
+    return x[off + j + at.firstTrue()];
+  }
+
+  @Override
+  void encodeQ4_1(float[] x, int off, int blocks, byte[] y, int yOff) {
+    for (int b = 0; b < blocks; b++, off += 32, yOff += 20) {
+      FloatVector lowest = FloatVector.fromArray(F, x, off);
+      FloatVector highest = lowest;
+      for (int j = L; j < 32; j += L) {
+        FloatVector v = FloatVector.fromArray(F, x, off + j);
+        lowest = lowest.min(v);
+        highest = highest.max(v);
+      }
+      // The vector min orders -0.0 below 0.0; ggml's loop keeps the first zero it meets.
+      float min = lowest.reduceLanes(MIN);
+      if (min == 0f) {
+        min = GgmlRef.min(x, off, 32);
+      }
+      float max = highest.reduceLanes(MAX);
+      if (max == 0f) {
+        max = GgmlRef.max(x, off, 32);
+      }
+      float d = (max - min) / 15f;
+      float id = GgmlRef.inverse(d);
+      if (!normal(d)) {
+        super.encodeQ4_1(x, off, 1, y, yOff);
+        continue;
+      }
+      LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
+      LittleEndian.putShort(y, yOff + 2, Fp16.fromFloat(min));
+      for (int j = 0; j < 16; j += L) {
+        IntVector lo = nibble(FloatVector.fromArray(F, x, off + j).sub(min).mul(id).add(0.5f));
+        IntVector hi = nibble(FloatVector.fromArray(F, x, off + 16 + j).sub(min).mul(id).add(0.5f));
+        bytes(lo.or(hi.lanewise(LSHL, 4))).intoArray(y, yOff + 4 + j);
+      }
+    }
+  }
+}
