@@ -1,5 +1,6 @@
 package io.lazyq.table;
 
+import io.lazyq.format.Schema;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,12 @@ public sealed interface LogAction {
     public Metadata {
       schema = List.copyOf(schema);
       partitionColumns = List.copyOf(partitionColumns);
+    }
+
+    /** The metadata of an unpartitioned table of {@code schema}. */
+    public static Metadata of(Schema schema) {
+      return new Metadata(schema.fields().stream().map(f -> new Column(f.name(), f.type().toString(), f.nullable()))
+          .toList(), List.of());
     }
 
     /** Whether rows of the other schema can join this table's: same names and types, in order. */
@@ -87,8 +94,8 @@ public sealed interface LogAction {
 
   /** What a version did to the table. */
   enum Operation {
-    /** Created the table. */
-    WRITE,
+    /** Started the log: the schema, and the files the table held before it had a log (none for a new table). */
+    CREATE,
     /** Added files. */
     APPEND,
     /** Replaced every file. */

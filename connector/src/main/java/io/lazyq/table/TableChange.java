@@ -45,8 +45,7 @@ public record TableChange(String jobId, boolean overwrite, Metadata metadata, Li
       }
     }
     actions.addAll(adds);
-    Operation op = overwrite ? Operation.OVERWRITE : first && base.files().isEmpty() ? Operation.WRITE
-        : Operation.APPEND;
+    Operation op = overwrite ? Operation.OVERWRITE : first ? Operation.CREATE : Operation.APPEND;
     actions.add(new CommitInfo(op, now, jobId, base.version()));
     return actions;
   }

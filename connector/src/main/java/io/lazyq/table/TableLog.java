@@ -95,30 +95,51 @@ public final class TableLog {
         throw conflict(change, read, base.version(), why);
       }
       long version = base.version() + 1;
-      byte[] bytes = LogCodec.encode(version, change.actions(base, System.currentTimeMillis()));
-      try (PendingFile out = storage.output(location(version)).createIfAbsent()) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          out.channel().write(b);
-        }
-        out.commit();
+      if (tryWrite(version, change.actions(base, System.currentTimeMillis()))) {
         return version;
-      } catch (FileAlreadyExistsException lost) {
-        List<LogEntry> missed = entriesAfter(base.version());
-        if (missed.isEmpty()) {
-          throw new IOException("lazyq: " + location(version) + " exists, yet the log of " + table
-              + " does not list it", lost);
-        }
-        if (change.overwrite()) {
-          LogEntry winner = missed.get(0);
-          String how = winner.commitInfo().map(c -> " (" + c.operation() + " by job " + c.jobId() + ")").orElse("");
-          throw conflict(change, read, winner.version(), "version " + winner.version() + how
-              + " was committed meanwhile, and an overwrite would remove files it did not read");
-        }
-        for (LogEntry e : missed) {
-          base = base.apply(e);
-        }
       }
+      List<LogEntry> missed = entriesAfter(base.version());
+      if (missed.isEmpty()) {
+        throw new IOException("lazyq: " + location(version) + " exists, yet the log of " + table + " does not list it");
+      }
+      if (change.overwrite()) {
+        LogEntry winner = missed.get(0);
+        String how = winner.commitInfo().map(c -> " (" + c.operation() + " by job " + c.jobId() + ")").orElse("");
+        throw conflict(change, read, winner.version(), "version " + winner.version() + how
+            + " was committed meanwhile, and an overwrite would remove files it did not read");
+      }
+      for (LogEntry e : missed) {
+        base = base.apply(e);
+      }
+    }
+  }
+
+  /**
+   * Starts the log of a table that has none, unless another writer does first: version 0 holds the
+   * schema and the files that the table held before ({@code change}'s files). Once the log exists,
+   * files moved into the directory stay invisible until a version adds them.
+   *
+   * @return the latest version, whoever started the log
+   */
+  public Snapshot create(TableChange change) throws IOException {
+    if (latestVersion() < 0) {
+      tryWrite(0, change.actions(Snapshot.beforeLog(table, List.of()), System.currentTimeMillis()));
+    }
+    return snapshot();
+  }
+
+  /** Writes a version's entry unless it exists; false when another writer created it first. */
+  private boolean tryWrite(long version, List<LogAction> actions) throws IOException {
+    byte[] bytes = LogCodec.encode(version, actions);
+    try (PendingFile out = storage.output(location(version)).createIfAbsent()) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        out.channel().write(b);
+      }
+      out.commit();
+      return true;
+    } catch (FileAlreadyExistsException lost) {
+      return false;
     }
   }
 

@@ -52,7 +52,7 @@ class TableLogTest {
     assertEquals(List.of("a.lzq", "b.lzq", "c.lzq"), names(two));
     assertEquals(2, log.commit(two, new TableChange("j3", true, META, List.of(add("d.lzq")))));
     assertEquals(List.of("d.lzq"), names(log.snapshot()));
-    assertEquals(Operation.WRITE, log.entries().get(0).commitInfo().orElseThrow().operation());
+    assertEquals(Operation.CREATE, log.entries().get(0).commitInfo().orElseThrow().operation());
     assertEquals(Operation.OVERWRITE, log.entries().get(2).commitInfo().orElseThrow().operation());
     assertTrue(Files.exists(dir.resolve("_lazyq_log/00000000000000000002.json")));
   }
