@@ -8,6 +8,7 @@ import io.lazyq.table.LogAction.Protocol;
 import io.lazyq.table.LogAction.RemoveFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What a write job does to a table, whichever version it ends up following: add its files, and for
@@ -53,9 +54,13 @@ public record TableChange(String jobId, boolean overwrite, Metadata metadata, Li
   /** Why this change cannot follow {@code base}, or null when it can. */
   String conflict(Snapshot base) {
     if (!overwrite && base.metadata() != null && !base.metadata().compatible(metadata)) {
-      return "the table's columns are now " + base.metadata().schema() + ", which the appended files' "
-          + metadata.schema() + " do not match";
+      return "as of version " + base.version() + " the table's columns are " + describe(base.metadata())
+          + ", which the appended files' " + describe(metadata) + " do not match";
     }
     return null;
+  }
+
+  private static String describe(Metadata m) {
+    return m.schema().stream().map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", ", "(", ")"));
   }
 }

@@ -86,7 +86,7 @@ final class TableCommit {
 
   /**
    * Drops everything the job's tasks wrote; the table stays as it was, or absent as it was. On an
-   * object store the parts written straight into the table directory go too: no manifest lists them.
+   * object store the parts written straight into the table directory go too: no version holds them.
    */
   static void abort(WriteJob job, PartFile[] messages) {
     dropStaging(job);

@@ -147,9 +147,9 @@ final class TableFiles {
   }
 
   /**
-   * Whether a file that a glob matched belongs to its directory's table: listed in the directory's
-   * manifest, or in a directory without one. A glob over a table thus sees what reading the
-   * directory sees, never the unlisted parts of a write in progress or of a killed one.
+   * Whether a file that a glob matched belongs to its directory's table: held by the latest
+   * version (or listed in the manifest), or in a directory without either. A glob over a table thus
+   * sees what reading the directory sees, never the parts of a write in progress or of a killed one.
    */
   private static boolean committed(FileEntry file, Map<String, Optional<Set<String>>> manifests, Storage storage)
       throws IOException {

@@ -76,6 +76,18 @@ class TableLogTest {
   }
 
   @Test
+  void anAppendMissingAnOverwriteThatChangedTheColumnsFails() throws Exception {
+    TableLog log = new TableLog(dir.resolve("columns").toString(), STORAGE);
+    log.commit(log.snapshot(), append("j1", "a.lzq"));
+    Snapshot stale = log.snapshot();
+    Metadata other = new Metadata(List.of(new Column("id", "int32", false)), List.of());
+    log.commit(stale, new TableChange("j2", true, other, List.of(add("b.lzq"))));
+    CommitConflictException e = assertThrows(CommitConflictException.class, () -> log.commit(stale, append("j3", "c.lzq")));
+    assertTrue(e.getMessage().contains("as of version 1 the table's columns are (id int32)"), e.getMessage());
+    assertEquals(List.of("b.lzq"), names(log.snapshot()));
+  }
+
+  @Test
   void concurrentAppendsLoseNothing() throws Exception {
     TableLog log = new TableLog(dir.toString(), STORAGE);
     ExecutorService pool = Executors.newFixedThreadPool(8);
