@@ -1,4 +1,4 @@
-package io.lazyq.spark;
+package io.lazyq.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,13 +23,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writer JVMs racing on one local table: appends that report success are all there, once;
  * overwrites fail with the conflict error or win whole; readers always see one committed version.
  */
-class ConcurrentWritesTest extends SparkTestBase {
+class ConcurrentWritesIT {
+  private static SparkSession spark;
+  @TempDir static Path dir;
   private static final int ROWS = 1000;
   private static final int WRITES = 10;
 
@@ -57,6 +62,17 @@ class ConcurrentWritesTest extends SparkTestBase {
       }
     }
     s.stop();
+  }
+
+  @BeforeAll
+  static void startSpark() {
+    spark = SparkSession.builder().master("local[2]").appName("concurrent-writes").config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
   }
 
   @Test
@@ -171,7 +187,7 @@ class ConcurrentWritesTest extends SparkTestBase {
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
     cmd.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        ConcurrentWritesTest.class.getName(), mode, table.toString(), Integer.toString(tag)));
+        ConcurrentWritesIT.class.getName(), mode, table.toString(), Integer.toString(tag)));
     Path log = dir.resolve(mode + "-" + tag + ".log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
