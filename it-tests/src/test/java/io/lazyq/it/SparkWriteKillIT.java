@@ -3,10 +3,12 @@ package io.lazyq.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lazyq.cli.LazyQ;
 import io.lazyq.spark.TableVacuum;
+import io.lazyq.storage.Storage;
+import io.lazyq.table.LogAction.AddFile;
+import io.lazyq.table.Snapshot;
+import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -15,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -41,7 +43,7 @@ import picocli.CommandLine;
  * table on {@code local[2]}, one complete version after another, and is killed before, inside or
  * after its tasks, inside its job commit, or between two versions. After every kill the table reads
  * as one complete version, the last one committed (or the one being written, when the kill came
- * after the manifest's swap but before the child said so); every file under the table's directory,
+ * after its version's log entry was created but before the child said so); every file under the table's directory,
  * leftovers included, passes {@code lazyq inspect} or is named incomplete by it (exit 3).
  *
  * <p>A child's first write loads most of Spark's classes and takes far longer than the next ones,
@@ -49,10 +51,11 @@ import picocli.CommandLine;
  * {@code -Dlazyq.it.sparkKillMaxMs} (2000) ms after the start of the second (30%: its planning, its
  * tasks, its commit, or the next write); 0 to 300 ms after the second write's first task begins
  * its part file (30%); or 0 to 4 ms after the second write's commit moves its first part file
- * into the table (15%) or replaces the manifest (15%). Where each kill landed is read afterwards
+ * into the table (15%) or creates its version's log entry (15%). Where each kill landed is read afterwards
  * from what the child printed and what it left on disk. Leftovers stay in place: the writers that
- * follow must cope with them. At the end {@link TableVacuum} removes them all, and the table still
- * reads as the same complete version.
+ * follow must cope with them, and so do the files of earlier versions, which overwrites remove from
+ * the table but not from storage. At the end {@link TableVacuum}, with no retention, removes them
+ * all, and the table still reads as the same complete version.
  */
 class SparkWriteKillIT {
   private static final int KILLS = Integer.getInteger("lazyq.it.sparkKills", 50);
@@ -63,7 +66,7 @@ class SparkWriteKillIT {
   private static final Pattern PART = Pattern.compile("part-\\d{5}-[0-9a-f-]+-t\\d+\\.lzq");
   /** A part file being written, under its temporary name. */
   private static final Pattern PART_TEMP = Pattern.compile("\\.part-\\d{5}-[0-9a-f-]+-t\\d+\\.lzq\\.[0-9a-f]+\\.tmp");
-  private static final String MANIFEST = "_lazyq_manifest.json";
+  private static final String LOG = TableLog.DIRECTORY;
   private static final String STAGING = "_temporary";
   /** The largest error of a Q8_0 value of magnitude at most 1: half a step of 1/127, and the scale's f16 rounding. */
   private static final double VALUE_ERROR = 0.005;
@@ -103,7 +106,6 @@ class SparkWriteKillIT {
     OverwriteLoopMain.write(OverwriteLoopMain.version(spark, ROWS, 0), table.toString());
     Checked initial = check(0, 0, 0);
     long version = initial.version;
-    Set<Path> listed = initial.listed;
 
     long seed = Long.getLong("lazyq.it.seed", System.nanoTime());
     System.out.printf("spark write kill: %d kills of a writer overwriting %d rows per version (-Dlazyq.it.sparkKills,"
@@ -112,7 +114,7 @@ class SparkWriteKillIT {
     Map<String, Integer> phases = new TreeMap<>();
     Map<Integer, Integer> leftoverCodes = new TreeMap<>();
     Set<Path> leftovers = new HashSet<>();
-    Set<Path> manifestTemps = new HashSet<>();
+    Set<Path> logTemps = new HashSet<>();
     long checkNanos = 0;
     long committedByChildren = 0;
     int midWrite = 0;
@@ -173,9 +175,10 @@ class SparkWriteKillIT {
         for (Path f : walk()) {
           String name = f.getFileName().toString();
           boolean top = f.getParent().equals(table);
-          if (top && name.startsWith("." + MANIFEST + ".") && name.endsWith(".tmp")) {
-            manifestTemps.add(f);
-          } else if (!now.listed.contains(f) && !(top && name.equals(MANIFEST))) {
+          boolean inLog = f.getParent().equals(table.resolve(LOG));
+          if (inLog && name.startsWith(".") && name.endsWith(".tmp")) {
+            logTemps.add(f);
+          } else if (!now.listed.contains(f) && !inLog && !leftovers.contains(f)) {
             assertTrue(isPart(f) || f.startsWith(table.resolve(STAGING)) && PART_TEMP.matcher(name).matches(),
                 "kill " + kill + ": unexpected file " + f);
             int code = inspect(f);
@@ -193,23 +196,23 @@ class SparkWriteKillIT {
         throw e;
       }
       committedByChildren += now.version - version;
-      String phase = phase(inFlight, now.version > lastCommitted, now.listed, listed, before);
+      String phase = phase(inFlight, now.version > lastCommitted, now.listed, before);
       phases.merge(phase, 1, Integer::sum);
       System.out.printf("spark write kill %d (%s): writing v=%d, committed v=%d; the table holds v=%d, complete;"
           + " %s%n", kill, plan, lastWriting, lastCommitted, now.version, phase);
       version = now.version;
-      listed = now.listed;
     }
     long leftoverBytes = 0;
     for (Path f : leftovers) {
       leftoverBytes += Files.exists(f) ? Files.size(f) : 0;
     }
-    // With no writer left, everything unlisted is a leftover: vacuum removes it all, and nothing else.
-    TableVacuum vacuum = TableVacuum.plan(table, Duration.ZERO);
+    // With no writer left and no retention, everything the latest version lacks goes, and nothing else.
+    TableVacuum vacuum = TableVacuum.plan(table, Duration.ZERO, Duration.ZERO);
     vacuum.delete();
     Checked clean = check(KILLS + 1, version, version);
     for (Path f : walk()) {
-      assertTrue(clean.listed.contains(f) || f.equals(table.resolve(MANIFEST)), "left after vacuum: " + f);
+      assertTrue(clean.listed.contains(f) || f.getParent().equals(table.resolve(LOG)) && f.toString().endsWith(".json"),
+          "left after vacuum: " + f);
     }
     assertTrue(Files.notExists(table.resolve(STAGING)), "the staging directory is left after vacuum");
     System.out.printf("spark write kill: vacuum deleted %d leftovers (%,d bytes); the table still v=%d, complete%n",
@@ -218,32 +221,30 @@ class SparkWriteKillIT {
     System.out.printf("spark write kill: %d kills (-Dlazyq.it.seed=%d) in %.0f s; %d versions committed by the"
         + " killed writers, the table at v=%d, one complete version after every kill; %d kills mid-write; where"
         + " they landed: %s; %d leftover files inspected (%d bytes), by exit code: %s; child start %.1f s and first"
-        + " write %.1f s and check %.1f s on average; %d temporary manifests left%n",
+        + " write %.1f s and check %.1f s on average; %d temporary log entries left%n",
         KILLS, seed, (System.nanoTime() - began) / 1e9, committedByChildren, version, midWrite, phases,
         leftovers.size(), leftoverBytes, leftoverCodes, startNanos / 1e9 / KILLS,
-        firstWrites == 0 ? 0 : firstWriteNanos / 1e9 / firstWrites, checkNanos / 1e9 / KILLS, manifestTemps.size());
+        firstWrites == 0 ? 0 : firstWriteNanos / 1e9 / firstWrites, checkNanos / 1e9 / KILLS, logTemps.size());
   }
 
-  /** What a check found: the version that the table holds and the files its manifest lists. */
+  /** What a check found: the version that the table holds and the files of its latest log version. */
   private record Checked(long version, Set<Path> listed) {}
 
   /**
    * Reads the table with the connector and checks that it holds one complete version, one of
-   * {@code low} and {@code high}; checks that its manifest lists intact files holding ROWS rows.
+   * {@code low} and {@code high}; checks that its latest log version holds intact files of ROWS rows.
    */
   private static Checked check(int kill, long low, long high) throws IOException {
     String at = "after kill " + kill + ": ";
-    JsonNode manifest = new ObjectMapper().readTree(table.resolve(MANIFEST).toFile());
+    Snapshot latest = new TableLog(table.toString(), Storage.of(new Configuration())).snapshot();
     Set<Path> listed = new HashSet<>();
-    long listedRows = 0;
-    for (JsonNode f : manifest.path("files")) {
-      Path file = table.resolve(f.path("name").asText());
-      assertTrue(Files.isRegularFile(file), at + "the manifest lists " + file + ", which is missing");
-      assertEquals(LazyQ.OK, inspect(file), at + "lazyq inspect " + file + ", which the manifest lists");
+    for (AddFile f : latest.files()) {
+      Path file = table.resolve(f.path());
+      assertTrue(Files.isRegularFile(file), at + "version " + latest.version() + " holds " + file + ", which is missing");
+      assertEquals(LazyQ.OK, inspect(file), at + "lazyq inspect " + file + ", which the latest version holds");
       listed.add(file);
-      listedRows += f.path("rows").asLong();
     }
-    assertEquals(ROWS, listedRows, at + "rows that the manifest lists");
+    assertEquals(ROWS, latest.rows(), at + "rows of the latest version's files");
 
     // Distinct ids counted with a bitmap per bucket of 32768 ids, so that the rows need no shuffle.
     Row r = spark.read().format("lazyq").load(table.toString())
@@ -271,12 +272,12 @@ class SparkWriteKillIT {
   }
 
   /**
-   * Where the kill landed, from what the child printed and what it left on disk: part files that
-   * became unlisted in the table's directory (moved in by a commit not yet published, or replaced by
-   * one published but not done deleting), and files in the staging directory.
+   * Where the kill landed, from what the child printed and what it left on disk: part files new in
+   * the table's directory that no version holds (moved in by a commit not yet published), and files
+   * in the staging directory.
    */
-  private static String phase(boolean inFlight, boolean swapped, Set<Path> listed, Set<Path> previous,
-      Set<Path> before) throws IOException {
+  private static String phase(boolean inFlight, boolean swapped, Set<Path> listed, Set<Path> before)
+      throws IOException {
     if (!inFlight) {
       return "between versions";
     }
@@ -284,8 +285,7 @@ class SparkWriteKillIT {
     boolean staged = false;
     boolean writing = false;
     for (Path f : walk()) {
-      if (f.getParent().equals(table) && isPart(f) && !listed.contains(f)
-          && (!before.contains(f) || previous.contains(f))) {
+      if (f.getParent().equals(table) && isPart(f) && !listed.contains(f) && !before.contains(f)) {
         unlisted = true;
       } else if (f.startsWith(table.resolve(STAGING)) && !before.contains(f)) {
         staged = true;
@@ -293,11 +293,10 @@ class SparkWriteKillIT {
       }
     }
     if (swapped) {
-      return unlisted ? "in the commit, manifest swapped, old parts not all deleted"
-          : "after the commit, before it printed committed";
+      return "after the commit, before it printed committed";
     }
     if (unlisted) {
-      return "in the commit, parts moved, manifest not yet swapped";
+      return "in the commit, parts moved, version not yet committed";
     }
     if (writing) {
       return "in tasks, part files being written";
@@ -307,7 +306,7 @@ class SparkWriteKillIT {
 
   /** Steps of a write that a kill may follow. */
   private enum Step {
-    STAGED("a task's part file begun"), MOVED("a part moved into the table"), SWAPPED("the manifest replaced");
+    STAGED("a task's part file begun"), MOVED("a part moved into the table"), SWAPPED("a version committed");
 
     final String what;
 
@@ -318,8 +317,7 @@ class SparkWriteKillIT {
 
   /** Waits until the write under way takes {@code step}. */
   private static void await(Process p, Step step) throws Exception {
-    Path manifest = table.resolve(MANIFEST);
-    Object inode = Files.readAttributes(manifest, BasicFileAttributes.class).fileKey();
+    long versions = versions();
     Set<Path> present = null;
     while (present == null) {
       try {
@@ -334,7 +332,7 @@ class SparkWriteKillIT {
         boolean taken = switch (step) {
           case STAGED -> appeared(table.resolve(STAGING), present, false);
           case MOVED -> appeared(table, present, true);
-          case SWAPPED -> !inode.equals(Files.readAttributes(manifest, BasicFileAttributes.class).fileKey());
+          case SWAPPED -> versions() > versions;
         };
         if (taken) {
           return;
@@ -434,19 +432,25 @@ class SparkWriteKillIT {
     }
   }
 
-  /** The table's directory as it is: every file with its size, and the manifest. */
+  /** The table's directory as it is: every file with its size, and the number of versions. */
   private static String describe() {
     StringBuilder out = new StringBuilder();
     try {
       for (Path f : walk()) {
         out.append(String.format("  %10d %s%n", Files.size(f), table.relativize(f)));
       }
-      Path manifest = table.resolve(MANIFEST);
-      out.append(Files.exists(manifest) ? Files.readString(manifest) : "(no manifest)");
+      out.append(versions()).append(" versions in the log");
     } catch (IOException e) {
       out.append("(cannot list: ").append(e).append(')');
     }
     return out.toString();
+  }
+
+  /** How many versions the log holds. */
+  private static long versions() throws IOException {
+    try (Stream<Path> s = Files.list(table.resolve(LOG))) {
+      return s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).count();
+    }
   }
 
   /** {@code lazyq inspect FILE}, its output kept out of the test log. */

@@ -13,10 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** {@code lazyq vacuum DIR}: deletes what killed writes left in a table directory. */
+/**
+ * {@code lazyq vacuum DIR}: deletes the files of a table directory that no version within the
+ * retention needs, and what killed writes left there.
+ */
 @Command(name = "vacuum", mixinStandardHelpOptions = true,
-    description = "Deletes what killed Spark writes left in a table directory (staging directories, unlisted part"
-        + " files, temporary manifests) that nothing has modified for --min-age. Readers never see them.")
+    description = "Deletes the files of a table directory that versions removed more than --retain ago, and what"
+        + " killed Spark writes left (staging directories, part files in no version, temporary log entries) that"
+        + " nothing has modified for --min-age. Readers of the versions retained never miss a file.")
 public final class VacuumCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The table's directory.")
   Path directory;
@@ -26,6 +30,15 @@ public final class VacuumCommand implements Callable<Integer> {
           + " the same as a killed one until then.")
   String minAge;
 
+  @Option(names = "--retain", defaultValue = "7d", paramLabel = "AGE",
+      description = "Keep the files that versions removed less than this ago (default: ${DEFAULT-VALUE}), for the"
+          + " queries still reading those versions.")
+  String retain;
+
+  @Option(names = "--unsafe-for-running-readers",
+      description = "Allow --retain under an hour: a query reading an older version may then fail.")
+  boolean unsafe;
+
   @Option(names = "--dry-run", description = "Print what would be deleted, and delete nothing.")
   boolean dryRun;
 
@@ -33,13 +46,13 @@ public final class VacuumCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Duration age;
-    try {
-      age = Duration.ofSeconds(JavaUtils.timeStringAsSec(minAge));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--min-age must be a duration such as 30m, 24h or 7d, not '" + minAge + "'");
+    Duration age = duration("--min-age", minAge);
+    Duration retention = duration("--retain", retain);
+    if (retention.compareTo(Duration.ofHours(1)) < 0 && !unsafe) {
+      throw new IllegalArgumentException("--retain " + retain + " may delete files that running queries read;"
+          + " add --unsafe-for-running-readers to do it anyway");
     }
-    TableVacuum plan = TableVacuum.plan(directory, age);
+    TableVacuum plan = TableVacuum.plan(directory, age, retention);
     PrintWriter out = spec.commandLine().getOut();
     for (Path p : plan.leftovers()) {
       out.println((dryRun ? "would delete " : "deleting ") + directory.relativize(p) + (Files.isDirectory(p) ? "/" : ""));
@@ -51,5 +64,13 @@ public final class VacuumCommand implements Callable<Integer> {
         plan.bytes(), directory);
     out.flush();
     return LazyQ.OK;
+  }
+
+  private static Duration duration(String option, String value) {
+    try {
+      return Duration.ofSeconds(JavaUtils.timeStringAsSec(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be a duration such as 30m, 24h or 7d, not '" + value + "'");
+    }
   }
 }

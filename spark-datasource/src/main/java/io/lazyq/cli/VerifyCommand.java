@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Check a .lzq file, or a table directory, whole: every frame header and payload checksum in file"
-        + " order, then every column chunk's checksum and structure through the footer; for a directory, its manifest"
-        + " and each file it lists. Prints each damage (file, chunk, column, offset) and exits 3, or what was checked"
+        + " order, then every column chunk's checksum and structure through the footer; for a directory, its log (or"
+        + " manifest) and each file of its latest version. Prints each damage (file, chunk, column, offset) and exits 3, or what was checked"
         + " and exits 0.")
 public final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE|DIR", description = "A .lzq file, or a table directory.")
@@ -43,7 +43,7 @@ public final class VerifyCommand implements Callable<Integer> {
       damages = table.allDamages();
       reports = table.files();
       if (!table.manifest()) {
-        out.println(input + ": no manifest; checking every file a reader would read");
+        out.println(input + ": no log or manifest; checking every file a reader would read");
       }
     } else {
       Report report = LzqCheck.check(input);

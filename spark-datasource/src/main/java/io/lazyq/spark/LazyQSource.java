@@ -33,7 +33,7 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Writes: {@code df.write.format("lazyq").option("errorBound", "value=1e-3").save(dir)} in any
  * save mode, {@code INSERT INTO} and {@code CREATE TABLE ... USING lazyq AS SELECT}; a directory
- * of part files published whole by a manifest. Options: {@link LazyQOptions}.
+ * of part files published whole by a version of its log ({@link TableCommit}). Options: {@link LazyQOptions}.
  */
 public final class LazyQSource implements TableProvider, DataSourceRegister, CreatableRelationProvider {
   /** Spark asks for the schema and then the table with the same options: resolve the files once. */
@@ -70,7 +70,8 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     LazyQWriteConf writeConf = LazyQWriteConf.parse(properties);
     boolean direct = SaveModes.isDirect(properties);
     LazyQReadConf readConf = readConf(properties);
-    if (!TableFiles.hasData(readConf.paths(), readConf.storageConf().storage())) {
+    // once resolved (a read asks for the schema first), the files are those of the version read then
+    if (!isResolved(properties) && !TableFiles.hasData(readConf.paths(), readConf.storageConf().storage())) {
       return new LazyQTable(List.of(), readConf, given, writeConf, direct);
     }
     resolve(properties);
@@ -104,6 +105,10 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
       parsedFor = Map.copyOf(options);
     }
     return conf;
+  }
+
+  private synchronized boolean isResolved(Map<String, String> options) {
+    return options.equals(resolvedFor);
   }
 
   private synchronized void resolve(Map<String, String> options) {

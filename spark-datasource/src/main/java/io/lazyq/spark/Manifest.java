@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code _lazyq_manifest.json}: the files of a table directory. When it exists, readers read exactly
+ * {@code _lazyq_manifest.json}: the files of a table directory written before tables had a log
+ * ({@code io.lazyq.table.TableLog}), which takes precedence and which such a table moves to on its
+ * next write. When it exists and no log does, readers read exactly
  * the files it lists, so publishing a new manifest by atomic rename is the moment a write becomes
  * visible, whole; files not listed (a write in progress, or one killed before its manifest) are
  * never read. On an object store the manifest is replaced by a whole-object upload, which readers

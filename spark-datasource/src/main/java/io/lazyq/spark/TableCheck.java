@@ -15,12 +15,12 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Checks a table directory as the Spark source writes it: its manifest, that each file it lists is
- * there with the size and rows it records, and then each file whole ({@link LzqCheck}). Without a
- * manifest, every file a reader would read is checked.
+ * Checks a table directory as the Spark source writes it: its log (or, written before the log, its
+ * manifest), that each file of the latest version is there with the size and rows it records, and
+ * then each file whole ({@link LzqCheck}). Without either, every file a reader would read is checked.
  *
  * @param directory the table's directory
- * @param manifest whether it has a manifest
+ * @param manifest whether it has a log or a manifest
  * @param damages what is wrong with the directory itself: the manifest, missing or mismatched files
  * @param files a report per file checked, in the manifest's order
  */
@@ -50,28 +50,37 @@ public record TableCheck(Path directory, boolean manifest, List<Damage> damages,
     List<Report> reports = new ArrayList<>();
     Path manifestFile = directory.resolve(Manifest.NAME);
     Optional<List<PartFile>> listed;
+    Storage storage = Storage.of(new Configuration());
     try {
-      listed = Manifest.read(directory.toString(), Storage.of(new Configuration()));
-    } catch (IOException e) {
-      damages.add(new Damage(manifestFile.toString(), -1, null, NO_OFFSET, "unreadable manifest: " + e.getMessage()));
+      listed = TableFiles.snapshot(directory.toString(), storage).map(s -> s.files().stream()
+          .map(f -> new PartFile(f.path(), f.rows(), f.bytes())).toList());
+    } catch (LazyQFormatException e) {
+      damages.add(new Damage(e.source(), -1, null, NO_OFFSET, "unreadable log: " + e.problem()));
       listed = Optional.empty();
+    }
+    if (listed.isEmpty() && damages.isEmpty()) {
+      try {
+        listed = Manifest.read(directory.toString(), storage);
+      } catch (IOException e) {
+        damages.add(new Damage(manifestFile.toString(), -1, null, NO_OFFSET, "unreadable manifest: " + e.getMessage()));
+      }
     }
     if (listed.isPresent()) {
       for (PartFile part : listed.get()) {
         Path file = directory.resolve(part.name());
         if (!Files.isRegularFile(file)) {
-          damages.add(new Damage(file.toString(), -1, null, NO_OFFSET, "missing: the manifest lists it"));
+          damages.add(new Damage(file.toString(), -1, null, NO_OFFSET, "missing: the table lists it"));
           continue;
         }
         long size = Files.size(file);
-        if (size != part.bytes()) {
+        if (part.bytes() >= 0 && size != part.bytes()) {
           damages.add(new Damage(file.toString(), -1, null, Math.min(size, part.bytes()), "holds " + size
-              + " bytes; the manifest records " + part.bytes()));
+              + " bytes; the table records " + part.bytes()));
         }
         Report report = LzqCheck.check(file);
-        if (report.intact() && report.rows() != part.rows()) {
+        if (report.intact() && part.rows() >= 0 && report.rows() != part.rows()) {
           damages.add(new Damage(file.toString(), -1, null, NO_OFFSET, "holds " + report.rows()
-              + " rows; the manifest records " + part.rows()));
+              + " rows; the table records " + part.rows()));
         }
         reports.add(report);
       }

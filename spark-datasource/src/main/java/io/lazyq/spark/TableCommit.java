@@ -3,6 +3,12 @@ package io.lazyq.spark;
 import io.lazyq.format.LzqWriter;
 import io.lazyq.storage.FileEntry;
 import io.lazyq.storage.Storage;
+import io.lazyq.table.CommitConflictException;
+import io.lazyq.table.LogAction.AddFile;
+import io.lazyq.table.LogAction.Metadata;
+import io.lazyq.table.Snapshot;
+import io.lazyq.table.TableChange;
+import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,26 +17,30 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Publishes or drops a job's part files, on the driver.
  *
- * <p>Commit, in this order, so that a reader (or a crash) at any step sees either the previous
- * table or the new one, never a mix:
+ * <p>Commit, in this order, so that a reader (or a crash) at any step sees one committed version of
+ * the table, never a mix:
  *
  * <ol>
- *   <li>a directory without a manifest gets one listing its current files, so that the files
- *       moved in next stay invisible;
+ *   <li>a table without a log gets version 0, which takes over the files it held (those its
+ *       manifest lists, or all of them), so that the files moved in next stay invisible;
  *   <li>the committed part files move from the staging directory into the table's directory;
- *   <li>the new manifest (previous files plus new ones, or new ones only for an overwrite)
- *       replaces the old one by atomic rename: the commit point;
- *   <li>an overwrite deletes the files that the old manifest listed; the staging directory goes.
+ *   <li>the next version of the {@link TableLog} adds them (and, for an overwrite, removes the
+ *       files of the version it follows): the commit point. A writer that another beat to the
+ *       version retries on the next one; an overwrite fails instead ({@link CommitConflictException});
+ *   <li>the staging directory goes. Removed files stay for the readers of earlier versions, until
+ *       {@link TableVacuum} finds them older than the retention.
  * </ol>
  *
- * A job killed before step 3 leaves the previous manifest, so the previous contents; the part
- * files it moved are listed nowhere and never read.
+ * A job killed before step 3 leaves the previous version; the part files it moved are in no
+ * version, never read, and vacuum removes them.
  */
 final class TableCommit {
   private TableCommit() {}
@@ -38,37 +48,35 @@ final class TableCommit {
   static void commit(WriteJob job, PartFile[] messages) {
     String dir = job.dir();
     Storage storage = job.storage();
+    TableLog log = new TableLog(dir, storage);
+    List<String> moved = new ArrayList<>();
     try {
-      List<PartFile> previous = Manifest.read(dir, storage).orElse(null);
-      if (previous == null) {
-        previous = visibleFiles(dir, storage, messages);
-        Manifest.write(dir, previous, job.jobId(), storage);
+      Metadata metadata = Metadata.of(job.fileSchema());
+      Snapshot read = log.snapshot();
+      if (!read.logged()) {
+        read = log.create(new TableChange(job.jobId(), false, metadata, previousFiles(dir, storage, messages)));
       }
-      List<PartFile> written = new ArrayList<>();
+      List<AddFile> written = new ArrayList<>();
       boolean staged = job.staged();
+      long now = System.currentTimeMillis();
       for (PartFile f : messages) {
         if (f != null && f.name() != null) {
           if (staged) {
             storage.rename(Storage.resolve(job.staging(), f.name()), Storage.resolve(dir, f.name()));
           }
-          written.add(f);
+          moved.add(f.name());
+          written.add(new AddFile(f.name(), f.rows(), f.bytes(), Map.of(), now));
         }
       }
-      List<PartFile> next = new ArrayList<>(job.overwrite() ? List.of() : previous);
-      next.addAll(written);
-      if (next.isEmpty()) {
-        next.add(emptyFile(job));
+      if (written.isEmpty() && (job.overwrite() || read.files().isEmpty())) {
+        PartFile empty = emptyFile(job);
+        moved.add(empty.name());
+        written.add(new AddFile(empty.name(), 0, empty.bytes(), Map.of(), now));
       }
-      Manifest.write(dir, next, job.jobId(), storage);
-      if (job.overwrite()) {
-        Set<String> kept = new HashSet<>();
-        next.forEach(f -> kept.add(f.name()));
-        for (PartFile old : previous) {
-          if (!kept.contains(old.name())) {
-            storage.delete(Storage.resolve(dir, old.name()), false);
-          }
-        }
-      }
+      log.commit(read, new TableChange(job.jobId(), job.overwrite(), metadata, written));
+    } catch (CommitConflictException e) {
+      deleteQuietly(dir, moved, storage); // in no version: nothing can read them
+      throw new IllegalStateException(e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("lazyq: commit of job " + job.jobId() + " into " + dir + " failed", e);
     } finally {
@@ -78,7 +86,7 @@ final class TableCommit {
 
   /**
    * Drops everything the job's tasks wrote; the table stays as it was, or absent as it was. On an
-   * object store the parts written straight into the table directory go too: no manifest lists them.
+   * object store the parts written straight into the table directory go too: no version holds them.
    */
   static void abort(WriteJob job, PartFile[] messages) {
     dropStaging(job);
@@ -113,23 +121,38 @@ final class TableCommit {
   }
 
   /**
-   * The files a reader lists in a directory without a manifest: regular files, not hidden, and not
-   * this job's own parts (which an object store's tasks wrote there directly).
+   * What a table without a log holds: the files its manifest lists, or else the files a reader
+   * lists (regular, not hidden, and not this job's own parts, which an object store's tasks wrote
+   * there directly).
    */
-  private static List<PartFile> visibleFiles(String dir, Storage storage, PartFile[] messages) throws IOException {
+  private static List<AddFile> previousFiles(String dir, Storage storage, PartFile[] messages) throws IOException {
+    Optional<List<PartFile>> manifest = Manifest.read(dir, storage);
+    if (manifest.isPresent()) {
+      return manifest.get().stream().map(f -> new AddFile(f.name(), f.rows(), f.bytes(), Map.of(), 0)).toList();
+    }
     Set<String> own = new HashSet<>();
     for (PartFile f : messages) {
       if (f != null && f.name() != null) {
         own.add(f.name());
       }
     }
-    List<PartFile> files = new ArrayList<>();
+    List<AddFile> files = new ArrayList<>();
     for (FileEntry e : storage.list(dir)) {
       if (!e.directory() && !TableFiles.isHidden(e.name()) && !own.contains(e.name())) {
-        files.add(new PartFile(e.name(), -1, e.length()));
+        files.add(new AddFile(e.name(), -1, e.length(), Map.of(), 0));
       }
     }
     return files;
+  }
+
+  private static void deleteQuietly(String dir, List<String> names, Storage storage) {
+    for (String name : names) {
+      try {
+        storage.delete(Storage.resolve(dir, name), false);
+      } catch (IOException leave) {
+        // vacuum removes files that no version lists
+      }
+    }
   }
 
   private static void dropStaging(WriteJob job) {

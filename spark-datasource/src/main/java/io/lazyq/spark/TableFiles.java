@@ -1,10 +1,14 @@
 package io.lazyq.spark;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.format.Field;
 import io.lazyq.format.FileLayout;
 import io.lazyq.format.Schema;
 import io.lazyq.storage.FileEntry;
 import io.lazyq.storage.Storage;
+import io.lazyq.table.LogAction.AddFile;
+import io.lazyq.table.Snapshot;
+import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * The files of a table, on any file system: each path is a file, a directory (its files, not recursively) or a glob.
  * Hidden files, whose names start with '.' or '_' (such as {@code _SUCCESS}), are ignored. A
- * directory with a {@link Manifest} holds exactly the files it lists, read as a directory or
+ * directory with a {@link TableLog} holds exactly the files of its latest version, and one
+ * written before the log, with a {@link Manifest}, exactly the files that lists, read as a directory or
  * through a glob, so that files being published by a write are never read before the write
  * commits; a file named on its own is read as it is. All files must share one schema, up to
  * nullability.
@@ -75,7 +80,10 @@ final class TableFiles {
       List<FileEntry> files = new ArrayList<>();
       Map<String, Optional<Set<String>>> manifests = new HashMap<>();
       for (FileEntry m : matches) {
-        if (m.directory() && storage.status(Storage.resolve(m.location(), Manifest.NAME)).isPresent()) {
+        Optional<Snapshot> snapshot = m.directory() ? snapshot(m.location(), storage) : Optional.empty();
+        if (snapshot.isPresent()) {
+          files.addAll(inSnapshot(snapshot.get(), storage));
+        } else if (m.directory() && storage.status(Storage.resolve(m.location(), Manifest.NAME)).isPresent()) {
           files.addAll(listed(m.location(), storage));
         } else if (m.directory()) {
           for (FileEntry f : storage.list(m.location())) {
@@ -139,19 +147,46 @@ final class TableFiles {
   }
 
   /**
-   * Whether a file that a glob matched belongs to its directory's table: listed in the directory's
-   * manifest, or in a directory without one. A glob over a table thus sees what reading the
-   * directory sees, never the unlisted parts of a write in progress or of a killed one.
+   * Whether a file that a glob matched belongs to its directory's table: held by the latest
+   * version (or listed in the manifest), or in a directory without either. A glob over a table thus
+   * sees what reading the directory sees, never the parts of a write in progress or of a killed one.
    */
   private static boolean committed(FileEntry file, Map<String, Optional<Set<String>>> manifests, Storage storage)
       throws IOException {
     String dir = parent(file.location());
     Optional<Set<String>> names = manifests.get(dir);
     if (names == null) {
-      names = Manifest.read(dir, storage).map(list -> list.stream().map(PartFile::name).collect(Collectors.toSet()));
+      Optional<Snapshot> snapshot = snapshot(dir, storage);
+      names = snapshot.isPresent()
+          ? Optional.of(snapshot.get().files().stream().map(AddFile::path).collect(Collectors.toSet()))
+          : Manifest.read(dir, storage).map(list -> list.stream().map(PartFile::name).collect(Collectors.toSet()));
       manifests.put(dir, names);
     }
     return names.map(n -> n.contains(file.name())).orElse(true);
+  }
+
+  /** The latest version of a directory's table, or empty when it has no log. */
+  static Optional<Snapshot> snapshot(String dir, Storage storage) throws IOException {
+    Snapshot s = new TableLog(dir, storage).snapshot();
+    return s.logged() ? Optional.of(s) : Optional.empty();
+  }
+
+  /** The files of one version of a table, each of which must exist. */
+  private static List<FileEntry> inSnapshot(Snapshot snapshot, Storage storage) throws IOException {
+    Map<String, FileEntry> present = new HashMap<>();
+    for (FileEntry f : storage.list(snapshot.table())) {
+      present.put(f.name(), f);
+    }
+    List<FileEntry> files = new ArrayList<>();
+    for (AddFile f : snapshot.files()) {
+      FileEntry e = present.get(f.path());
+      if (e == null || e.directory()) {
+        throw new LazyQFormatException(Storage.resolve(snapshot.table(), f.path()), LazyQFormatException.NO_OFFSET,
+            "missing, though version " + snapshot.version() + " of the table " + snapshot.table() + " holds it");
+      }
+      files.add(e);
+    }
+    return files;
   }
 
   /** The files that a directory's manifest lists, each of which must exist. */

@@ -1,6 +1,11 @@
 package io.lazyq.spark;
 
 import io.lazyq.storage.Storage;
+import io.lazyq.table.LogAction;
+import io.lazyq.table.LogAction.RemoveFile;
+import io.lazyq.table.LogEntry;
+import io.lazyq.table.Snapshot;
+import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +21,17 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * What killed writes left in a table directory, and their removal. A write killed before its
- * commit leaves its staging directory ({@code _temporary/<job>/}), part files that it moved in but
- * never listed, or a temporary manifest ({@code ._lazyq_manifest.json.<random>.tmp}); readers never
- * see them, but they hold disk space.
+ * The files of a table directory that nothing needs, and their removal: files that versions of the
+ * {@link TableLog} removed longer than the retention ago (readers of older versions may still be
+ * reading the others), and what killed writes left. A write killed before its commit leaves its
+ * staging directory ({@code _temporary/<job>/}), part files that it moved in but no version lists,
+ * or a temporary log entry or manifest ({@code .<name>.<random>.tmp}); readers never see them, but
+ * they hold disk space.
  *
  * <p>Only what no write has touched for {@code minAge} counts as left over, since a write that is
  * still running looks the same: its staging directory grows, and its commit moves part files in
- * just before it lists them. Without a manifest every visible file is the table's, so only staging
- * directories and temporary files count.
+ * just before it lists them. Without a log or a manifest every visible file is the table's, so only
+ * staging directories and temporary files count.
  *
  * @param directory the table's directory
  * @param leftovers files and staging directories to delete, in the order found
@@ -35,19 +42,56 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
     leftovers = List.copyOf(leftovers);
   }
 
-  /** Finds the leftovers of killed writes that nothing has modified for {@code minAge}; deletes nothing. */
+  /** How long a removed file stays for the readers of older versions, unless told otherwise: as Delta's. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+  /** {@link #plan(Path, Duration, Duration)} with the default retention. */
   public static TableVacuum plan(Path directory, Duration minAge) throws IOException {
+    return plan(directory, minAge, DEFAULT_RETENTION);
+  }
+
+  /**
+   * Finds what no version removed less than {@code retention} ago needs, and the leftovers of
+   * killed writes that nothing has modified for {@code minAge}; deletes nothing.
+   */
+  public static TableVacuum plan(Path directory, Duration minAge, Duration retention) throws IOException {
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException("lazyq: " + directory + " is not a table directory");
     }
-    FileTime cutoff = FileTime.from(Instant.now().minus(minAge));
-    Optional<Set<String>> listed = Manifest.read(directory.toString(), Storage.of(new Configuration())).map(TableVacuum::names);
+    Instant now = Instant.now();
+    FileTime cutoff = FileTime.from(now.minus(minAge));
+    Storage storage = Storage.of(new Configuration());
+    TableLog log = new TableLog(directory.toString(), storage);
+    List<LogEntry> versions = log.entries();
+    Optional<Set<String>> listed;
+    Set<String> expired = new HashSet<>();
+    if (versions.isEmpty()) {
+      listed = Manifest.read(directory.toString(), storage).map(TableVacuum::names);
+    } else {
+      Set<String> needed = new HashSet<>();
+      Snapshot latest = Snapshot.beforeLog(directory.toString(), List.of());
+      long keepSince = now.minus(retention).toEpochMilli();
+      for (LogEntry e : versions) {
+        latest = latest.apply(e);
+        for (LogAction a : e.actions()) {
+          if (a instanceof RemoveFile r && r.deletionTimestamp() >= keepSince) {
+            needed.add(r.path());
+          } else if (a instanceof RemoveFile r) {
+            expired.add(r.path());
+          }
+        }
+      }
+      latest.files().forEach(f -> needed.add(f.path()));
+      expired.removeAll(needed);
+      listed = Optional.of(needed);
+    }
     List<Path> found = new ArrayList<>();
     long bytes = 0;
     try (Stream<Path> entries = Files.list(directory)) {
       for (Path p : entries.sorted().toList()) {
         String name = p.getFileName().toString();
         boolean leftover;
+        FileTime notSince = cutoff;
         if (name.equals(WriteJob.STAGING) && Files.isDirectory(p)) {
           leftover = false;
           try (Stream<Path> jobs = Files.list(p)) {
@@ -58,14 +102,28 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
               }
             }
           }
+        } else if (name.equals(TableLog.DIRECTORY) && Files.isDirectory(p)) {
+          leftover = false;
+          try (Stream<Path> inLog = Files.list(p)) {
+            for (Path temp : inLog.sorted().toList()) {
+              String n = temp.getFileName().toString();
+              if (n.startsWith(".") && n.endsWith(".tmp") && Files.getLastModifiedTime(temp).compareTo(cutoff) < 0) {
+                found.add(temp);
+                bytes += Files.size(temp);
+              }
+            }
+          }
         } else if (!Files.isRegularFile(p) || name.equals(Manifest.NAME)) {
           leftover = false;
+        } else if (expired.contains(name)) {
+          leftover = true;
+          notSince = FileTime.from(Instant.MAX); // removed before the retention: its age does not matter
         } else if (name.startsWith(".") && name.endsWith(".tmp")) {
           leftover = true;
         } else {
           leftover = !TableFiles.isHidden(name) && listed.map(l -> !l.contains(name)).orElse(false);
         }
-        if (leftover && Files.getLastModifiedTime(p).compareTo(cutoff) < 0) {
+        if (leftover && Files.getLastModifiedTime(p).compareTo(notSince) < 0) {
           found.add(p);
           bytes += Files.size(p);
         }

@@ -28,7 +28,7 @@ record WriteJob(String dir, String jobId, StructType sparkSchema, LazyQWriteConf
   /**
    * Where a task writes its part: the staging directory where a rename publishes atomically; on
    * an object store, where rename is a copy, the table directory itself, as an upload becomes
-   * visible only whole and the manifest decides what readers read.
+   * visible only whole and the table's log decides what readers read.
    */
   String partLocation(String name) throws IOException {
     return Storage.resolve(staged() ? staging() : dir, name);

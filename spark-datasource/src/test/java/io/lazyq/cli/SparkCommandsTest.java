@@ -80,6 +80,19 @@ class SparkCommandsTest {
     assertFalse(Files.exists(recent));
     assertEquals(499_500L, spark.read().format("lazyq").load(table.toString()).selectExpr("sum(id)").first().getLong(0));
     assertEquals(LazyQ.USAGE, lazyq("vacuum", table.toString(), "--min-age", "soon").code());
+
+    // Overwritten files stay for the retention; a retention under an hour must say it is unsafe.
+    spark.range(10).selectExpr("id", "CAST(id AS FLOAT) AS x").write().format("lazyq").mode("overwrite")
+        .save(table.toString());
+    assertTrue(lazyq("vacuum", table.toString(), "--min-age", "0s").out().contains("deleted 0 leftovers"));
+    listed.forEach(p -> assertTrue(Files.exists(p), p + " is needed by a version within the retention"));
+    Run refused = lazyq("vacuum", table.toString(), "--retain", "0");
+    assertEquals(LazyQ.USAGE, refused.code());
+    assertTrue(refused.err().contains("--unsafe-for-running-readers"), refused.err());
+    Run expired = lazyq("vacuum", table.toString(), "--retain", "0", "--unsafe-for-running-readers");
+    assertTrue(expired.out().contains("deleted " + listed.size() + " leftovers"), expired.out());
+    listed.forEach(p -> assertFalse(Files.exists(p), p + " was removed by the overwrite"));
+    assertEquals(45L, spark.read().format("lazyq").load(table.toString()).selectExpr("sum(id)").first().getLong(0));
   }
 
   @Test

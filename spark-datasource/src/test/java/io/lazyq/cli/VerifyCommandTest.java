@@ -70,7 +70,7 @@ class VerifyCommandTest {
     CliTest.Run run = CliTest.run("verify", t.toString());
     assertEquals(LazyQ.BAD_INPUT, run.exit(), run.out() + run.err());
     List<String> lines = run.out().lines().toList();
-    assertEquals(t.resolve("part-0.lzq") + ": damaged at an unknown offset: missing: the manifest lists it", lines.get(0));
+    assertEquals(t.resolve("part-0.lzq") + ": damaged at an unknown offset: missing: the table lists it", lines.get(0));
     assertTrue(lines.get(1).startsWith(t.resolve("part-1.lzq") + ": damaged at offset "), lines.get(1));
     assertTrue(run.out().contains(damaged + ": damaged at offset " + chunk.payloadOffset() + ", chunk 1:"
         + " chunk frame payload checksum mismatch"), run.out());

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -139,7 +140,7 @@ class LazyQWriteTest extends SparkTestBase {
     Path out = dir.resolve("modes");
     frame(allTypesRows(100, 2), 2).write().format("lazyq").save(out.toString());
     List<String> first = dataFiles(out);
-    String manifest = Files.readString(out.resolve(Manifest.NAME));
+    List<String> log = logEntries(out);
 
     LongAccumulator rowsSeen = spark.sparkContext().longAccumulator();
     Dataset<Row> second = counted(frame(allTypesRows(50, 3), 2), rowsSeen);
@@ -148,14 +149,17 @@ class LazyQWriteTest extends SparkTestBase {
     second.write().format("lazyq").mode(SaveMode.Ignore).save(out.toString());
     assertEquals(0, rowsSeen.value(), "no task ran");
     assertEquals(first, dataFiles(out));
-    assertEquals(manifest, Files.readString(out.resolve(Manifest.NAME)));
+    assertEquals(log, logEntries(out), "no version committed");
 
     frame(allTypesRows(50, 3), 2).write().format("lazyq").mode(SaveMode.Append).save(out.toString());
     assertEquals(150, lazyq(out).count());
     frame(allTypesRows(30, 4), 3).write().format("lazyq").mode(SaveMode.Overwrite).save(out.toString());
     assertEquals(30, lazyq(out).count());
-    assertTrue(dataFiles(out).stream().noneMatch(first::contains), "old files removed");
-    assertEquals(3, dataFiles(out).size());
+    List<String> read = new io.lazyq.table.TableLog(out.toString(), io.lazyq.storage.Storage.of(new Configuration()))
+        .snapshot().files().stream().map(f -> f.path()).toList();
+    assertEquals(3, read.size(), read.toString());
+    assertTrue(read.stream().noneMatch(first::contains), "old files no longer read");
+    assertTrue(dataFiles(out).containsAll(first), "but kept for readers of earlier versions, until vacuum");
   }
 
   /** The rows, counted as a task reads them. */
@@ -210,10 +214,10 @@ class LazyQWriteTest extends SparkTestBase {
   }
 
   @Test
-  void readersSeeOnlyWhatTheManifestLists() throws Exception {
+  void readersSeeOnlyWhatTheLogLists() throws Exception {
     Path out = dir.resolve("manifest");
     frame(allTypesRows(100, 8), 2).write().format("lazyq").save(out.toString());
-    // a part file moved in by a job that was killed before publishing its manifest
+    // a part file moved in by a job that was killed before committing its version
     Files.copy(out.resolve(dataFiles(out).get(0)), out.resolve("part-99999-orphan.lzq"));
     long orphanRows = lazyq(out.resolve("part-99999-orphan.lzq")).count();
     assertTrue(orphanRows > 0);
@@ -222,7 +226,14 @@ class LazyQWriteTest extends SparkTestBase {
     assertEquals(100, spark.read().format("lazyq").load(out + "/part-*").count());
     Files.delete(out.resolve(dataFiles(out).get(0)));
     Exception e = assertThrows(Exception.class, () -> lazyq(out).count());
-    assertTrue(e.getMessage().contains("is incomplete"), e.getMessage());
+    assertTrue(e.getMessage().contains("missing, though version 1 of the table " + out + " holds it"), e.getMessage());
+  }
+
+  /** The log's entries, by name. */
+  static List<String> logEntries(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir.resolve(io.lazyq.table.TableLog.DIRECTORY))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   static List<String> dataFiles(Path dir) throws Exception {

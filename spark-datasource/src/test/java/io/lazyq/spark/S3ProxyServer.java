@@ -1,7 +1,5 @@
 package io.lazyq.spark;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +9,9 @@ import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.Blob;
+import org.gaul.s3proxy.blobstore.options.GetOptions;
 
 /**
  * s3proxy over a directory, on 127.0.0.1, in a JVM of its own (its Jetty needs another Servlet
@@ -32,20 +33,23 @@ public final class S3ProxyServer {
     props.setProperty("jclouds.credential", args[4]);
     BlobStore store = BlobStores.create("filesystem-nio2", props);
     AtomicLong gets = new AtomicLong();
-    BlobStore counting = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
-        new Class<?>[] {BlobStore.class}, (proxy, method, a) -> {
-          try {
-            return method.invoke(store, a);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          } finally {
-            if (method.getName().equals("getBlob")) {
-              synchronized (gets) {
-                Files.writeString(getsFile, Long.toString(gets.incrementAndGet()));
-              }
+    // A forwarding store, which s3proxy sees through: it honours If-None-Match only for backends it knows.
+    BlobStore counting = new ForwardingBlobStore(store) {
+      @Override
+      public Blob getBlob(String container, String name, GetOptions options) {
+        try {
+          return super.getBlob(container, name, options);
+        } finally {
+          synchronized (gets) {
+            try {
+              Files.writeString(getsFile, Long.toString(gets.incrementAndGet()));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
             }
           }
-        });
+        }
+      }
+    };
     S3Proxy s3 = S3Proxy.builder().blobStore(counting).endpoint(URI.create("http://127.0.0.1:0"))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, args[3], args[4]).build();
     s3.start();

@@ -111,8 +111,9 @@ class StorageTest extends SparkTestBase {
     for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path(path))) {
       parts += s.getPath().getName().endsWith(".lzq") ? 1 : 0;
     }
-    long listed = Manifest.read(path, Storage.of(t.conf())).orElseThrow().size();
-    assertEquals(listed, parts, "an overwrite leaves only the files it lists");
+    io.lazyq.table.Snapshot latest = new io.lazyq.table.TableLog(path, Storage.of(t.conf())).snapshot();
+    assertEquals(42, latest.rows(), "the latest version holds the overwrite's files only");
+    assertTrue(parts > latest.files().size(), "the files it removed stay for readers of earlier versions");
   }
 
   @ParameterizedTest
@@ -237,7 +238,7 @@ class StorageTest extends SparkTestBase {
     before = StorageServers.s3Gets();
     assertEquals(rows, read(path).count());
     long countGets = StorageServers.s3Gets() - before;
-    // each file's two ends (no chunk), plus planning's own reads: the manifest (twice) and one file's magic
+    // each file's two ends (no chunk), plus planning's own reads: the log's two entries and one file's magic
     assertTrue(countGets <= 2L * files + 3, countGets + " GETs for count(*) over " + files + " files");
 
     System.out.printf("read economy: %d files, %d chunks, %,d bytes stored, column c3 %,d bytes%n"

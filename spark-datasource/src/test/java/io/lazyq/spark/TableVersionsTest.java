@@ -1,0 +1,117 @@
+package io.lazyq.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lazyq.LazyQFormatException;
+import io.lazyq.storage.Storage;
+import io.lazyq.table.LogAction.Operation;
+import io.lazyq.table.TableLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.junit.jupiter.api.Test;
+
+/** Tables as versions of their log: what a scan reads, how old tables move to the log, what vacuum keeps. */
+class TableVersionsTest extends SparkTestBase {
+  private static final Storage STORAGE = Storage.of(new Configuration());
+
+  @Test
+  void aScanReadsTheVersionItPlannedAgainst() throws Exception {
+    Path t = dir.resolve("pinned");
+    write(t, 0, 100, SaveMode.ErrorIfExists);
+    Dataset<Row> planned = lazyq(t).selectExpr("count(*)", "sum(x)");
+    write(t, 1000, 10, SaveMode.Overwrite);
+    Row before = planned.first();
+    assertEquals(100, before.getLong(0), "the version read at planning, whole");
+    assertEquals(4950.0, before.getDouble(1));
+    assertEquals(10, lazyq(t).count(), "a new query reads the overwrite");
+    List<io.lazyq.table.LogEntry> log = new TableLog(t.toString(), STORAGE).entries();
+    assertEquals(List.of(Operation.CREATE, Operation.APPEND, Operation.OVERWRITE),
+        log.stream().map(e -> e.commitInfo().orElseThrow().operation()).toList());
+  }
+
+  @Test
+  void aTableWithAManifestIsReadAsBeforeAndMovesToTheLogOnItsNextWrite() throws Exception {
+    Path t = dir.resolve("legacy");
+    write(t, 0, 100, SaveMode.ErrorIfExists);
+    // make it a table as written before the log: its manifest lists the files; an unlisted one is a leftover
+    List<io.lazyq.table.LogAction.AddFile> files = new TableLog(t.toString(), STORAGE).snapshot().files();
+    TableCommit.deleteTree(t.resolve(TableLog.DIRECTORY));
+    Manifest.write(t.toString(), files.stream().map(f -> new PartFile(f.path(), f.rows(), f.bytes())).toList(), "old",
+        STORAGE);
+    Files.copy(t.resolve(files.get(0).path()), t.resolve("part-99999-unlisted.lzq"));
+    assertEquals(100, lazyq(t).count());
+
+    write(t, 100, 50, SaveMode.Append);
+    assertEquals(150, lazyq(t).count(), "the manifest's files, then the append; never the unlisted one");
+    assertEquals(0.5 * 149 * 150, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
+    TableLog log = new TableLog(t.toString(), STORAGE);
+    assertEquals(1, log.latestVersion());
+    assertEquals(files.size(), log.entries().get(0).actions().stream()
+        .filter(a -> a instanceof io.lazyq.table.LogAction.AddFile).count(), "version 0 takes over the manifest's files");
+  }
+
+  @Test
+  void vacuumKeepsWhatRetainedVersionsNeed() throws Exception {
+    Path t = dir.resolve("vacuum");
+    write(t, 0, 100, SaveMode.ErrorIfExists);
+    List<String> first = LazyQWriteTest.dataFiles(t);
+    write(t, 100, 10, SaveMode.Overwrite);
+    List<String> all = LazyQWriteTest.dataFiles(t);
+    assertTrue(all.containsAll(first) && all.size() > first.size(), all.toString());
+
+    TableVacuum kept = TableVacuum.plan(t, Duration.ZERO);
+    assertEquals(List.of(), kept.leftovers(), "removed a moment ago: within the retention of 7 days");
+    TableVacuum expired = TableVacuum.plan(t, Duration.ofDays(1), Duration.ZERO);
+    assertEquals(first.stream().map(t::resolve).toList(), expired.leftovers());
+    expired.delete();
+    List<String> left = LazyQWriteTest.dataFiles(t);
+    assertTrue(left.stream().noneMatch(first::contains) && left.size() == all.size() - first.size(), left.toString());
+    assertEquals(10, lazyq(t).count());
+  }
+
+  @Test
+  void aBrokenLogFailsNamingTheTableTheVersionAndTheFile() throws Exception {
+    Path t = dir.resolve("broken");
+    write(t, 0, 10, SaveMode.ErrorIfExists);
+    write(t, 10, 10, SaveMode.Append);
+    TableLog log = new TableLog(t.toString(), STORAGE);
+    Path one = Path.of(log.location(1));
+    byte[] whole = Files.readAllBytes(one);
+    Files.write(one, java.util.Arrays.copyOf(whole, whole.length - 5));
+    Exception e = assertThrows(Exception.class, () -> lazyq(t).count());
+    LazyQFormatException cause = cause(e);
+    assertTrue(cause.getMessage().contains(one.toString()) && cause.getMessage().contains("version 1 of the table " + t),
+        cause.getMessage());
+
+    Exception write = assertThrows(Exception.class, () -> write(t, 20, 10, SaveMode.Append));
+    assertTrue(cause(write).getMessage().contains("version 1 of the table " + t), "nothing written on a broken log");
+    assertFalse(Files.exists(Path.of(log.location(3))));
+
+    Files.delete(one);
+    assertTrue(cause(assertThrows(Exception.class, () -> lazyq(t).count())).getMessage()
+        .contains("missing, though version 2 exists"));
+  }
+
+  private static LazyQFormatException cause(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof LazyQFormatException f) {
+        return f;
+      }
+    }
+    throw new AssertionError("no LazyQFormatException in " + e, e);
+  }
+
+  private static void write(Path t, long from, long rows, SaveMode mode) {
+    spark.range(from, from + rows, 1, 2).selectExpr("id", "CAST(id AS DOUBLE) AS x").write().format("lazyq").mode(mode)
+        .save(t.toString());
+  }
+}
