@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -69,6 +70,52 @@ public final class TableLog {
   /** Every entry from version 0 to the latest. */
   public List<LogEntry> entries() throws IOException {
     return entriesAfter(-1);
+  }
+
+  /**
+   * The table as of {@code version}, for readers of an earlier version than the latest.
+   *
+   * @throws IllegalArgumentException when the log has no such version, naming the versions it has
+   */
+  public Snapshot snapshotAt(long version) throws IOException {
+    long latest = latestVersion();
+    if (version < 0 || version > latest) {
+      throw new IllegalArgumentException("lazyq: the table " + table + " has no version " + version + "; "
+          + available(latest));
+    }
+    Snapshot s = Snapshot.beforeLog(table, List.of());
+    for (LogEntry e : entriesBetween(-1, version)) {
+      s = s.apply(e);
+    }
+    return s;
+  }
+
+  /**
+   * The latest version committed at or before {@code millis} (since the epoch), as its commit info
+   * records the time. Writers' clocks may disagree, so every version is looked at rather than the
+   * first one after the time.
+   *
+   * @throws IllegalArgumentException when no version is that old, naming the versions there are
+   */
+  public long versionAt(long millis) throws IOException {
+    List<LogEntry> entries = entries();
+    long found = -1;
+    for (LogEntry e : entries) {
+      if (e.commitInfo().filter(c -> c.timestamp() <= millis).isPresent()) {
+        found = e.version();
+      }
+    }
+    if (found < 0) {
+      String first = entries.isEmpty() ? "" : entries.get(0).commitInfo()
+          .map(c -> "; its first version was committed at " + Instant.ofEpochMilli(c.timestamp())).orElse("");
+      throw new IllegalArgumentException("lazyq: the table " + table + " has no version committed at or before "
+          + Instant.ofEpochMilli(millis) + first + "; " + available(entries.size() - 1));
+    }
+    return found;
+  }
+
+  private String available(long latest) {
+    return latest < 0 ? "it has no log, so no versions" : "versions available: 0 to " + latest;
   }
 
   /** {@code snapshot} brought up to the latest version. */
@@ -151,13 +198,18 @@ public final class TableLog {
 
   /** The entries after {@code version}, each checked; a missing version is an error, not the end. */
   private List<LogEntry> entriesAfter(long version) throws IOException {
+    return entriesBetween(version, Long.MAX_VALUE);
+  }
+
+  /** The entries after {@code version} up to {@code last} (or the latest), each checked. */
+  private List<LogEntry> entriesBetween(long version, long last) throws IOException {
     TreeSet<Long> versions = versions();
     List<LogEntry> entries = new ArrayList<>();
     if (versions.isEmpty()) {
       return entries;
     }
     long latest = versions.last();
-    for (long v = version + 1; v <= latest; v++) {
+    for (long v = version + 1; v <= Math.min(latest, last); v++) {
       if (!versions.contains(v)) {
         throw new LazyQFormatException(location(v), LazyQFormatException.NO_OFFSET, "version " + v + " of the table "
             + table + ": the entry is missing, though version " + latest + " exists");
