@@ -1,5 +1,13 @@
 package io.lazyq.spark;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -103,6 +111,43 @@ public final class LazyQOption<T> {
       }
       return n;
     }, doc, scope, scopes);
+  }
+
+  /** A table version, from 0; by default -1, the latest. */
+  static LazyQOption<Long> version(String name, String doc, Scope scope, Scope... scopes) {
+    return of(name, Long.class, -1L, "a version number from 0", v -> {
+      long n = Long.parseLong(v.trim());
+      if (n < 0) {
+        throw new IllegalArgumentException();
+      }
+      return n;
+    }, doc, scope, scopes).defaultShownAs("latest");
+  }
+
+  /** Accepted beside ISO-8601 instants, in UTC: {@code 2026-01-31} or {@code 2026-01-31 12:00:00}. */
+  private static final DateTimeFormatter UTC_TIME = new DateTimeFormatterBuilder()
+      .appendPattern("uuuu-MM-dd[ HH:mm:ss[.SSS]]")
+      .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+      .toFormatter(Locale.ROOT)
+      .withResolverStyle(ResolverStyle.STRICT) // 2026-02-30 is a mistake, not the 28th
+      .withZone(ZoneOffset.UTC);
+
+  /**
+   * An instant as milliseconds since the epoch: ISO-8601 ({@code 2026-01-31T12:00:00Z}) or
+   * {@code yyyy-MM-dd[ HH:mm:ss]} in UTC; by default {@link Long#MIN_VALUE}, none.
+   */
+  static LazyQOption<Long> instant(String name, String doc, Scope scope, Scope... scopes) {
+    return of(name, Long.class, Long.MIN_VALUE, "an ISO-8601 instant or yyyy-MM-dd[ HH:mm:ss] in UTC", v -> {
+      try {
+        return Instant.parse(v.trim()).toEpochMilli();
+      } catch (DateTimeParseException notIso) {
+        try {
+          return Instant.from(UTC_TIME.parse(v.trim())).toEpochMilli();
+        } catch (DateTimeException e) {
+          throw new IllegalArgumentException(e);
+        }
+      }
+    }, doc, scope, scopes).defaultShownAs("latest");
   }
 
   /** One of an enum's constants, by name in any case; shown and documented in lowercase. */

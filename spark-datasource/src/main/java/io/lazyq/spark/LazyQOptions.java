@@ -91,6 +91,18 @@ public final class LazyQOptions {
           "How a GGUF or Safetensors file becomes a table.", Scope.READ)
       .shapingSchema());
 
+  /** An older version may have other columns, so the version decides the schema. */
+  public static final LazyQOption<Long> VERSION_AS_OF = define(
+      LazyQOption.version("versionAsOf",
+          "Reads a table directory as of this version of its log.", Scope.READ)
+      .shapingSchema());
+
+  /** Resolved to a version when the table is, so that every scan of it reads that version. */
+  public static final LazyQOption<Long> TIMESTAMP_AS_OF = define(
+      LazyQOption.instant("timestampAsOf",
+          "Reads a table directory as of the latest version committed at or before this time.", Scope.READ)
+      .shapingSchema());
+
   /** Checked, together with {@link #ERROR_BOUND} and {@link #LOSSLESS}, as an {@link EncodingSpec}. */
   public static final LazyQOption<String> QUANTIZE = define(
       LazyQOption.text("quantize", "col=TYPE,...; TYPE one of " + EncodingSpec.encoderLabels(),

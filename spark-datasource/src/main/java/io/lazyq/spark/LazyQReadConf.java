@@ -1,6 +1,7 @@
 package io.lazyq.spark;
 
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +45,13 @@ public final class LazyQReadConf implements Serializable {
   /** Resolves options over the given session values, by option name, and the defaults. */
   static LazyQReadConf parse(Map<String, String> options, CaseInsensitiveStringMap session) {
     CaseInsensitiveStringMap normalized = LazyQOptions.normalize(options);
-    return new LazyQReadConf(LazyQOptions.paths(normalized),
+    LazyQReadConf conf = new LazyQReadConf(LazyQOptions.paths(normalized),
         LazyQOptions.resolve(normalized, session, LazyQOption::isRead), StorageConf.fsOptions(options));
+    if (conf.versionAsOf() >= 0 && conf.timestampAsOf() != Long.MIN_VALUE) {
+      throw new IllegalArgumentException("lazyq options " + LazyQOptions.VERSION_AS_OF + " and "
+          + LazyQOptions.TIMESTAMP_AS_OF + " each name the version to read: give one of them");
+    }
+    return conf;
   }
 
   /**
@@ -114,6 +120,21 @@ public final class LazyQReadConf implements Serializable {
     return values.get(LazyQOptions.VERIFY);
   }
 
+  /** The version of the table to read, or -1 for the latest (or as {@link #timestampAsOf()} says). */
+  public long versionAsOf() {
+    return values.get(LazyQOptions.VERSION_AS_OF);
+  }
+
+  /** Reads the latest version committed at or before this time (ms since the epoch); {@link Long#MIN_VALUE}: none. */
+  public long timestampAsOf() {
+    return values.get(LazyQOptions.TIMESTAMP_AS_OF);
+  }
+
+  /** Which version of a table directory this read names. */
+  TableFiles.AsOf asOf() {
+    return new TableFiles.AsOf(versionAsOf(), timestampAsOf());
+  }
+
   public TensorView view() {
     return values.get(LazyQOptions.VIEW);
   }
@@ -122,6 +143,8 @@ public final class LazyQReadConf implements Serializable {
   public String toString() {
     return "batchRows=" + batchRows() + ", dequantize=" + dequantize() + ", stream=" + stream() + ", view="
         + view().name().toLowerCase(Locale.ROOT) + (prefetch() > 0 ? ", prefetch=" + prefetch()
-        + (prefetchDequantize() ? " with dequantization" : "") : "") + (verify() ? ", verify" : "");
+        + (prefetchDequantize() ? " with dequantization" : "") : "") + (verify() ? ", verify" : "")
+        + (versionAsOf() >= 0 ? ", versionAsOf=" + versionAsOf() : "")
+        + (timestampAsOf() != Long.MIN_VALUE ? ", timestampAsOf=" + Instant.ofEpochMilli(timestampAsOf()) : "");
   }
 }

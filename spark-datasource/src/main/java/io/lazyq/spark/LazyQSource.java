@@ -117,7 +117,7 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     }
     readConf(options);
     Storage storage = conf.storageConf().storage();
-    List<FileEntry> paths = TableFiles.list(conf.paths(), storage);
+    List<FileEntry> paths = TableFiles.list(conf.paths(), storage, conf.asOf());
     if (TableFiles.isLazyQ(paths.get(0), storage)) {
       files = TableFiles.read(paths, storage);
       tensorFiles = null;

@@ -33,14 +33,47 @@ import java.util.stream.Collectors;
 final class TableFiles {
   private TableFiles() {}
 
+  /**
+   * Which version of a table directory to read: the latest, or one that time travel names by its
+   * number or by a time.
+   *
+   * @param version the version, or -1
+   * @param timestamp the time (ms since the epoch) the version read was the latest at, or {@link Long#MIN_VALUE}
+   */
+  record AsOf(long version, long timestamp) {
+    static final AsOf LATEST = new AsOf(-1, Long.MIN_VALUE);
+
+    boolean latest() {
+      return version < 0 && timestamp == Long.MIN_VALUE;
+    }
+
+    /** The version of {@code dir}'s table that this names, or empty when it has no log. */
+    Optional<Snapshot> snapshot(String dir, Storage storage) throws IOException {
+      TableLog log = new TableLog(dir, storage);
+      if (latest()) {
+        Snapshot s = log.snapshot();
+        return s.logged() ? Optional.of(s) : Optional.empty();
+      }
+      return Optional.of(log.snapshotAt(version >= 0 ? version : log.versionAt(timestamp)));
+    }
+  }
+
   /** The files that the paths name, in order, each once. */
   static List<FileEntry> list(List<String> paths, Storage storage) {
+    return list(paths, storage, AsOf.LATEST);
+  }
+
+  /**
+   * The files that the paths name, in order, each once; a table directory's as of {@code asOf}.
+   * Only table directories have versions: a file named on its own or through a glob does not.
+   */
+  static List<FileEntry> list(List<String> paths, Storage storage, AsOf asOf) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("lazyq needs a path: load(\"file.lzq\"), a directory or a glob");
     }
     Map<String, FileEntry> found = new LinkedHashMap<>();
     for (String p : paths) {
-      for (FileEntry f : expand(p, storage)) {
+      for (FileEntry f : expand(p, storage, asOf)) {
         found.putIfAbsent(f.location(), f);
       }
     }
@@ -71,7 +104,7 @@ final class TableFiles {
     return files;
   }
 
-  private static List<FileEntry> expand(String location, Storage storage) {
+  private static List<FileEntry> expand(String location, Storage storage, AsOf asOf) {
     try {
       List<FileEntry> matches = storage.glob(location);
       if (matches.isEmpty()) {
@@ -80,7 +113,11 @@ final class TableFiles {
       List<FileEntry> files = new ArrayList<>();
       Map<String, Optional<Set<String>>> manifests = new HashMap<>();
       for (FileEntry m : matches) {
-        Optional<Snapshot> snapshot = m.directory() ? snapshot(m.location(), storage) : Optional.empty();
+        if (!asOf.latest() && !m.directory()) {
+          throw new IllegalArgumentException("lazyq: versionAsOf and timestampAsOf read a table directory; "
+              + m.location() + " is a file");
+        }
+        Optional<Snapshot> snapshot = m.directory() ? asOf.snapshot(m.location(), storage) : Optional.empty();
         if (snapshot.isPresent()) {
           files.addAll(inSnapshot(snapshot.get(), storage));
         } else if (m.directory() && storage.status(Storage.resolve(m.location(), Manifest.NAME)).isPresent()) {
