@@ -16,7 +16,7 @@ import picocli.CommandLine;
     description = "Quantized columnar and tensor data, read lazily or by streaming.",
     subcommands = {
         DemoCommand.class, GenerateCommand.class, InspectCommand.class, CatCommand.class, ConvertCommand.class,
-        TensorCommand.class, QuantizeCommand.class, ExportCommand.class, SqlCommand.class, VacuumCommand.class,
+        TensorCommand.class, QuantizeCommand.class, ExportCommand.class, SqlCommand.class, VacuumCommand.class, HistoryCommand.class,
         VerifyCommand.class,
         NotebookCommand.class, CommandLine.HelpCommand.class})
 public final class LazyQ implements Runnable {
