@@ -127,13 +127,18 @@ public final class Storage {
 
   /**
    * Moves a file within its file system: atomically where the file system renames so; on an
-   * object store, a copy and a delete (callers publish through a manifest, not through this).
+   * object store, a copy and a delete (callers publish through a manifest, not through this). The
+   * target's directory is made where it is missing, as a partition directory may be.
    */
   public void rename(String from, String to) throws IOException {
     org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(from);
+    org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(to);
     FileSystem fs = fileSystem(src, from);
     try {
-      if (!fs.rename(src, new org.apache.hadoop.fs.Path(to))) {
+      if (dst.getParent() != null && !fs.exists(dst.getParent())) {
+        fs.mkdirs(dst.getParent());
+      }
+      if (!fs.rename(src, dst)) {
         throw new IOException("cannot move " + from + " to " + to);
       }
     } catch (IOException e) {

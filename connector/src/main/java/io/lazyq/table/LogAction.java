@@ -20,8 +20,10 @@ public sealed interface LogAction {
   }
 
   /**
-   * The table's columns and partition columns (none yet). The first version has it; an overwrite
-   * that changes the schema records it again.
+   * The table's columns and partition columns. The first version has it; an overwrite records it
+   * again, since it may change the schema or the partitioning. {@code schema} lists every column,
+   * the partition columns last; a partition column is not stored in the files but given by each
+   * file's {@link AddFile#partitionValues()}.
    */
   record Metadata(List<Column> schema, List<String> partitionColumns) implements LogAction {
     public Metadata {
@@ -33,6 +35,19 @@ public sealed interface LogAction {
     public static Metadata of(Schema schema) {
       return new Metadata(schema.fields().stream().map(f -> new Column(f.name(), f.type().toString(), f.nullable()))
           .toList(), List.of());
+    }
+
+    /** This table's metadata partitioned by {@code columns}, appended to the schema in order. */
+    public Metadata partitionedBy(List<Column> columns) {
+      List<Column> all = new java.util.ArrayList<>(schema);
+      all.addAll(columns);
+      return new Metadata(all, columns.stream().map(Column::name).toList());
+    }
+
+    /** The partition columns with their types, in partitioning order. */
+    public List<Column> partitionSchema() {
+      return partitionColumns.stream().map(n -> schema.stream().filter(c -> c.name().equals(n)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("partition column " + n + " is not in the schema"))).toList();
     }
 
     /** Whether rows of the other schema can join this table's: same names and types, in order. */
@@ -60,14 +75,15 @@ public sealed interface LogAction {
   }
 
   /**
-   * A file that joins the table. {@code path} is relative to the table directory;
-   * {@code partitionValues} is empty until tables are partitioned.
+   * A file that joins the table. {@code path} is relative to the table directory, in its partition
+   * directories ({@link PartitionPaths}); {@code partitionValues} holds each partition column's
+   * value as a string, null for null, and is empty for an unpartitioned table.
    */
   record AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime)
       implements LogAction {
     public AddFile {
       Objects.requireNonNull(path);
-      partitionValues = Map.copyOf(partitionValues);
+      partitionValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(partitionValues));
     }
   }
 
@@ -99,6 +115,8 @@ public sealed interface LogAction {
     /** Added files. */
     APPEND,
     /** Replaced every file. */
-    OVERWRITE
+    OVERWRITE,
+    /** Replaced the files of the partitions it wrote, and only those. */
+    OVERWRITE_PARTITIONS
   }
 }

@@ -128,7 +128,7 @@ public final class LogCodec {
         Map<String, String> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = o.path("partitionValues").fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
-          values.put(e.getKey(), e.getValue().asText());
+          values.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
         }
         yield new AddFile(path(o, problem), number(o, "rows", problem), number(o, "bytes", problem), values,
             o.path("modificationTime").asLong(0));
@@ -148,12 +148,13 @@ public final class LogCodec {
   }
 
   /**
-   * A file's path relative to the table directory. Until tables are partitioned, a plain name: no
-   * separators, nothing hidden, so that no entry can point outside the table.
+   * A file's path relative to the table directory: a name, in partition directories for a
+   * partitioned table, nothing hidden and nothing that climbs out, so that no entry can point
+   * outside the table ({@link PartitionPaths#isTablePath}).
    */
   private static String path(JsonNode o, Problem problem) throws LazyQFormatException {
     String path = text(o, "path", problem);
-    if (path.isEmpty() || path.contains("/") || path.contains("\\") || path.startsWith(".") || path.startsWith("_")) {
+    if (!PartitionPaths.isTablePath(path)) {
       throw problem.of("the entry names an invalid file '" + path + "'", null);
     }
     return path;

@@ -31,6 +31,7 @@ import org.apache.spark.util.TaskCompletionListener;
 final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
   private final ChunkSource source;
   private final ChunkVector[] vectors;
+  private final PartitionConstants.Vectors constants;
   private final ColumnarBatch batch;
   private final int batchRows;
   private final ReadCounters counters;
@@ -38,14 +39,23 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
   private OpenChunk chunk;
   private int chunkRows;
   private int position;
+  /** The current chunk's index in the partition's group, for its file's partition values. */
+  private int chunkIndex = -1;
   private boolean closed;
 
-  /** @param allocator the task's allocator, which the vectors use; the reader closes it */
-  ChunkBatchReader(ChunkSource source, ChunkVector[] vectors, int batchRows, ReadCounters counters,
-      BufferAllocator allocator) {
+  /**
+   * @param constants the selected partition columns, after the data columns in each batch; null for none
+   * @param allocator the task's allocator, which the vectors use; the reader closes it
+   */
+  ChunkBatchReader(ChunkSource source, ChunkVector[] vectors, PartitionConstants.Vectors constants, int batchRows,
+      ReadCounters counters, BufferAllocator allocator) {
     this.source = source;
     this.vectors = vectors;
-    this.batch = new ColumnarBatch(vectors.clone());
+    this.constants = constants;
+    org.apache.spark.sql.vectorized.ColumnVector[] all = constants == null ? vectors.clone()
+        : java.util.stream.Stream.concat(java.util.Arrays.stream(vectors), java.util.Arrays.stream(constants.vectors()))
+            .toArray(org.apache.spark.sql.vectorized.ColumnVector[]::new);
+    this.batch = new ColumnarBatch(all);
     this.batchRows = batchRows;
     this.counters = counters;
     this.allocator = allocator;
@@ -82,6 +92,10 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
       }
       chunkRows = chunk.rows();
       position = 0;
+      chunkIndex++;
+      if (constants != null) {
+        constants.bind(chunkIndex);
+      }
       for (int i = 0; i < vectors.length; i++) {
         vectors[i].bind(chunk.column(i));
         float[] ahead = chunk.dequantized(i);
@@ -141,6 +155,9 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
       releases.add(v::release);
     }
     releases.add(this::releaseChunk);
+    if (constants != null) {
+      releases.add(constants::close);
+    }
     releases.add(source);
     releases.add(allocator::close);
     Closeables.closeAll(releases);

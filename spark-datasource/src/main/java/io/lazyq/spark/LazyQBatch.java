@@ -11,9 +11,12 @@ final class LazyQBatch implements Batch {
   private final LazyQReadConf conf;
   private final Schema schema;
   private final int[] columns;
+  private final PartitionConstants partitions;
 
-  LazyQBatch(ScanPlan plan, LazyQReadConf conf, Schema schema, int[] columns) {
+  /** @param partitions the selected partition columns, or null */
+  LazyQBatch(ScanPlan plan, LazyQReadConf conf, Schema schema, int[] columns, PartitionConstants partitions) {
     this.plan = plan;
+    this.partitions = partitions;
     this.conf = conf;
     this.schema = schema;
     this.columns = columns;
@@ -26,6 +29,7 @@ final class LazyQBatch implements Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    return new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema, columns, false);
+    return new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema, columns, false)
+        .withPartitions(partitions);
   }
 }

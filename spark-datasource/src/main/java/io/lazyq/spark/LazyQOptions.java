@@ -122,6 +122,13 @@ public final class LazyQOptions {
           Scope.WRITE)
       .defaultShownAs("blocks or zstd where it pays"));
 
+  /** Without it, the session's {@code spark.sql.sources.partitionOverwriteMode} applies, as for Spark's file sources. */
+  public static final LazyQOption<String> PARTITION_OVERWRITE_MODE = define(
+      LazyQOption.text("partitionOverwriteMode", "static|dynamic",
+          "An overwrite of a partitioned table: static replaces every file, dynamic only the partitions written.",
+          Scope.WRITE)
+      .defaultShownAs("the session's spark.sql.sources.partitionOverwriteMode"));
+
   /** Every option, in the order that documentation and messages list them. */
   public static final List<LazyQOption<?>> ALL = List.copyOf(DEFINED);
 

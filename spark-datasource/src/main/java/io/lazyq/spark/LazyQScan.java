@@ -10,7 +10,16 @@ import io.lazyq.spark.metrics.ConsumerWait;
 import io.lazyq.spark.metrics.StorageRequests;
 import io.lazyq.spark.metrics.StorageWait;
 import io.lazyq.spark.metrics.TaskValue;
+import io.lazyq.spark.metrics.FilesPruned;
+import io.lazyq.spark.metrics.FilesRead;
+import io.lazyq.storage.FileEntry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.connector.expressions.Expressions;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import org.apache.spark.sql.connector.read.SupportsRuntimeV2Filtering;
 import java.util.OptionalLong;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.metric.CustomMetric;
@@ -22,9 +31,29 @@ import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 
-/** A scan of the selected columns of the chunks that the pushed filters and limit leave. */
-final class LazyQScan implements SupportsReportStatistics {
+/**
+ * A scan of the selected columns of the chunks that the pushed filters and limit leave. Of a
+ * partitioned table it reads the footers of the files that partition pruning leaves, and no
+ * other's, when it is planned; Spark's runtime filters (dynamic partition pruning in joins) prune
+ * further before the tasks are made.
+ */
+final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filtering {
+  /**
+   * What a scan of a partitioned table prunes.
+   *
+   * @param listing every file of the table and its partition values; null for an unpartitioned table
+   * @param filter the pushed predicates on partition columns
+   * @param columns the selected partition columns, by index in the partition columns, in read-schema order
+   */
+  record Pruning(TableFiles.Listing listing, PartitionFilter filter, int[] columns) {
+    boolean partitioned() {
+      return listing != null;
+    }
+  }
+
+  /** For an unpartitioned table every file; for a partitioned one, the file that gave the schema. */
   private final List<DataFile> files;
+  private Pruning pruning;
   private final LazyQReadConf conf;
   private final StructType readSchema;
   private final int[] columns;
@@ -32,9 +61,10 @@ final class LazyQScan implements SupportsReportStatistics {
   private final long limit;
   private ScanPlan plan;
 
-  LazyQScan(List<DataFile> files, LazyQReadConf conf, StructType readSchema, int[] columns, StatsFilter filter,
-      long limit) {
+  LazyQScan(List<DataFile> files, Pruning pruning, LazyQReadConf conf, StructType readSchema, int[] columns,
+      StatsFilter filter, long limit) {
     this.files = files;
+    this.pruning = pruning;
     this.conf = conf;
     this.readSchema = readSchema;
     this.columns = columns;
@@ -50,18 +80,45 @@ final class LazyQScan implements SupportsReportStatistics {
   /** Spark builds a streaming scan without pushing filters, a limit or a projection into it. */
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    if (pruning.partitioned()) {
+      throw new UnsupportedOperationException("lazyq does not stream partitioned tables yet; read them with spark.read");
+    }
     return new ChunkMicroBatchStream(conf, schema(), columns);
   }
 
   @Override
   public Batch toBatch() {
-    for (DataFile f : files) {
+    ScanPlan p = plan();
+    for (DataFile f : p.files()) {
       if (f.open()) {
         throw new IllegalStateException(f.location() + " is still being written (it has no footer yet): read it with"
             + " spark.readStream, or once its writer has closed it");
       }
     }
-    return new LazyQBatch(plan(), conf, schema(), columns);
+    return new LazyQBatch(p, conf, schema(), columns, partitionConstants());
+  }
+
+  /** What the tasks need to fill the selected partition columns, or null when there are none. */
+  private PartitionConstants partitionConstants() {
+    return pruning.partitioned() && pruning.columns().length > 0
+        ? new PartitionConstants(pruning.listing().partitions(), pruning.columns()) : null;
+  }
+
+  /** The partition columns, for Spark's runtime filters: a join's keys prune files as constants do. */
+  @Override
+  public NamedReference[] filterAttributes() {
+    if (!pruning.partitioned()) {
+      return new NamedReference[0];
+    }
+    return pruning.listing().partitions().names().stream().map(Expressions::column).toArray(NamedReference[]::new);
+  }
+
+  @Override
+  public synchronized void filter(Predicate[] predicates) {
+    if (pruning.partitioned()) {
+      pruning = new Pruning(pruning.listing(), pruning.filter().and(predicates), pruning.columns());
+      plan = null;
+    }
   }
 
   /** Conditions for batch reads: every partition is columnar, so Spark need not ask per partition. */
@@ -89,17 +146,22 @@ final class LazyQScan implements SupportsReportStatistics {
   @Override
   public CustomMetric[] supportedCustomMetrics() {
     return new CustomMetric[] {new BytesMapped(), new ChunksSkipped(), new BlocksDequantized(), new BytesStreamed(),
-        new ConsumerWait(), new BytesFetched(), new StorageRequests(), new StorageWait()};
+        new ConsumerWait(), new BytesFetched(), new StorageRequests(), new StorageWait(), new FilesRead(),
+        new FilesPruned()};
   }
 
   @Override
   public CustomTaskMetric[] reportDriverMetrics() {
-    return new CustomTaskMetric[] {new TaskValue(ChunksSkipped.NAME, plan().chunksSkipped())};
+    ScanPlan p = plan();
+    return new CustomTaskMetric[] {new TaskValue(ChunksSkipped.NAME, p.chunksSkipped()),
+        new TaskValue(FilesRead.NAME, p.filesRead()), new TaskValue(FilesPruned.NAME, p.filesPruned())};
   }
 
   @Override
   public String description() {
-    return "lazyq [" + readSchema.simpleString() + "] files=" + files.size()
+    return "lazyq [" + readSchema.simpleString() + "] files="
+        + (pruning.partitioned() ? pruning.listing().files().size() : files.size())
+        + (pruning.filter().isEmpty() ? "" : " partitionFilters=" + pruning.filter())
         + (filter.isEmpty() ? "" : " filters=" + java.util.Arrays.toString(filter.predicates()))
         + (limit >= 0 ? " limit=" + limit : "") + " " + conf;
   }
@@ -112,10 +174,45 @@ final class LazyQScan implements SupportsReportStatistics {
     if (plan == null) {
       SparkSession spark = SparkSession.active();
       SQLConf sql = spark.sessionState().conf();
-      plan = ScanPlan.plan(files, columns, filter, limit, conf.stream(), sql.filesMaxPartitionBytes(),
+      List<DataFile> read = files;
+      List<Map<String, String>> values = null;
+      int pruned = 0;
+      if (pruning.partitioned()) {
+        TableFiles.Listing all = pruning.listing();
+        List<FileEntry> kept = new ArrayList<>();
+        values = new ArrayList<>();
+        for (int i = 0; i < all.files().size(); i++) {
+          Map<String, String> v = all.values().get(i);
+          if (pruning.filter().mightMatch(parse(all.partitions(), v, all.files().get(i)))) {
+            kept.add(all.files().get(i));
+            values.add(v);
+          } else {
+            pruned++;
+          }
+        }
+        read = kept.isEmpty() ? List.of() : TableFiles.read(kept, conf.storageConf().storage());
+        for (DataFile f : read) {
+          String difference = TableFiles.difference(schema(), f.metadata().schema());
+          if (difference != null) {
+            throw new IllegalArgumentException("lazyq: all files of a table must share one schema; " + f.location()
+                + " differs from " + files.get(0).location() + ": " + difference);
+          }
+        }
+      }
+      plan = ScanPlan.plan(read, values, columns, filter, limit, conf.stream(), sql.filesMaxPartitionBytes(),
           sql.filesOpenCostInBytes(), minPartitions(spark, sql));
+      plan.pruned(pruned);
     }
     return plan;
+  }
+
+  /** A file's partition values as internal values, or a failure naming the file. */
+  private static Object[] parse(PartitionColumns partitions, Map<String, String> values, FileEntry file) {
+    try {
+      return partitions.parse(values);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("lazyq: " + file.location() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The partitions a scan aims at, at least: Spark's own rule for file sources. */

@@ -14,23 +14,31 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Takes the columns Spark needs (the others are never mapped), the predicates that chunk
- * statistics can decide, and a limit.
+ * statistics can decide, those on partition columns that prune files ({@link PartitionFilter}),
+ * and a limit.
  */
 final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownV2Filters,
     SupportsPushDownLimit {
   private final List<DataFile> files;
+  private final TableFiles.Listing partitioned;
+  private final PartitionColumns partitions;
   private final LazyQReadConf conf;
   private final Schema schema;
   private StructType readSchema;
   private StatsFilter filter;
+  private PartitionFilter pruning;
   private long limit = -1;
 
-  LazyQScanBuilder(List<DataFile> files, LazyQReadConf conf, StructType tableSchema) {
+  /** @param partitioned for a partitioned table, its files and their values; else null */
+  LazyQScanBuilder(List<DataFile> files, TableFiles.Listing partitioned, LazyQReadConf conf, StructType tableSchema) {
     this.files = files;
+    this.partitioned = partitioned;
+    this.partitions = partitioned == null ? PartitionColumns.NONE : partitioned.partitions();
     this.conf = conf;
     this.schema = files.get(0).metadata().schema();
     this.readSchema = tableSchema;
     this.filter = StatsFilter.none(schema);
+    this.pruning = PartitionFilter.none(partitions);
   }
 
   @Override
@@ -53,12 +61,20 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
     if (!conf.verify()) {
       filter = StatsFilter.of(predicates, schema);
     }
+    // partitions are pruned even when verifying: a verifying scan checks every file it reads
+    pruning = PartitionFilter.of(predicates, partitions);
     return predicates;
   }
 
   @Override
   public Predicate[] pushedPredicates() {
-    return filter.predicates();
+    List<Predicate> pushed = new ArrayList<>(List.of(filter.predicates()));
+    for (Predicate p : pruning.predicates()) {
+      if (!pushed.contains(p)) {
+        pushed.add(p);
+      }
+    }
+    return pushed.toArray(new Predicate[0]);
   }
 
   @Override
@@ -78,10 +94,20 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
 
   @Override
   public Scan build() {
-    int[] columns = new int[readSchema.size()];
-    for (int i = 0; i < columns.length; i++) {
-      columns[i] = schema.indexOf(readSchema.fields()[i].name());
+    // partition columns come last in the table's schema, so last in the read schema
+    List<Integer> data = new ArrayList<>();
+    List<Integer> partition = new ArrayList<>();
+    for (StructField f : readSchema.fields()) {
+      int c = schema.indexOf(f.name());
+      if (c >= 0) {
+        data.add(c);
+      } else {
+        partition.add(partitions.names().indexOf(f.name()));
+      }
     }
-    return new LazyQScan(files, conf, readSchema, columns, filter, limit);
+    int[] columns = data.stream().mapToInt(Integer::intValue).toArray();
+    int[] partitionColumns = partition.stream().mapToInt(Integer::intValue).toArray();
+    return new LazyQScan(files, new LazyQScan.Pruning(partitioned, pruning, partitionColumns), conf, readSchema,
+        columns, filter, limit);
   }
 }

@@ -41,6 +41,8 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
   private Map<String, String> parsedFor;
   private LazyQReadConf conf;
   private List<DataFile> files;
+  /** For a partitioned table: every file with its partition values, whose footers a scan reads once it has pruned. */
+  private TableFiles.Listing partitioned;
   private List<Path> tensorFiles;
   private StructType schema;
 
@@ -72,11 +74,11 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     LazyQReadConf readConf = readConf(properties);
     // once resolved (a read asks for the schema first), the files are those of the version read then
     if (!isResolved(properties) && !TableFiles.hasData(readConf.paths(), readConf.storageConf().storage())) {
-      return new LazyQTable(List.of(), readConf, given, writeConf, direct);
+      return new LazyQTable(List.of(), null, readConf, given, writeConf, direct);
     }
     resolve(properties);
     return tensorFiles != null ? new TensorTable(tensorFiles, conf)
-        : new LazyQTable(files, conf, schema, writeConf, direct);
+        : new LazyQTable(files, partitioned, conf, schema, writeConf, direct);
   }
 
   /** Every save mode of {@code df.write}: see {@link SaveModes} for why they arrive here. */
@@ -117,11 +119,21 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     }
     readConf(options);
     Storage storage = conf.storageConf().storage();
-    List<FileEntry> paths = TableFiles.list(conf.paths(), storage, conf.asOf());
+    TableFiles.Listing listing = TableFiles.listing(conf.paths(), storage, conf.asOf(), discovery());
+    List<FileEntry> paths = listing.files();
+    partitioned = null;
     if (TableFiles.isLazyQ(paths.get(0), storage)) {
-      files = TableFiles.read(paths, storage);
       tensorFiles = null;
-      schema = SparkSchemas.toSpark(TableFiles.tableSchema(files), conf);
+      if (listing.partitioned()) {
+        // one footer gives the schema; a scan reads the others' once partition pruning has dropped files
+        files = TableFiles.read(paths.subList(0, 1), storage);
+        partitioned = listing;
+        schema = PartitionColumns.tableSchema(SparkSchemas.toSpark(TableFiles.tableSchema(files), conf),
+            listing.partitions());
+      } else {
+        files = TableFiles.read(paths, storage);
+        schema = SparkSchemas.toSpark(TableFiles.tableSchema(files), conf);
+      }
     } else {
       files = null;
       tensorFiles = paths.stream().map(f -> {
@@ -133,5 +145,12 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
       schema = TensorSchemas.of(conf.view());
     }
     resolvedFor = Map.copyOf(options);
+  }
+
+  /** How the session reads partition directories without a log, as Spark's file sources do. */
+  private static TableFiles.Discovery discovery() {
+    org.apache.spark.sql.internal.SQLConf sql = SparkSession.active().sessionState().conf();
+    return new TableFiles.Discovery(sql.partitionColumnTypeInferenceEnabled(),
+        java.time.ZoneId.of(sql.sessionLocalTimeZone()));
   }
 }

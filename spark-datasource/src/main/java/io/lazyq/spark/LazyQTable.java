@@ -18,6 +18,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  */
 final class LazyQTable extends BatchReadTable implements SupportsWrite {
   private final List<DataFile> files;
+  private final TableFiles.Listing partitioned;
   private final LazyQReadConf conf;
   private final LazyQWriteConf writeConf;
   private final boolean direct;
@@ -26,9 +27,16 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
    * @param direct whether writes run as this source's own batch writes (see {@link SaveModes});
    *     otherwise they are V1 writes handed back to the source
    */
-  LazyQTable(List<DataFile> files, LazyQReadConf conf, StructType schema, LazyQWriteConf writeConf, boolean direct) {
+  /**
+   * @param files the files whose footers were read: all of them, or for a partitioned table the
+   *     one that gave the schema
+   * @param partitioned for a partitioned table, every file and its partition values; else null
+   */
+  LazyQTable(List<DataFile> files, TableFiles.Listing partitioned, LazyQReadConf conf, StructType schema,
+      LazyQWriteConf writeConf, boolean direct) {
     super("lazyq " + (conf.paths().isEmpty() ? writeConf.path() : conf.paths()), schema);
     this.files = files;
+    this.partitioned = partitioned;
     this.conf = conf;
     this.writeConf = writeConf;
     this.direct = direct;
@@ -56,13 +64,22 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-    return new LazyQScanBuilder(files, conf.merge(options.asCaseSensitiveMap()), schema());
+    return new LazyQScanBuilder(files, partitioned, conf.merge(options.asCaseSensitiveMap()), schema());
   }
 
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
     LazyQWriteConf merged = writeConf.merge(info.options().asCaseSensitiveMap());
     String dir = TableFiles.writeDirectory(merged.path(), merged.storageConf().storage());
-    return new LazyQWriteBuilder(dir, files, merged, info, direct);
+    return new LazyQWriteBuilder(dir, files, partitioned == null ? PartitionColumns.NONE : partitioned.partitions(),
+        merged, info, direct);
+  }
+
+  /** The partition columns, as identity transforms, as Spark's file tables report them. */
+  @Override
+  public org.apache.spark.sql.connector.expressions.Transform[] partitioning() {
+    return partitioned == null ? new org.apache.spark.sql.connector.expressions.Transform[0]
+        : partitioned.partitions().names().stream().map(org.apache.spark.sql.connector.expressions.Expressions::identity)
+            .toArray(org.apache.spark.sql.connector.expressions.Transform[]::new);
   }
 }

@@ -1,6 +1,12 @@
 package io.lazyq.spark;
 
+import org.apache.spark.sql.connector.distributions.Distribution;
+import org.apache.spark.sql.connector.distributions.Distributions;
+import org.apache.spark.sql.connector.expressions.Expressions;
+import org.apache.spark.sql.connector.expressions.SortDirection;
+import org.apache.spark.sql.connector.expressions.SortOrder;
 import org.apache.spark.sql.connector.write.BatchWrite;
+import org.apache.spark.sql.connector.write.RequiresDistributionAndOrdering;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
 import org.apache.spark.sql.connector.write.Write;
@@ -11,7 +17,7 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
  * ({@link TableCommit}). Spark's commit coordinator lets one attempt per partition commit, and only
  * committed attempts' files reach the job's commit.
  */
-final class LazyQWrite implements Write, BatchWrite {
+final class LazyQWrite implements Write, BatchWrite, RequiresDistributionAndOrdering {
   private final WriteJob job;
 
   LazyQWrite(WriteJob job) {
@@ -35,19 +41,28 @@ final class LazyQWrite implements Write, BatchWrite {
 
   @Override
   public void commit(WriterCommitMessage[] messages) {
-    PartFile[] files = new PartFile[messages.length];
-    for (int i = 0; i < messages.length; i++) {
-      files[i] = (PartFile) messages[i];
-    }
-    TableCommit.commit(job, files);
+    TableCommit.commit(job, PartFile.of(messages));
   }
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
-    PartFile[] files = new PartFile[messages == null ? 0 : messages.length];
-    for (int i = 0; i < files.length; i++) {
-      files[i] = messages[i] instanceof PartFile f ? f : null;
-    }
-    TableCommit.abort(job, files);
+    TableCommit.abort(job, PartFile.of(messages));
+  }
+
+  /**
+   * A partitioned write asks Spark to sort each task's rows by the partition columns, as Spark's
+   * file writers do, so that a task writes one file per partition, one at a time, and holds one
+   * chunk in memory.
+   */
+  @Override
+  public Distribution requiredDistribution() {
+    return Distributions.unspecified();
+  }
+
+  @Override
+  public SortOrder[] requiredOrdering() {
+    return job.partitions().names().stream()
+        .map(n -> Expressions.sort(Expressions.column(n), SortDirection.ASCENDING))
+        .toArray(SortOrder[]::new);
   }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
 final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
   private final String dir;
   private final List<DataFile> existing;
+  private final PartitionColumns existingPartitions;
   private final LazyQWriteConf conf;
   private final LogicalWriteInfo info;
   private final boolean direct;
@@ -26,9 +27,11 @@ final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
    * @param direct whether the write runs here; otherwise it is handed back to the source's save
    *     path (see {@link SaveModes})
    */
-  LazyQWriteBuilder(String dir, List<DataFile> existing, LazyQWriteConf conf, LogicalWriteInfo info, boolean direct) {
+  LazyQWriteBuilder(String dir, List<DataFile> existing, PartitionColumns existingPartitions, LazyQWriteConf conf,
+      LogicalWriteInfo info, boolean direct) {
     this.dir = dir;
     this.existing = existing;
+    this.existingPartitions = existingPartitions;
     this.conf = conf;
     this.info = info;
     this.direct = direct;
@@ -43,11 +46,24 @@ final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
   @Override
   public Write build() {
     StructType rows = info.schema();
-    Schema fileSchema = conf.fileSchema(rows);
     if (!direct) {
+      conf.fileSchema(WriteJob.dataSchema(rows, partitions(rows, conf.partitionBy())));
       return SaveModes.insertion(conf, overwrite);
     }
-    if (!overwrite && !existing.isEmpty()) {
+    boolean replacePartitions = overwrite && conf.dynamicOverwrite()
+        && !(existingPartitions.isEmpty() && conf.partitionBy().isEmpty());
+    // an append, or an overwrite of partitions, keeps the table's partitioning: partitionBy may
+    // be left out, as Delta allows, but may not name others
+    boolean keeps = (!overwrite || replacePartitions) && !existing.isEmpty();
+    PartitionColumns partitions = partitions(rows, keeps && conf.partitionBy().isEmpty()
+        ? existingPartitions.names() : conf.partitionBy());
+    if (keeps && !partitions.sameAs(existingPartitions)) {
+      throw new IllegalArgumentException("lazyq: cannot " + (overwrite ? "overwrite partitions of " : "append to ")
+          + dir + ": it is partitioned by " + describe(existingPartitions) + ", the written rows by "
+          + describe(partitions) + "; write with the table's partitioning, or with mode overwrite to replace it all");
+    }
+    Schema fileSchema = conf.fileSchema(WriteJob.dataSchema(rows, partitions));
+    if ((!overwrite || replacePartitions) && !existing.isEmpty()) {
       String difference = TableFiles.difference(TableFiles.tableSchema(existing), fileSchema);
       if (difference != null) {
         throw new IllegalArgumentException("lazyq: cannot append to " + dir + ": " + difference
@@ -61,6 +77,15 @@ final class LazyQWriteBuilder implements WriteBuilder, SupportsTruncate {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new LazyQWrite(new WriteJob(dir, info.queryId(), rows, conf, overwrite, !exists, storage));
+    return new LazyQWrite(new WriteJob(dir, info.queryId(), rows, conf, overwrite, !exists, storage, partitions,
+        replacePartitions));
+  }
+
+  private static PartitionColumns partitions(StructType rows, List<String> names) {
+    return names.isEmpty() ? PartitionColumns.NONE : PartitionColumns.forWrite(rows, names);
+  }
+
+  private static String describe(PartitionColumns p) {
+    return p.isEmpty() ? "nothing" : p.names() + " (" + p.schema().simpleString() + ")";
   }
 }

@@ -94,6 +94,39 @@ public final class LazyQWriteConf implements Serializable {
     return options;
   }
 
+  /** The key under which Spark passes {@code partitionBy}'s columns to a source, a JSON array. */
+  static final String PARTITION_BY_KEY = "__partition_columns";
+
+  /** The columns that {@code df.write.partitionBy} named, in order; empty when it was not called. */
+  List<String> partitionBy() {
+    String json = new CaseInsensitiveStringMap(options).get(PARTITION_BY_KEY);
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return List.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, String[].class));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("lazyq: Spark passed partition columns that are not a JSON array: " + json, e);
+    }
+  }
+
+  /**
+   * Whether an overwrite replaces only the partitions it writes: option {@code partitionOverwriteMode},
+   * or else the session's {@code spark.sql.sources.partitionOverwriteMode}.
+   */
+  boolean dynamicOverwrite() {
+    String mode = values.get(LazyQOptions.PARTITION_OVERWRITE_MODE);
+    if (mode.isEmpty()) {
+      mode = org.apache.spark.sql.internal.SQLConf.get().partitionOverwriteMode().toString();
+    }
+    return switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "static" -> false;
+      case "dynamic" -> true;
+      default -> throw new IllegalArgumentException("lazyq: option partitionOverwriteMode is 'static' or 'dynamic', not '"
+          + mode + "'");
+    };
+  }
+
   /** The session's Hadoop configuration with this write's {@code fs.*} options; on the driver. */
   StorageConf storageConf() {
     return StorageConf.forSession(StorageConf.fsOptions(options));

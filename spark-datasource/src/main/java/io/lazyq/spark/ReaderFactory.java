@@ -28,6 +28,8 @@ final class ReaderFactory implements PartitionReaderFactory {
   private final boolean[] quantized;
   private final int[] columns;
   private final boolean appending;
+  /** The selected partition columns, after the data columns; null for none. */
+  private PartitionConstants partitions;
 
   /**
    * @param columns the selected columns' ordinals in the files' schema, in read-schema order
@@ -52,6 +54,12 @@ final class ReaderFactory implements PartitionReaderFactory {
     }
   }
 
+  /** This factory, filling the selected partition columns of a partitioned table (none for null). */
+  ReaderFactory withPartitions(PartitionConstants selected) {
+    this.partitions = selected;
+    return this;
+  }
+
   @Override
   public boolean supportColumnarReads(InputPartition partition) {
     return true;
@@ -70,10 +78,12 @@ final class ReaderFactory implements PartitionReaderFactory {
     ReadCounters counters = new ReadCounters();
     BufferAllocator allocator = TaskAllocators.newTaskAllocator(taskName());
     ChunkVector[] vectors = new ChunkVector[columns.length];
+    PartitionConstants.Vectors constants = null;
     try {
       for (int i = 0; i < columns.length; i++) {
         vectors[i] = vector(i, counters, allocator);
       }
+      constants = partitions == null ? null : partitions.vectors(group, conf.batchRows());
     } catch (RuntimeException e) {
       for (ChunkVector v : vectors) {
         if (v != null) {
@@ -83,7 +93,7 @@ final class ReaderFactory implements PartitionReaderFactory {
       allocator.close();
       throw e;
     }
-    return new ChunkBatchReader(source(files, group), vectors, conf.batchRows(), counters, allocator);
+    return new ChunkBatchReader(source(files, group), vectors, constants, conf.batchRows(), counters, allocator);
   }
 
   private ChunkSource source(Storage files, ChunkGroup group) {

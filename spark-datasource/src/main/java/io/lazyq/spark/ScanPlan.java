@@ -3,6 +3,7 @@ package io.lazyq.spark;
 import io.lazyq.format.ChunkDescriptor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The chunks a scan reads, grouped into input partitions across file boundaries, as Spark packs
@@ -13,18 +14,32 @@ import java.util.List;
  */
 final class ScanPlan {
   private final List<ChunkGroup> groups = new ArrayList<>();
+  private final List<DataFile> files;
+  private int filesRead;
+  private int filesPruned;
   private long rows;
   private long bytes;
   private long chunksSkipped;
 
-  private ScanPlan() {}
+  private ScanPlan(List<DataFile> files) {
+    this.files = files;
+  }
 
   /** A chunk the scan reads: its file, and its weight in the packing. */
   private record Selected(int file, ChunkDescriptor chunk, long weight) {}
 
   static ScanPlan plan(List<DataFile> files, int[] columns, StatsFilter filter, long limit, boolean stream,
       long maxPartitionBytes, long openCost, int minPartitions) {
-    ScanPlan plan = new ScanPlan();
+    return plan(files, null, columns, filter, limit, stream, maxPartitionBytes, openCost, minPartitions);
+  }
+
+  /**
+   * @param partitionValues each file's partition values, for a partitioned table; else null. The
+   *     groups carry them for the files they read.
+   */
+  static ScanPlan plan(List<DataFile> files, List<Map<String, String>> partitionValues, int[] columns,
+      StatsFilter filter, long limit, boolean stream, long maxPartitionBytes, long openCost, int minPartitions) {
+    ScanPlan plan = new ScanPlan(files);
     long wanted = limit < 0 ? Long.MAX_VALUE : limit;
     List<Selected> selected = new ArrayList<>();
     long total = 0;
@@ -49,12 +64,14 @@ final class ScanPlan {
     }
     long target = Math.max(1, Math.min(maxPartitionBytes, Math.max(openCost, total / Math.max(1, minPartitions))));
     String[] locations = files.stream().map(DataFile::location).toArray(String[]::new);
-    Builder group = new Builder(locations);
+    Map<String, String>[] values = partitionValues == null ? null : partitionValues.toArray(new Map[0]);
+    plan.filesRead = (int) selected.stream().mapToInt(Selected::file).distinct().count();
+    Builder group = new Builder(locations, values);
     for (Selected s : selected) {
       boolean full = stream ? group.lastFile() != s.file() : group.weight + s.weight() > target;
       if (!group.isEmpty() && full) {
         plan.groups.add(group.build());
-        group = new Builder(locations);
+        group = new Builder(locations, values);
       }
       group.add(s.file(), s.chunk(), s.weight());
     }
@@ -66,6 +83,25 @@ final class ScanPlan {
 
   List<ChunkGroup> groups() {
     return groups;
+  }
+
+  /** The files planned from: their footers were read. */
+  List<DataFile> files() {
+    return files;
+  }
+
+  /** Files that some group reads a chunk of. */
+  int filesRead() {
+    return filesRead;
+  }
+
+  /** Files of a partitioned table that pruning dropped before this plan. */
+  int filesPruned() {
+    return filesPruned;
+  }
+
+  void pruned(int files) {
+    filesPruned = files;
   }
 
   long rows() {
@@ -83,11 +119,13 @@ final class ScanPlan {
 
   private static final class Builder {
     private final String[] files;
+    private final Map<String, String>[] values;
     private final List<int[]> chunks = new ArrayList<>();
     private long weight;
 
-    Builder(String[] files) {
+    Builder(String[] files, Map<String, String>[] values) {
       this.files = files;
+      this.values = values;
     }
 
     boolean isEmpty() {
@@ -110,18 +148,23 @@ final class ScanPlan {
       int[] ordinals = new int[n];
       int[] rows = new int[n];
       List<String> used = new ArrayList<>();
+      List<Map<String, String>> usedValues = new ArrayList<>();
       int last = -1;
       for (int i = 0; i < n; i++) {
         int[] c = chunks.get(i);
         if (c[0] != last) {
           used.add(files[c[0]]);
+          if (values != null) {
+            usedValues.add(values[c[0]]);
+          }
           last = c[0];
         }
         fileOf[i] = used.size() - 1;
         ordinals[i] = c[1];
         rows[i] = c[2];
       }
-      return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows);
+      return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows,
+          values == null ? null : usedValues.stream().map(java.util.HashMap::new).toList());
     }
   }
 }

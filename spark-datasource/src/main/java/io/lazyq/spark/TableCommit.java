@@ -6,6 +6,7 @@ import io.lazyq.storage.Storage;
 import io.lazyq.table.CommitConflictException;
 import io.lazyq.table.LogAction.AddFile;
 import io.lazyq.table.LogAction.Metadata;
+import io.lazyq.table.PartitionPaths;
 import io.lazyq.table.Snapshot;
 import io.lazyq.table.TableChange;
 import io.lazyq.table.TableLog;
@@ -52,6 +53,9 @@ final class TableCommit {
     List<String> moved = new ArrayList<>();
     try {
       Metadata metadata = Metadata.of(job.fileSchema());
+      if (!job.partitions().isEmpty()) {
+        metadata = metadata.partitionedBy(job.partitions().logColumns());
+      }
       Snapshot read = log.snapshot();
       if (!read.logged()) {
         read = log.create(new TableChange(job.jobId(), false, metadata, previousFiles(dir, storage, messages)));
@@ -65,15 +69,16 @@ final class TableCommit {
             storage.rename(Storage.resolve(job.staging(), f.name()), Storage.resolve(dir, f.name()));
           }
           moved.add(f.name());
-          written.add(new AddFile(f.name(), f.rows(), f.bytes(), Map.of(), now));
+          written.add(new AddFile(f.name(), f.rows(), f.bytes(), f.partitionValues(), now));
         }
       }
-      if (written.isEmpty() && (job.overwrite() || read.files().isEmpty())) {
+      if (written.isEmpty() && !job.replacePartitions() && (job.overwrite() || read.files().isEmpty())) {
         PartFile empty = emptyFile(job);
         moved.add(empty.name());
-        written.add(new AddFile(empty.name(), 0, empty.bytes(), Map.of(), now));
+        written.add(new AddFile(empty.name(), 0, empty.bytes(), empty.partitionValues(), now));
       }
-      log.commit(read, new TableChange(job.jobId(), job.overwrite(), metadata, written));
+      log.commit(read, job.replacePartitions() ? TableChange.replacePartitions(job.jobId(), metadata, written)
+          : new TableChange(job.jobId(), job.overwrite(), metadata, written));
     } catch (CommitConflictException e) {
       deleteQuietly(dir, moved, storage); // in no version: nothing can read them
       throw new IllegalStateException(e.getMessage(), e);
@@ -109,14 +114,16 @@ final class TableCommit {
 
   /**
    * A table with no rows still has a schema: one empty file keeps it, as Spark's file sources do
-   * for an empty DataFrame.
+   * for an empty DataFrame; a partitioned table's is in the partition of nulls.
    */
   private static PartFile emptyFile(WriteJob job) throws IOException {
-    String name = job.partName(0, 0);
+    Map<String, String> nulls = new java.util.LinkedHashMap<>();
+    job.partitions().names().forEach(n -> nulls.put(n, null));
+    String name = PartitionPaths.directory(job.partitions().names(), nulls) + job.partName(0, 0);
     try (LzqWriter w = LzqWriter.create(job.storage().output(Storage.resolve(job.dir(), name)), job.fileSchema(),
         job.conf().writerOptions())) {
       w.commit();
-      return new PartFile(name, 0, w.bytesWritten());
+      return new PartFile(name, 0, w.bytesWritten(), nulls);
     }
   }
 
@@ -137,9 +144,9 @@ final class TableCommit {
       }
     }
     List<AddFile> files = new ArrayList<>();
-    for (FileEntry e : storage.list(dir)) {
-      if (!e.directory() && !TableFiles.isHidden(e.name()) && !own.contains(e.name())) {
-        files.add(new AddFile(e.name(), -1, e.length(), Map.of(), 0));
+    for (PartitionDiscovery.Found f : PartitionDiscovery.files(dir, storage)) {
+      if (!own.contains(f.path())) {
+        files.add(new AddFile(f.path(), -1, f.file().length(), PartitionPaths.values(f.path()), 0));
       }
     }
     return files;

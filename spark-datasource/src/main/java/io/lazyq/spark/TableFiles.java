@@ -7,6 +7,7 @@ import io.lazyq.format.Schema;
 import io.lazyq.storage.FileEntry;
 import io.lazyq.storage.Storage;
 import io.lazyq.table.LogAction.AddFile;
+import io.lazyq.table.PartitionPaths;
 import io.lazyq.table.Snapshot;
 import io.lazyq.table.TableLog;
 import java.io.IOException;
@@ -60,24 +61,58 @@ final class TableFiles {
 
   /** The files that the paths name, in order, each once. */
   static List<FileEntry> list(List<String> paths, Storage storage) {
-    return list(paths, storage, AsOf.LATEST);
+    return listing(paths, storage, AsOf.LATEST, Discovery.DEFAULT).files();
   }
 
   /**
-   * The files that the paths name, in order, each once; a table directory's as of {@code asOf}.
-   * Only table directories have versions: a file named on its own or through a glob does not.
+   * The files that the paths name, in order, each once, with their partition values; a table
+   * directory's as of {@code asOf}. Only table directories have versions: a file named on its own
+   * or through a glob does not.
+   *
+   * @throws IllegalArgumentException where the paths name tables of different partition columns
    */
-  static List<FileEntry> list(List<String> paths, Storage storage, AsOf asOf) {
+  static Listing listing(List<String> paths, Storage storage, AsOf asOf, Discovery discovery) {
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("lazyq needs a path: load(\"file.lzq\"), a directory or a glob");
     }
-    Map<String, FileEntry> found = new LinkedHashMap<>();
+    Map<String, Map<String, String>> found = new LinkedHashMap<>();
+    Map<String, FileEntry> entries = new LinkedHashMap<>();
+    PartitionColumns partitions = null;
+    String partitionsOf = null;
     for (String p : paths) {
-      for (FileEntry f : expand(p, storage, asOf)) {
-        found.putIfAbsent(f.location(), f);
+      Listing l = expand(p, storage, asOf, discovery);
+      if (partitions != null && !partitions.sameAs(l.partitions())) {
+        throw new IllegalArgumentException("lazyq: " + partitionsOf + " is partitioned by " + partitions.schema()
+            .simpleString() + " and " + p + " by " + l.partitions().schema().simpleString() + "; read them apart");
+      }
+      partitions = l.partitions();
+      partitionsOf = p;
+      for (int i = 0; i < l.files().size(); i++) {
+        FileEntry f = l.files().get(i);
+        entries.putIfAbsent(f.location(), f);
+        found.putIfAbsent(f.location(), l.values().get(i));
       }
     }
-    return List.copyOf(found.values());
+    return new Listing(List.copyOf(entries.values()), List.copyOf(found.values()), partitions);
+  }
+
+  /**
+   * Files of a table and each one's partition values (by column name, as strings, null for null;
+   * empty for an unpartitioned table), in the same order.
+   */
+  record Listing(List<FileEntry> files, List<Map<String, String>> values, PartitionColumns partitions) {
+    boolean partitioned() {
+      return !partitions.isEmpty();
+    }
+  }
+
+  /**
+   * How directories without a log are read as partitioned tables: whether partition column types
+   * are inferred ({@code spark.sql.sources.partitionColumnTypeInference.enabled}), and the time
+   * zone of timestamp values.
+   */
+  record Discovery(boolean inferTypes, java.time.ZoneId zone) implements java.io.Serializable {
+    static final Discovery DEFAULT = new Discovery(true, java.time.ZoneOffset.UTC);
   }
 
   /** Whether a file starts with the {@code .lzq} magic (tensor files are told apart by theirs). */
@@ -104,13 +139,15 @@ final class TableFiles {
     return files;
   }
 
-  private static List<FileEntry> expand(String location, Storage storage, AsOf asOf) {
+  private static Listing expand(String location, Storage storage, AsOf asOf, Discovery discovery) {
     try {
       List<FileEntry> matches = storage.glob(location);
       if (matches.isEmpty()) {
         throw new IllegalArgumentException("lazyq: path does not exist: " + location);
       }
       List<FileEntry> files = new ArrayList<>();
+      List<Map<String, String>> values = new ArrayList<>();
+      PartitionColumns partitions = PartitionColumns.NONE;
       Map<String, Optional<Set<String>>> manifests = new HashMap<>();
       for (FileEntry m : matches) {
         if (!asOf.latest() && !m.directory()) {
@@ -118,15 +155,30 @@ final class TableFiles {
               + m.location() + " is a file");
         }
         Optional<Snapshot> snapshot = m.directory() ? asOf.snapshot(m.location(), storage) : Optional.empty();
+        while (values.size() < files.size()) {
+          values.add(Map.of());
+        }
+        int before = files.size();
         if (snapshot.isPresent()) {
-          files.addAll(inSnapshot(snapshot.get(), storage));
+          Snapshot s = snapshot.get();
+          files.addAll(inSnapshot(s, storage));
+          s.files().forEach(f -> values.add(f.partitionValues()));
+          if (!s.metadata().partitionColumns().isEmpty()) {
+            partitions = samePartitions(partitions, PartitionColumns.of(s.metadata().partitionSchema()), files, before);
+          }
         } else if (m.directory() && storage.status(Storage.resolve(m.location(), Manifest.NAME)).isPresent()) {
           files.addAll(listed(m.location(), storage));
         } else if (m.directory()) {
-          for (FileEntry f : storage.list(m.location())) {
-            if (!f.directory() && !isHidden(f.name())) {
-              files.add(f);
-            }
+          Map<String, List<String>> found = new LinkedHashMap<>();
+          for (PartitionDiscovery.Found f : PartitionDiscovery.files(m.location(), storage)) {
+            files.add(f.file());
+            Map<String, String> v = PartitionPaths.values(f.path());
+            values.add(v);
+            v.forEach((k, x) -> found.computeIfAbsent(k, key -> new ArrayList<>()).add(x));
+          }
+          if (!found.isEmpty()) {
+            partitions = samePartitions(partitions, PartitionColumns.infer(found, discovery.inferTypes(),
+                discovery.zone()), files, before);
           }
         } else if (!hasGlob(location) && matches.size() == 1) {
           files.add(m); // named on its own: read even if hidden or unlisted
@@ -137,10 +189,28 @@ final class TableFiles {
       if (files.isEmpty()) {
         throw new IllegalArgumentException("lazyq: no data files under " + location);
       }
-      return files;
+      while (values.size() < files.size()) {
+        values.add(Map.of());
+      }
+      if (!partitions.isEmpty() && values.stream().anyMatch(Map::isEmpty)) {
+        throw new IllegalArgumentException("lazyq: " + location + " mixes files of a partitioned table with others;"
+            + " read them apart");
+      }
+      return new Listing(files, values, partitions);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The partition columns of the tables a glob matched, which must agree. */
+  private static PartitionColumns samePartitions(PartitionColumns so, PartitionColumns next, List<FileEntry> files,
+      int first) {
+    if (!so.isEmpty() && !so.sameAs(next)) {
+      throw new IllegalArgumentException("lazyq: " + files.get(first).location() + " is partitioned by "
+          + next.schema().simpleString() + ", other files read with it by " + so.schema().simpleString()
+          + "; read them apart");
+    }
+    return next;
   }
 
   /** The schema of a table's files: the first file's, nullable where any file's column is. */
@@ -208,14 +278,24 @@ final class TableFiles {
     return s.logged() ? Optional.of(s) : Optional.empty();
   }
 
-  /** The files of one version of a table, each of which must exist. */
+  /**
+   * The files of one version of a table, each of which must exist: one listing per directory
+   * (the table's, and each partition directory that the version has files in).
+   */
   private static List<FileEntry> inSnapshot(Snapshot snapshot, Storage storage) throws IOException {
     Map<String, FileEntry> present = new HashMap<>();
-    for (FileEntry f : storage.list(snapshot.table())) {
-      present.put(f.name(), f);
-    }
+    Set<String> listedDirs = new java.util.HashSet<>();
     List<FileEntry> files = new ArrayList<>();
     for (AddFile f : snapshot.files()) {
+      int slash = f.path().lastIndexOf('/');
+      String sub = slash < 0 ? "" : f.path().substring(0, slash + 1);
+      if (listedDirs.add(sub)) {
+        String listedDir = sub.isEmpty() ? snapshot.table()
+            : Storage.resolve(snapshot.table(), sub.substring(0, sub.length() - 1));
+        for (FileEntry e : storage.list(listedDir)) {
+          present.put(sub + e.name(), e);
+        }
+      }
       FileEntry e = present.get(f.path());
       if (e == null || e.directory()) {
         throw new LazyQFormatException(Storage.resolve(snapshot.table(), f.path()), LazyQFormatException.NO_OFFSET,

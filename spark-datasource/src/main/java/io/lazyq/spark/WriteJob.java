@@ -14,7 +14,8 @@ import org.apache.spark.sql.types.StructType;
  * job removes it.
  */
 record WriteJob(String dir, String jobId, StructType sparkSchema, LazyQWriteConf conf, boolean overwrite,
-    boolean newDirectory, StorageConf storageConf) implements Serializable {
+    boolean newDirectory, StorageConf storageConf, PartitionColumns partitions, boolean replacePartitions)
+    implements Serializable {
   static final String STAGING = "_temporary";
 
   Storage storage() {
@@ -47,7 +48,29 @@ record WriteJob(String dir, String jobId, StructType sparkSchema, LazyQWriteConf
     return String.format("part-%05d-%s-t%d.lzq", partitionId, jobId, taskId);
   }
 
+  /** The name of a task's {@code n}th file, from 0, where it writes one per partition. */
+  String partName(int partitionId, long taskId, int n) {
+    return n == 0 ? partName(partitionId, taskId) : String.format("part-%05d-%s-t%d-%d.lzq", partitionId, jobId,
+        taskId, n);
+  }
+
+  /** The files' schema: the rows' columns but the partition columns, which the directories hold. */
   Schema fileSchema() {
-    return conf.fileSchema(sparkSchema);
+    return conf.fileSchema(dataSchema());
+  }
+
+  /** The rows' columns that the files store. */
+  StructType dataSchema() {
+    return dataSchema(sparkSchema, partitions);
+  }
+
+  static StructType dataSchema(StructType rows, PartitionColumns partitions) {
+    StructType data = new StructType();
+    for (org.apache.spark.sql.types.StructField f : rows.fields()) {
+      if (!partitions.names().contains(f.name())) {
+        data = data.add(f);
+      }
+    }
+    return data;
   }
 }
