@@ -215,9 +215,12 @@ final class PartitionColumns implements Serializable {
     return schema.equals(other.schema);
   }
 
-  /** A value of column {@code i} in its string form; null stays null. */
+  /**
+   * A value of column {@code i} in its string form; null stays null, and so does an empty string,
+   * which no directory can name (Spark and Delta read it back as null too).
+   */
   String format(int i, Object value) {
-    if (value == null) {
+    if (value == null || value instanceof UTF8String s && s.numBytes() == 0) {
       return null;
     }
     DataType t = schema.fields()[i].dataType();

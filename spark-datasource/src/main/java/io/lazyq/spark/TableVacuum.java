@@ -87,9 +87,11 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
     }
     List<Path> found = new ArrayList<>();
     long bytes = 0;
-    try (Stream<Path> entries = Files.list(directory)) {
-      for (Path p : entries.sorted().toList()) {
-        String name = p.getFileName().toString();
+    {
+      for (Path p : entries(directory)) {
+        String fileName = p.getFileName().toString();
+        // a file in partition directories goes by its path in the table, as the log names it
+        String name = directory.relativize(p).toString().replace(java.io.File.separatorChar, '/');
         boolean leftover;
         FileTime notSince = cutoff;
         if (name.equals(WriteJob.STAGING) && Files.isDirectory(p)) {
@@ -118,10 +120,10 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
         } else if (expired.contains(name)) {
           leftover = true;
           notSince = FileTime.from(Instant.MAX); // removed before the retention: its age does not matter
-        } else if (name.startsWith(".") && name.endsWith(".tmp")) {
+        } else if (fileName.startsWith(".") && fileName.endsWith(".tmp")) {
           leftover = true;
         } else {
-          leftover = !TableFiles.isHidden(name) && listed.map(l -> !l.contains(name)).orElse(false);
+          leftover = !TableFiles.isHidden(fileName) && listed.map(l -> !l.contains(name)).orElse(false);
         }
         if (leftover && Files.getLastModifiedTime(p).compareTo(notSince) < 0) {
           found.add(p);
@@ -145,6 +147,22 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
         }
       }
     }
+  }
+
+  /** What the table directory holds, with the contents of its partition directories ({@code name=value}) in place of them. */
+  private static List<Path> entries(Path directory) throws IOException {
+    List<Path> all = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(directory)) {
+      for (Path p : entries.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (Files.isDirectory(p) && !TableFiles.isHidden(name) && name.indexOf('=') > 0) {
+          all.addAll(entries(p));
+        } else {
+          all.add(p);
+        }
+      }
+    }
+    return all;
   }
 
   private static Set<String> names(List<PartFile> files) {
