@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lazyq.spark.metrics.FilesPruned;
 import io.lazyq.spark.metrics.FilesRead;
 import io.lazyq.storage.Storage;
+import io.lazyq.LazyQFormatException;
+import io.lazyq.table.LogAction;
 import io.lazyq.table.LogAction.AddFile;
+import io.lazyq.table.LogAction.Column;
+import io.lazyq.table.LogAction.Metadata;
+import io.lazyq.table.LogAction.Protocol;
+import io.lazyq.table.LogCodec;
 import io.lazyq.table.LogAction.Operation;
 import io.lazyq.table.LogEntry;
 import io.lazyq.table.PartitionPaths;
@@ -109,6 +115,9 @@ class PartitionedTableTest extends SparkTestBase {
     List<Row> fromParquet = spark.sql("SELECT id, sensor, value, hour, day FROM parquet_month WHERE day = date'" + day
         + "'").collectAsList();
     assertEquals(sorted(fromParquet), sorted(r.rows()));
+    // only the partition column selected: the index's row counts and the constants answer
+    assertEquals(sorted(spark.read().parquet(parquet).groupBy("day").count().collectAsList()),
+        sorted(spark.read().format("lazyq").load(table).groupBy("day").count().collectAsList()));
   }
 
   /** Each form of predicate on partition columns, against the same query on Spark's Parquet source. */
@@ -427,5 +436,48 @@ class PartitionedTableTest extends SparkTestBase {
     expired.delete();
     assertEquals(sorted(versions.get(versions.size() - 1)), sorted(lazyq(Path.of(table))
         .selectExpr("id", "sensor", "value", "day", "hour").collectAsList()));
+  }
+
+  @Test
+  void theLogKeepsNullPartitionValuesAndRefusesPathsOutsideTheTable() throws Exception {
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    values.put("day", null);
+    values.put("s", "a/b");
+    AddFile add = new AddFile("day=" + PartitionPaths.NULL_VALUE + "/s=a%2Fb/part-0.lzq", 3, 40, values, 7);
+    Metadata meta = Metadata.of(new io.lazyq.format.Schema(List.of(new io.lazyq.format.Field("v",
+        io.lazyq.format.ColumnType.FLOAT64, true, io.lazyq.format.ColumnEncoding.PLAIN)), Map.of()))
+        .partitionedBy(List.of(new Column("day", "date", true), new Column("s", "utf8", true)));
+    List<LogAction> actions = List.of(Protocol.CURRENT, meta, add);
+    String json = new String(LogCodec.encode(0, actions), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(actions, LogCodec.decode("t", 0, "e", json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(values, PartitionPaths.values(add.path()));
+    assertEquals(List.of("day", "s"), meta.partitionSchema().stream().map(Column::name).toList());
+    for (String bad : List.of("../x.lzq", "day=1/../x.lzq", "_x=1/y.lzq", "nodir/y.lzq", "/abs.lzq", "day=1//y.lzq",
+        "day=1/.hidden", "a\\b.lzq")) {
+      String damaged = json.replace(add.path(), bad.replace("\\", "\\\\"));
+      LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> LogCodec.decode("t", 0, "e",
+          damaged.getBytes(java.nio.charset.StandardCharsets.UTF_8)), bad);
+      assertTrue(e.getMessage().contains("invalid file"), e.getMessage());
+    }
+  }
+
+  /** Spark's dynamic partition pruning: the day that a filtered dimension joins on prunes the fact table's files. */
+  @Test
+  void aJoinPrunesTheFactTablesFilesAtRuntime() throws Exception {
+    String table = dir.resolve("fact").toString();
+    List<Row> rows = readings(3000);
+    frame(rows, SENSORS).write().format("lazyq").partitionBy("day").save(table);
+    spark.read().format("lazyq").load(table).createOrReplaceTempView("fact");
+    Date day = Date.valueOf(FIRST.plusDays(4));
+    spark.createDataFrame(List.of(RowFactory.create(day, "x"), RowFactory.create(Date.valueOf(FIRST.plusDays(5)), "y")),
+        new StructType().add("day", DataTypes.DateType).add("tag", DataTypes.StringType))
+        .createOrReplaceTempView("dim");
+    Result r = sql("SELECT f.id FROM fact f JOIN dim d ON f.day = d.day WHERE d.tag = 'x'");
+    assertEquals(rows.stream().filter(x -> x.getDate(3).equals(day)).map(x -> x.getLong(0)).sorted().toList(),
+        r.rows().stream().map(x -> x.getLong(0)).sorted().toList());
+    List<AddFile> files = snapshot(table, new Configuration()).files();
+    long dayFiles = files.stream().filter(f -> f.partitionValues().get("day").equals(day.toString())).count();
+    assertEquals(dayFiles, r.metric(FilesRead.NAME), r.metrics().toString());
+    assertEquals(files.size() - dayFiles, r.metric(FilesPruned.NAME), r.metrics().toString());
   }
 }
