@@ -48,7 +48,7 @@ final class TableCommit {
   static void commit(WriteJob job, PartFile[] messages) {
     String dir = job.dir();
     Storage storage = job.storage();
-    TableLog log = new TableLog(dir, storage);
+    TableLog log = new TableLog(dir, storage, job.conf().checkpointInterval());
     List<String> moved = new ArrayList<>();
     try {
       Metadata metadata = Metadata.of(job.fileSchema());
