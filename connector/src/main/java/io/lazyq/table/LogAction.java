@@ -1,6 +1,11 @@
 package io.lazyq.table;
 
+import io.lazyq.LazyQFormatException;
+import io.lazyq.format.ColumnEncoding;
+import io.lazyq.format.ColumnType;
+import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +38,23 @@ public sealed interface LogAction {
     public static Metadata of(Schema schema) {
       return new Metadata(schema.fields().stream().map(f -> new Column(f.name(), f.type().toString(), f.nullable()))
           .toList(), List.of());
+    }
+
+    /**
+     * The table's schema as the log records it: names, types and nullability, each column plain,
+     * since encodings are the files' own. What a version without files reads as.
+     */
+    public Schema schema(String table) throws LazyQFormatException {
+      List<Field> fields = new ArrayList<>(schema.size());
+      for (Column c : schema) {
+        try {
+          fields.add(new Field(c.name(), ColumnType.parse(c.type()), c.nullable(), ColumnEncoding.PLAIN));
+        } catch (IllegalArgumentException e) {
+          throw new LazyQFormatException(table, LazyQFormatException.NO_OFFSET, "the log of the table gives column "
+              + c.name() + " the unknown type '" + c.type() + "'", e);
+        }
+      }
+      return new Schema(fields, Map.of());
     }
 
     /** Whether rows of the other schema can join this table's: same names and types, in order. */

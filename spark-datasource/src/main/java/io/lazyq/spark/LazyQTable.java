@@ -21,14 +21,19 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
   private final LazyQReadConf conf;
   private final LazyQWriteConf writeConf;
   private final boolean direct;
+  private final boolean readable;
 
   /**
    * @param direct whether writes run as this source's own batch writes (see {@link SaveModes});
    *     otherwise they are V1 writes handed back to the source
+   * @param readable whether the files were resolved for a read: none then is a version of a table
+   *     that holds no files, which reads as no rows of {@code schema}
    */
-  LazyQTable(List<DataFile> files, LazyQReadConf conf, StructType schema, LazyQWriteConf writeConf, boolean direct) {
+  LazyQTable(List<DataFile> files, LazyQReadConf conf, StructType schema, LazyQWriteConf writeConf, boolean direct,
+      boolean readable) {
     super("lazyq " + (conf.paths().isEmpty() ? writeConf.path() : conf.paths()), schema);
     this.files = files;
+    this.readable = readable;
     this.conf = conf;
     this.writeConf = writeConf;
     this.direct = direct;
@@ -44,6 +49,8 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
     if (!files.isEmpty()) {
       c.add(TableCapability.BATCH_READ);
       c.add(TableCapability.MICRO_BATCH_READ);
+    } else if (readable) {
+      c.add(TableCapability.BATCH_READ);
     }
     if (direct) {
       c.add(TableCapability.BATCH_WRITE);
@@ -56,6 +63,9 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+    if (files.isEmpty()) {
+      return new EmptyScan(schema());
+    }
     return new LazyQScanBuilder(files, conf.merge(options.asCaseSensitiveMap()), schema());
   }
 

@@ -138,6 +138,37 @@ class TableVersionsTest extends SparkTestBase {
     assertEquals(140, lazyq(t).count());
   }
 
+  @Test
+  void aVersionWithoutFilesReadsAsNoRowsOfTheLogsSchema() throws Exception {
+    Path t = dir.resolve("empty");
+    Dataset<Row> none = spark.range(0, 0).selectExpr("id", "CAST(id AS DOUBLE) AS x", "CAST(id AS STRING) AS s",
+        "CAST(id AS INT) AS i");
+    none.write().format("lazyq").save(t.toString());
+    TableLog log = new TableLog(t.toString(), STORAGE);
+    assertEquals(0, log.latestVersion(), "the schema alone: version 0");
+    assertEquals(List.of(), log.snapshot().files());
+    assertEquals(List.of(), LazyQWriteTest.dataFiles(t), "no file holds the schema: the log does");
+    Dataset<Row> read = lazyq(t);
+    assertEquals(none.schema().simpleString(), read.schema().simpleString());
+    assertEquals(0, read.count());
+    assertEquals(0, read.filter("x > 1").select("s").collectAsList().size());
+
+    spark.range(0, 10).selectExpr("id", "CAST(id AS DOUBLE) AS x", "CAST(id AS STRING) AS s", "CAST(id AS INT) AS i")
+        .write().format("lazyq").mode(SaveMode.Append).save(t.toString());
+    assertEquals(10, lazyq(t).count());
+    assertEquals(45.0, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
+    Dataset<Row> zero = spark.read().format("lazyq").option("versionAsOf", "0").load(t.toString());
+    assertEquals(none.schema().simpleString(), zero.schema().simpleString());
+    assertEquals(0, zero.count());
+
+    none.write().format("lazyq").mode(SaveMode.Overwrite).save(t.toString());
+    assertEquals(2, log.latestVersion());
+    assertEquals(0, lazyq(t).count(), "overwritten with no rows");
+    assertEquals(none.schema().simpleString(), lazyq(t).schema().simpleString());
+    assertThrows(Exception.class, () -> none.write().format("lazyq").mode(SaveMode.ErrorIfExists).save(t.toString()),
+        "an empty table exists");
+  }
+
   private static LazyQFormatException cause(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof LazyQFormatException f) {
