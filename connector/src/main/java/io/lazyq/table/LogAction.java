@@ -83,13 +83,20 @@ public sealed interface LogAction {
 
   /**
    * A file that joins the table. {@code path} is relative to the table directory;
-   * {@code partitionValues} is empty until tables are partitioned.
+   * {@code partitionValues} is empty until tables are partitioned; {@code stats} are its columns'
+   * statistics, {@link FileStats#NONE} where the writer recorded none.
    */
-  record AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime)
-      implements LogAction {
+  record AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime,
+      FileStats stats) implements LogAction {
     public AddFile {
       Objects.requireNonNull(path);
       partitionValues = Map.copyOf(partitionValues);
+      stats = stats == null ? FileStats.NONE : stats;
+    }
+
+    /** A file without statistics. */
+    public AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime) {
+      this(path, rows, bytes, partitionValues, modificationTime, FileStats.NONE);
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lazyq.LazyQFormatException;
+import io.lazyq.format.ColumnStats;
 import io.lazyq.table.LogAction.AddFile;
 import io.lazyq.table.LogAction.Column;
 import io.lazyq.table.LogAction.CommitInfo;
@@ -138,6 +139,9 @@ public final class LogCodec {
         ObjectNode values = o.putObject("partitionValues");
         f.partitionValues().forEach(values::put);
         o.put("modificationTime", f.modificationTime());
+        if (!f.stats().columns().isEmpty()) {
+          putStats(o.putObject("stats"), f.stats());
+        }
       } else if (a instanceof RemoveFile r) {
         wrapper.putObject("remove").put("path", r.path()).put("deletionTimestamp", r.deletionTimestamp());
       } else if (a instanceof CommitInfo c) {
@@ -145,6 +149,68 @@ public final class LogCodec {
             .put("jobId", c.jobId()).put("readVersion", c.readVersion());
       }
     }
+  }
+
+  /**
+   * Statistics as Delta spells them: {@code nullCount}, {@code minValues} and {@code maxValues},
+   * each an object by column name; a float that is no number is a string ({@code "NaN"}).
+   */
+  private static void putStats(ObjectNode o, FileStats stats) {
+    ObjectNode nulls = o.putObject("nullCount");
+    ObjectNode mins = o.putObject("minValues");
+    ObjectNode maxs = o.putObject("maxValues");
+    stats.columns().forEach((name, c) -> {
+      nulls.put(name, c.nullCount());
+      if (c.hasMinMax()) {
+        putNumber(mins, name, c.min());
+        putNumber(maxs, name, c.max());
+      }
+    });
+  }
+
+  private static void putNumber(ObjectNode o, String name, Number n) {
+    if (n instanceof Long l) {
+      o.put(name, l.longValue());
+    } else {
+      o.put(name, n.doubleValue());
+    }
+  }
+
+  /** The statistics of an {@code add}: none where it has none; what is there must be numbers. */
+  private static FileStats stats(JsonNode o, Problem problem) throws LazyQFormatException {
+    if (o.isMissingNode() || o.isNull()) {
+      return FileStats.NONE;
+    }
+    Map<String, ColumnStats> columns = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = o.path("nullCount").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String name = e.getKey();
+      if (!e.getValue().isIntegralNumber()) {
+        throw problem.of("the " + problem.what() + " gives column " + name + " a null count that is no number: "
+            + e.getValue(), null);
+      }
+      Number min = statNumber(o.path("minValues").path(name), name, problem);
+      Number max = statNumber(o.path("maxValues").path(name), name, problem);
+      columns.put(name, min == null || max == null ? ColumnStats.nullsOnly(e.getValue().asLong())
+          : new ColumnStats(e.getValue().asLong(), min, max));
+    }
+    return new FileStats(columns);
+  }
+
+  private static Number statNumber(JsonNode v, String name, Problem problem) throws LazyQFormatException {
+    if (v.isMissingNode()) {
+      return null;
+    }
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return v.asLong();
+    }
+    if (v.isFloatingPointNumber()) {
+      return v.asDouble();
+    }
+    if (v.isTextual() && (v.asText().equals("NaN") || v.asText().equals("Infinity") || v.asText().equals("-Infinity"))) {
+      return Double.parseDouble(v.asText());
+    }
+    throw problem.of("the " + problem.what() + " gives column " + name + " a bound that is no number: " + v, null);
   }
 
   private static byte[] bytes(ObjectNode root) {
@@ -229,7 +295,7 @@ public final class LogCodec {
           values.put(e.getKey(), e.getValue().asText());
         }
         yield new AddFile(path(o, problem), number(o, "rows", problem), number(o, "bytes", problem), values,
-            o.path("modificationTime").asLong(0));
+            o.path("modificationTime").asLong(0), stats(o.path("stats"), problem));
       }
       case "remove" -> new RemoveFile(path(o, problem), number(o, "deletionTimestamp", problem));
       case "commitInfo" -> {

@@ -2,6 +2,7 @@ package io.lazyq.spark;
 
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.Schema;
+import io.lazyq.table.FileStats;
 import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -42,7 +43,7 @@ final class PartWriter implements DataWriter<InternalRow> {
       return new PartFile(null, 0, 0);
     }
     writer.commit();
-    return new PartFile(name, writer.rowCount(), writer.bytesWritten());
+    return new PartFile(name, writer.rowCount(), writer.bytesWritten(), FileStats.of(schema, writer.chunks()));
   }
 
   @Override

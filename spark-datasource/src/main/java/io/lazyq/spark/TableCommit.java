@@ -65,7 +65,7 @@ final class TableCommit {
             storage.rename(Storage.resolve(job.staging(), f.name()), Storage.resolve(dir, f.name()));
           }
           moved.add(f.name());
-          written.add(new AddFile(f.name(), f.rows(), f.bytes(), Map.of(), now));
+          written.add(new AddFile(f.name(), f.rows(), f.bytes(), Map.of(), now, f.stats()));
         }
       }
       if (written.isEmpty() && !job.overwrite() && read.metadata().compatible(metadata)) {
