@@ -7,11 +7,13 @@ package io.lazyq.format;
  * {@code max}, meaning "unbounded above", since Spark orders NaN above every number. For quantized
  * columns they describe the decoded values, which are what a query sees.
  *
+ * <p>Serializable, since a Spark task's commit message carries its file's statistics to the driver.
+ *
  * @param nullCount rows that are null
  * @param min the smallest non-null value ({@link Long} or {@link Double} by column kind), or {@code null}
  * @param max the largest non-null value, or {@code null}
  */
-public record ColumnStats(long nullCount, Number min, Number max) {
+public record ColumnStats(long nullCount, Number min, Number max) implements java.io.Serializable {
 
   public static ColumnStats nullsOnly(long nullCount) {
     return new ColumnStats(nullCount, null, null);

@@ -372,6 +372,11 @@ public final class LzqWriter implements Closeable {
     return chunks.size();
   }
 
+  /** The descriptors of the chunks written so far, with their columns' statistics. */
+  public List<ChunkDescriptor> chunks() {
+    return List.copyOf(chunks);
+  }
+
   /** Bytes written to the output so far. */
   public long bytesWritten() {
     return position;

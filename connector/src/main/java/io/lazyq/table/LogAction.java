@@ -1,6 +1,11 @@
 package io.lazyq.table;
 
+import io.lazyq.LazyQFormatException;
+import io.lazyq.format.ColumnEncoding;
+import io.lazyq.format.ColumnType;
+import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,7 +44,7 @@ public sealed interface LogAction {
 
     /** This table's metadata partitioned by {@code columns}, appended to the schema in order. */
     public Metadata partitionedBy(List<Column> columns) {
-      List<Column> all = new java.util.ArrayList<>(schema);
+      List<Column> all = new ArrayList<>(schema);
       all.addAll(columns);
       return new Metadata(all, columns.stream().map(Column::name).toList());
     }
@@ -48,6 +53,23 @@ public sealed interface LogAction {
     public List<Column> partitionSchema() {
       return partitionColumns.stream().map(n -> schema.stream().filter(c -> c.name().equals(n)).findFirst()
           .orElseThrow(() -> new IllegalStateException("partition column " + n + " is not in the schema"))).toList();
+    }
+
+    /**
+     * The table's schema as the log records it: names, types and nullability, each column plain,
+     * since encodings are the files' own. What a version without files reads as.
+     */
+    public Schema schema(String table) throws LazyQFormatException {
+      List<Field> fields = new ArrayList<>(schema.size());
+      for (Column c : schema) {
+        try {
+          fields.add(new Field(c.name(), ColumnType.parse(c.type()), c.nullable(), ColumnEncoding.PLAIN));
+        } catch (IllegalArgumentException e) {
+          throw new LazyQFormatException(table, LazyQFormatException.NO_OFFSET, "the log of the table gives column "
+              + c.name() + " the unknown type '" + c.type() + "'", e);
+        }
+      }
+      return new Schema(fields, Map.of());
     }
 
     /** Whether rows of the other schema can join this table's: same names and types, in order. */
@@ -77,13 +99,20 @@ public sealed interface LogAction {
   /**
    * A file that joins the table. {@code path} is relative to the table directory, in its partition
    * directories ({@link PartitionPaths}); {@code partitionValues} holds each partition column's
-   * value as a string, null for null, and is empty for an unpartitioned table.
+   * value as a string, null for null, and is empty for an unpartitioned table; {@code stats} are its
+   * columns' statistics, {@link FileStats#NONE} where the writer recorded none.
    */
-  record AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime)
-      implements LogAction {
+  record AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime,
+      FileStats stats) implements LogAction {
     public AddFile {
       Objects.requireNonNull(path);
       partitionValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(partitionValues));
+      stats = stats == null ? FileStats.NONE : stats;
+    }
+
+    /** A file without statistics. */
+    public AddFile(String path, long rows, long bytes, Map<String, String> partitionValues, long modificationTime) {
+      this(path, rows, bytes, partitionValues, modificationTime, FileStats.NONE);
     }
   }
 

@@ -1,12 +1,17 @@
 package io.lazyq.cli;
 
 import io.lazyq.spark.TableVacuum;
+import io.lazyq.storage.Storage;
+import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.network.util.JavaUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +44,11 @@ public final class VacuumCommand implements Callable<Integer> {
       description = "Allow --retain under an hour: a query reading an older version may then fail.")
   boolean unsafe;
 
+  @Option(names = "--expire-log",
+      description = "Also delete the log's entries before its newest checkpoint older than --retain, as Delta's"
+          + " log retention: time travel then reaches back as far as --retain, no further.")
+  boolean expireLog;
+
   @Option(names = "--dry-run", description = "Print what would be deleted, and delete nothing.")
   boolean dryRun;
 
@@ -59,6 +69,11 @@ public final class VacuumCommand implements Callable<Integer> {
     }
     if (!dryRun) {
       plan.delete();
+    }
+    if (expireLog && !dryRun) {
+      List<String> expired = new TableLog(directory.toString(), Storage.of(new Configuration()))
+          .expire(Instant.now().minus(retention).toEpochMilli());
+      out.printf("expired %d log files before the newest checkpoint older than %s%n", expired.size(), retain);
     }
     out.printf("%s %d leftovers, %,d bytes, in %s%n", dryRun ? "would delete" : "deleted", plan.leftovers().size(),
         plan.bytes(), directory);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.WriterOptions;
 import io.lazyq.spark.LazyQOption.Scope;
+import io.lazyq.table.TableLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,6 +129,15 @@ public final class LazyQOptions {
           "An overwrite of a partitioned table: static replaces every file, dynamic only the partitions written.",
           Scope.WRITE)
       .defaultShownAs("the session's spark.sql.sources.partitionOverwriteMode"));
+
+  /**
+   * A checkpoint holds a whole version, so reading the latest version reads it and at most this
+   * many entries less one, however long the log grows; as Delta's default, 10.
+   */
+  public static final LazyQOption<Integer> CHECKPOINT_INTERVAL = define(
+      LazyQOption.integer("checkpointInterval", TableLog.DEFAULT_CHECKPOINT_INTERVAL, 1, Integer.MAX_VALUE,
+          "Versions of a table's log between checkpoints, which a commit writes when its version is a multiple.",
+          Scope.WRITE));
 
   /** Every option, in the order that documentation and messages list them. */
   public static final List<LazyQOption<?>> ALL = List.copyOf(DEFINED);

@@ -2,9 +2,11 @@ package io.lazyq.spark;
 
 import io.lazyq.storage.FileEntry;
 import io.lazyq.storage.Storage;
+import io.lazyq.format.Schema;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SQLContext;
@@ -74,11 +76,11 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     LazyQReadConf readConf = readConf(properties);
     // once resolved (a read asks for the schema first), the files are those of the version read then
     if (!isResolved(properties) && !TableFiles.hasData(readConf.paths(), readConf.storageConf().storage())) {
-      return new LazyQTable(List.of(), null, readConf, given, writeConf, direct);
+      return new LazyQTable(List.of(), null, readConf, given, writeConf, direct, false);
     }
     resolve(properties);
     return tensorFiles != null ? new TensorTable(tensorFiles, conf)
-        : new LazyQTable(files, partitioned, conf, schema, writeConf, direct);
+        : new LazyQTable(files, partitioned, conf, schema, writeConf, direct, true);
   }
 
   /** Every save mode of {@code df.write}: see {@link SaveModes} for why they arrive here. */
@@ -119,9 +121,17 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     }
     readConf(options);
     Storage storage = conf.storageConf().storage();
+    Optional<Schema> empty = TableFiles.emptyVersion(conf.paths(), storage, conf.asOf());
+    partitioned = null;
+    if (empty.isPresent()) {
+      files = List.of();
+      tensorFiles = null;
+      schema = SparkSchemas.toSpark(empty.get(), conf);
+      resolvedFor = Map.copyOf(options);
+      return;
+    }
     TableFiles.Listing listing = TableFiles.listing(conf.paths(), storage, conf.asOf(), discovery());
     List<FileEntry> paths = listing.files();
-    partitioned = null;
     if (TableFiles.isLazyQ(paths.get(0), storage)) {
       tensorFiles = null;
       if (listing.partitioned()) {

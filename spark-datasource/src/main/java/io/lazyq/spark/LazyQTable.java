@@ -22,21 +22,23 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
   private final LazyQReadConf conf;
   private final LazyQWriteConf writeConf;
   private final boolean direct;
+  private final boolean readable;
 
-  /**
-   * @param direct whether writes run as this source's own batch writes (see {@link SaveModes});
-   *     otherwise they are V1 writes handed back to the source
-   */
   /**
    * @param files the files whose footers were read: all of them, or for a partitioned table the
    *     one that gave the schema
    * @param partitioned for a partitioned table, every file and its partition values; else null
+   * @param direct whether writes run as this source's own batch writes (see {@link SaveModes});
+   *     otherwise they are V1 writes handed back to the source
+   * @param readable whether the files were resolved for a read: none then is a version of a table
+   *     that holds no files, which reads as no rows of {@code schema}
    */
   LazyQTable(List<DataFile> files, TableFiles.Listing partitioned, LazyQReadConf conf, StructType schema,
-      LazyQWriteConf writeConf, boolean direct) {
+      LazyQWriteConf writeConf, boolean direct, boolean readable) {
     super("lazyq " + (conf.paths().isEmpty() ? writeConf.path() : conf.paths()), schema);
     this.files = files;
     this.partitioned = partitioned;
+    this.readable = readable;
     this.conf = conf;
     this.writeConf = writeConf;
     this.direct = direct;
@@ -52,6 +54,8 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
     if (!files.isEmpty()) {
       c.add(TableCapability.BATCH_READ);
       c.add(TableCapability.MICRO_BATCH_READ);
+    } else if (readable) {
+      c.add(TableCapability.BATCH_READ);
     }
     if (direct) {
       c.add(TableCapability.BATCH_WRITE);
@@ -64,6 +68,9 @@ final class LazyQTable extends BatchReadTable implements SupportsWrite {
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+    if (files.isEmpty() && partitioned == null) {
+      return new EmptyScan(schema());
+    }
     return new LazyQScanBuilder(files, partitioned, conf.merge(options.asCaseSensitiveMap()), schema());
   }
 

@@ -71,6 +71,11 @@ public final class LazyQWriteConf implements Serializable {
     return values.get(LazyQOptions.CHUNK_ROWS);
   }
 
+  /** Versions of the table's log between checkpoints. */
+  int checkpointInterval() {
+    return values.get(LazyQOptions.CHECKPOINT_INTERVAL);
+  }
+
   WriterOptions writerOptions() {
     return WriterOptions.DEFAULTS.withChunkRows(chunkRows());
   }

@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.table.FileStats;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
@@ -7,19 +8,20 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
 /**
  * A part file that a task committed: its name (in the job's staging directory until the job
  * commits, then in the table's directory; for a partitioned table, under its partition
- * directories), rows, bytes and partition values (empty for an unpartitioned table). The job
- * publishes exactly the files of the messages it receives, so an attempt that did not commit is
- * never published.
+ * directories), rows, bytes, partition values (empty for an unpartitioned table) and its columns'
+ * statistics from its chunks'. The job publishes exactly the files of the messages it receives, so
+ * an attempt that did not commit is never published.
  */
-record PartFile(String name, long rows, long bytes, Map<String, String> partitionValues)
+record PartFile(String name, long rows, long bytes, Map<String, String> partitionValues, FileStats stats)
     implements WriterCommitMessage {
   PartFile {
     partitionValues = partitionValues == null ? Map.of() : new HashMap<>(partitionValues);
+    stats = stats == null ? FileStats.NONE : stats;
   }
 
-  /** A file of an unpartitioned table. */
+  /** A file of an unpartitioned table whose statistics are not known here. */
   PartFile(String name, long rows, long bytes) {
-    this(name, rows, bytes, Map.of());
+    this(name, rows, bytes, Map.of(), FileStats.NONE);
   }
 
   /** The files that one task committed: one per partition it wrote. */

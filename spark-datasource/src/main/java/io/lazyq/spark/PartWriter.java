@@ -2,6 +2,7 @@ package io.lazyq.spark;
 
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.Schema;
+import io.lazyq.table.FileStats;
 import io.lazyq.table.PartitionPaths;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -83,7 +84,8 @@ final class PartWriter implements DataWriter<InternalRow> {
   private void finishFile() throws IOException {
     if (writer != null) {
       writer.commit();
-      written.add(new PartFile(name, writer.rowCount(), writer.bytesWritten(), values));
+      written.add(new PartFile(name, writer.rowCount(), writer.bytesWritten(), values,
+          FileStats.of(schema, writer.chunks())));
       writer.close();
       writer = null;
     }

@@ -5,6 +5,7 @@ import io.lazyq.format.LzqCheck;
 import io.lazyq.format.LzqCheck.Damage;
 import io.lazyq.format.LzqCheck.Report;
 import io.lazyq.storage.Storage;
+import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Checks a table directory as the Spark source writes it: its log (or, written before the log, its
- * manifest), that each file of the latest version is there with the size and rows it records, and
+ * manifest) and its checkpoints against the log's entries, that each file of the latest version is there with the size and rows it records, and
  * then each file whole ({@link LzqCheck}). Without either, every file a reader would read is checked.
  *
  * @param directory the table's directory
@@ -54,6 +55,12 @@ public record TableCheck(Path directory, boolean manifest, List<Damage> damages,
     try {
       listed = TableFiles.snapshot(directory.toString(), storage).map(s -> s.files().stream()
           .map(f -> new PartFile(f.path(), f.rows(), f.bytes())).toList());
+      if (listed.isPresent()) {
+        for (LazyQFormatException e : new TableLog(directory.toString(), storage).checkCheckpoints()) {
+          damages.add(new Damage(e.source(), -1, null, NO_OFFSET, "damaged checkpoint (readers replay the log"
+              + " instead): " + e.problem()));
+        }
+      }
     } catch (LazyQFormatException e) {
       damages.add(new Damage(e.source(), -1, null, NO_OFFSET, "unreadable log: " + e.problem()));
       listed = Optional.empty();

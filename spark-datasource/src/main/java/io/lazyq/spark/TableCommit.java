@@ -1,6 +1,5 @@
 package io.lazyq.spark;
 
-import io.lazyq.format.LzqWriter;
 import io.lazyq.storage.FileEntry;
 import io.lazyq.storage.Storage;
 import io.lazyq.table.CommitConflictException;
@@ -30,7 +29,8 @@ import java.util.stream.Stream;
  * the table, never a mix:
  *
  * <ol>
- *   <li>a table without a log gets version 0, which takes over the files it held (those its
+ *   <li>a table without a log gets version 0, which holds its schema (all that a job without rows
+ *       leaves: the table reads as no rows of it) and which takes over the files it held (those its
  *       manifest lists, or all of them), so that the files moved in next stay invisible;
  *   <li>the committed part files move from the staging directory into the table's directory;
  *   <li>the next version of the {@link TableLog} adds them (and, for an overwrite, removes the
@@ -49,7 +49,7 @@ final class TableCommit {
   static void commit(WriteJob job, PartFile[] messages) {
     String dir = job.dir();
     Storage storage = job.storage();
-    TableLog log = new TableLog(dir, storage);
+    TableLog log = new TableLog(dir, storage, job.conf().checkpointInterval());
     List<String> moved = new ArrayList<>();
     try {
       Metadata metadata = Metadata.of(job.fileSchema());
@@ -69,13 +69,11 @@ final class TableCommit {
             storage.rename(Storage.resolve(job.staging(), f.name()), Storage.resolve(dir, f.name()));
           }
           moved.add(f.name());
-          written.add(new AddFile(f.name(), f.rows(), f.bytes(), f.partitionValues(), now));
+          written.add(new AddFile(f.name(), f.rows(), f.bytes(), f.partitionValues(), now, f.stats()));
         }
       }
-      if (written.isEmpty() && !job.replacePartitions() && (job.overwrite() || read.files().isEmpty())) {
-        PartFile empty = emptyFile(job);
-        moved.add(empty.name());
-        written.add(new AddFile(empty.name(), 0, empty.bytes(), empty.partitionValues(), now));
+      if (written.isEmpty() && !job.overwrite() && !job.replacePartitions() && read.metadata().compatible(metadata)) {
+        return; // nothing to add: the log already holds the schema, which is what an empty table reads as
       }
       log.commit(read, job.replacePartitions() ? TableChange.replacePartitions(job.jobId(), metadata, written)
           : new TableChange(job.jobId(), job.overwrite(), metadata, written));
@@ -109,21 +107,6 @@ final class TableCommit {
       }
     } catch (IOException leave) {
       // something else was put there meanwhile, or the store refused: leave it for vacuum
-    }
-  }
-
-  /**
-   * A table with no rows still has a schema: one empty file keeps it, as Spark's file sources do
-   * for an empty DataFrame; a partitioned table's is in the partition of nulls.
-   */
-  private static PartFile emptyFile(WriteJob job) throws IOException {
-    Map<String, String> nulls = new java.util.LinkedHashMap<>();
-    job.partitions().names().forEach(n -> nulls.put(n, null));
-    String name = PartitionPaths.directory(job.partitions().names(), nulls) + job.partName(0, 0);
-    try (LzqWriter w = LzqWriter.create(job.storage().output(Storage.resolve(job.dir(), name)), job.fileSchema(),
-        job.conf().writerOptions())) {
-      w.commit();
-      return new PartFile(name, 0, w.bytesWritten(), nulls);
     }
   }
 

@@ -244,12 +244,40 @@ final class TableFiles {
     }
   }
 
-  /** Whether the paths name any data: false for a path that does not exist or an empty directory. */
+  /**
+   * Whether the paths name any data: false for a path that does not exist or an empty directory;
+   * true for a table whose latest version holds no files, since its log gives the schema.
+   */
   static boolean hasData(List<String> paths, Storage storage) {
     try {
       return !list(paths, storage).isEmpty();
     } catch (IllegalArgumentException e) {
-      return false;
+      try {
+        return emptyVersion(paths, storage, AsOf.LATEST).isPresent();
+      } catch (IllegalArgumentException | UncheckedIOException notATable) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * The schema of the version that one table directory's path names, when that version holds no
+   * files: a table created empty, or overwritten with no rows, reads as no rows of its log's schema.
+   * Empty for anything else, which {@link #list} reads.
+   */
+  static Optional<Schema> emptyVersion(List<String> paths, Storage storage, AsOf asOf) {
+    if (paths.size() != 1 || hasGlob(paths.get(0))) {
+      return Optional.empty();
+    }
+    try {
+      Optional<FileEntry> dir = storage.status(paths.get(0)).filter(FileEntry::directory);
+      Optional<Snapshot> version = dir.isPresent() ? asOf.snapshot(dir.get().location(), storage) : Optional.empty();
+      if (version.isEmpty() || !version.get().files().isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(version.get().metadata().schema(version.get().table()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

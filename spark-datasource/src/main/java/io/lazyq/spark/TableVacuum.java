@@ -69,10 +69,9 @@ public record TableVacuum(Path directory, List<Path> leftovers, long bytes) {
       listed = Manifest.read(directory.toString(), storage).map(TableVacuum::names);
     } else {
       Set<String> needed = new HashSet<>();
-      Snapshot latest = Snapshot.beforeLog(directory.toString(), List.of());
+      Snapshot latest = log.snapshot();
       long keepSince = now.minus(retention).toEpochMilli();
-      for (LogEntry e : versions) {
-        latest = latest.apply(e);
+      for (LogEntry e : versions) { // from version 0, or from the checkpoint where the log was expired
         for (LogAction a : e.actions()) {
           if (a instanceof RemoveFile r && r.deletionTimestamp() >= keepSince) {
             needed.add(r.path());

@@ -101,6 +101,74 @@ class TableVersionsTest extends SparkTestBase {
         .contains("missing, though version 2 exists"));
   }
 
+  @Test
+  void checkpointsSpareReadsAndNeitherDamageNorExpiryChangesWhatIsRead() throws Exception {
+    Path t = dir.resolve("checkpointed");
+    write(t, 0, 10, SaveMode.ErrorIfExists);
+    for (int i = 1; i < 13; i++) {
+      spark.range(i * 10, i * 10 + 10, 1, 1).selectExpr("id", "CAST(id AS DOUBLE) AS x").write().format("lazyq")
+          .option("checkpointInterval", "4").mode(SaveMode.Append).save(t.toString());
+    }
+    TableLog log = new TableLog(t.toString(), STORAGE);
+    assertEquals(13, log.latestVersion(), "version 0 starts the log, each write adds one");
+    for (long v : new long[] {4, 8, 12}) {
+      assertTrue(Files.exists(Path.of(log.checkpointLocation(v))), "checkpoint " + v);
+    }
+    assertEquals(130, lazyq(t).count());
+    assertEquals(0.5 * 129 * 130, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
+    assertTrue(TableCheck.check(t).intact());
+
+    Path twelve = Path.of(log.checkpointLocation(12));
+    Files.writeString(twelve, "{\"lazyqCheckpoint\": 1, \"version\": 12");
+    assertEquals(0.5 * 129 * 130, lazyq(t).selectExpr("sum(x)").first().getDouble(0), "read from checkpoint 8");
+    TableCheck check = TableCheck.check(t);
+    assertEquals(1, check.damages().size(), check.damages().toString());
+    assertTrue(check.damages().get(0).toString().contains(twelve.toString())
+        && check.damages().get(0).toString().contains("damaged checkpoint"), check.damages().toString());
+    Files.delete(twelve);
+
+    assertEquals(0, io.lazyq.cli.LazyQ.run("vacuum", t.toString(), "--retain", "0s", "--unsafe-for-running-readers",
+        "--expire-log"));
+    assertFalse(Files.exists(Path.of(log.location(7))));
+    assertTrue(Files.exists(Path.of(log.location(8))));
+    assertEquals(0.5 * 129 * 130, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
+    assertEquals(80, spark.read().format("lazyq").option("versionAsOf", "8").load(t.toString()).count());
+    assertTrue(TableCheck.check(t).intact());
+    write(t, 130, 10, SaveMode.Append);
+    assertEquals(140, lazyq(t).count());
+  }
+
+  @Test
+  void aVersionWithoutFilesReadsAsNoRowsOfTheLogsSchema() throws Exception {
+    Path t = dir.resolve("empty");
+    Dataset<Row> none = spark.range(0, 0).selectExpr("id", "CAST(id AS DOUBLE) AS x", "CAST(id AS STRING) AS s",
+        "CAST(id AS INT) AS i");
+    none.write().format("lazyq").save(t.toString());
+    TableLog log = new TableLog(t.toString(), STORAGE);
+    assertEquals(0, log.latestVersion(), "the schema alone: version 0");
+    assertEquals(List.of(), log.snapshot().files());
+    assertEquals(List.of(), LazyQWriteTest.dataFiles(t), "no file holds the schema: the log does");
+    Dataset<Row> read = lazyq(t);
+    assertEquals(none.schema().simpleString(), read.schema().simpleString());
+    assertEquals(0, read.count());
+    assertEquals(0, read.filter("x > 1").select("s").collectAsList().size());
+
+    spark.range(0, 10).selectExpr("id", "CAST(id AS DOUBLE) AS x", "CAST(id AS STRING) AS s", "CAST(id AS INT) AS i")
+        .write().format("lazyq").mode(SaveMode.Append).save(t.toString());
+    assertEquals(10, lazyq(t).count());
+    assertEquals(45.0, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
+    Dataset<Row> zero = spark.read().format("lazyq").option("versionAsOf", "0").load(t.toString());
+    assertEquals(none.schema().simpleString(), zero.schema().simpleString());
+    assertEquals(0, zero.count());
+
+    none.write().format("lazyq").mode(SaveMode.Overwrite).save(t.toString());
+    assertEquals(2, log.latestVersion());
+    assertEquals(0, lazyq(t).count(), "overwritten with no rows");
+    assertEquals(none.schema().simpleString(), lazyq(t).schema().simpleString());
+    assertThrows(Exception.class, () -> none.write().format("lazyq").mode(SaveMode.ErrorIfExists).save(t.toString()),
+        "an empty table exists");
+  }
+
   private static LazyQFormatException cause(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof LazyQFormatException f) {
