@@ -35,7 +35,9 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Writes: {@code df.write.format("lazyq").option("errorBound", "value=1e-3").save(dir)} in any
  * save mode, {@code INSERT INTO} and {@code CREATE TABLE ... USING lazyq AS SELECT}; a directory
- * of part files published whole by a version of its log ({@link TableCommit}). Options: {@link LazyQOptions}.
+ * of part files published whole by a version of its log ({@link TableCommit}), in Hive-style
+ * partition directories with {@code partitionBy} (pruned on read by {@link PartitionFilter}).
+ * Options: {@link LazyQOptions}.
  */
 public final class LazyQSource implements TableProvider, DataSourceRegister, CreatableRelationProvider {
   /** Spark asks for the schema and then the table with the same options: resolve the files once. */

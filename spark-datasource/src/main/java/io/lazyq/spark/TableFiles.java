@@ -23,7 +23,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The files of a table, on any file system: each path is a file, a directory (its files, not recursively) or a glob.
+ * The files of a table, on any file system: each path is a file, a directory (its files, and
+ * those of its Hive-style partition directories {@code name=value/}: {@link PartitionDiscovery}) or a glob.
  * Hidden files, whose names start with '.' or '_' (such as {@code _SUCCESS}), are ignored. A
  * directory with a {@link TableLog} holds exactly the files of its latest version, and one
  * written before the log, with a {@link Manifest}, exactly the files that lists, read as a directory or

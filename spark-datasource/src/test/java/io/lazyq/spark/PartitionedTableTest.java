@@ -465,19 +465,34 @@ class PartitionedTableTest extends SparkTestBase {
   @Test
   void aJoinPrunesTheFactTablesFilesAtRuntime() throws Exception {
     String table = dir.resolve("fact").toString();
-    List<Row> rows = readings(3000);
+    List<Row> rows = readings(30_000);
     frame(rows, SENSORS).write().format("lazyq").partitionBy("day").save(table);
     spark.read().format("lazyq").load(table).createOrReplaceTempView("fact");
     Date day = Date.valueOf(FIRST.plusDays(4));
+    // a dimension in files, so that its filter stays in the plan for Spark to prune with
+    String dim = dir.resolve("dim").toString();
     spark.createDataFrame(List.of(RowFactory.create(day, "x"), RowFactory.create(Date.valueOf(FIRST.plusDays(5)), "y")),
-        new StructType().add("day", DataTypes.DateType).add("tag", DataTypes.StringType))
-        .createOrReplaceTempView("dim");
-    Result r = sql("SELECT f.id FROM fact f JOIN dim d ON f.day = d.day WHERE d.tag = 'x'");
+        new StructType().add("day", DataTypes.DateType).add("tag", DataTypes.StringType)).write().parquet(dim);
+    spark.read().parquet(dim).createOrReplaceTempView("dim");
+    Dataset<Row> joined = spark.sql("SELECT f.id FROM fact f JOIN dim d ON f.day = d.day WHERE d.tag = 'x'");
+    Result r = run(joined);
+    String plan = ((org.apache.spark.sql.classic.Dataset<?>) joined).queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("dynamicpruning"), plan);
     assertEquals(rows.stream().filter(x -> x.getDate(3).equals(day)).map(x -> x.getLong(0)).sorted().toList(),
         r.rows().stream().map(x -> x.getLong(0)).sorted().toList());
     List<AddFile> files = snapshot(table, new Configuration()).files();
     long dayFiles = files.stream().filter(f -> f.partitionValues().get("day").equals(day.toString())).count();
     assertEquals(dayFiles, r.metric(FilesRead.NAME), r.metrics().toString());
     assertEquals(files.size() - dayFiles, r.metric(FilesPruned.NAME), r.metrics().toString());
+
+    // a catalog table over the directory prunes alike
+    spark.sql("CREATE TABLE fact_table USING lazyq LOCATION '" + table + "'");
+    try {
+      Result t = sql("SELECT count(*) FROM fact_table WHERE day = date'" + day + "'");
+      assertEquals(1000L, t.rows().get(0).getLong(0));
+      assertEquals(dayFiles, t.metric(FilesRead.NAME), t.metrics().toString());
+    } finally {
+      spark.sql("DROP TABLE fact_table");
+    }
   }
 }
