@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.storage.FileVersion;
 import java.util.Arrays;
 import org.apache.spark.sql.connector.read.InputPartition;
 
@@ -10,8 +11,16 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * @param fileOf for each chunk, its file's index in {@code files}
  * @param chunks for each chunk, its ordinal in its file
  * @param rows for each chunk, its row count
+ * @param versions for each file, the version the scan planned with where a listing told it
+ *     (remote files), else null: tasks open the file by it, without a request for its metadata
  */
-record ChunkGroup(String[] files, int[] fileOf, int[] chunks, int[] rows) implements InputPartition {
+record ChunkGroup(String[] files, int[] fileOf, int[] chunks, int[] rows, FileVersion[] versions)
+    implements InputPartition {
+
+  /** Chunks of files whose versions are not known. */
+  ChunkGroup(String[] files, int[] fileOf, int[] chunks, int[] rows) {
+    this(files, fileOf, chunks, rows, new FileVersion[files.length]);
+  }
 
   int size() {
     return chunks.length;

@@ -1,6 +1,7 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ChunkDescriptor;
+import io.lazyq.storage.FileVersion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,12 +50,13 @@ final class ScanPlan {
     }
     long target = Math.max(1, Math.min(maxPartitionBytes, Math.max(openCost, total / Math.max(1, minPartitions))));
     String[] locations = files.stream().map(DataFile::location).toArray(String[]::new);
-    Builder group = new Builder(locations);
+    FileVersion[] versions = files.stream().map(DataFile::version).toArray(FileVersion[]::new);
+    Builder group = new Builder(locations, versions);
     for (Selected s : selected) {
       boolean full = stream ? group.lastFile() != s.file() : group.weight + s.weight() > target;
       if (!group.isEmpty() && full) {
         plan.groups.add(group.build());
-        group = new Builder(locations);
+        group = new Builder(locations, versions);
       }
       group.add(s.file(), s.chunk(), s.weight());
     }
@@ -83,11 +85,13 @@ final class ScanPlan {
 
   private static final class Builder {
     private final String[] files;
+    private final FileVersion[] versions;
     private final List<int[]> chunks = new ArrayList<>();
     private long weight;
 
-    Builder(String[] files) {
+    Builder(String[] files, FileVersion[] versions) {
       this.files = files;
+      this.versions = versions;
     }
 
     boolean isEmpty() {
@@ -110,18 +114,20 @@ final class ScanPlan {
       int[] ordinals = new int[n];
       int[] rows = new int[n];
       List<String> used = new ArrayList<>();
+      List<FileVersion> usedVersions = new ArrayList<>();
       int last = -1;
       for (int i = 0; i < n; i++) {
         int[] c = chunks.get(i);
         if (c[0] != last) {
           used.add(files[c[0]]);
+          usedVersions.add(versions[c[0]]);
           last = c[0];
         }
         fileOf[i] = used.size() - 1;
         ordinals[i] = c[1];
         rows[i] = c[2];
       }
-      return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows);
+      return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows, usedVersions.toArray(new FileVersion[0]));
     }
   }
 }
