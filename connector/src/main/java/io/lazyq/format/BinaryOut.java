@@ -53,6 +53,15 @@ final class BinaryOut {
     return this;
   }
 
+  /** The buffer's remaining bytes, as they are. */
+  BinaryOut bytes(ByteBuffer b) {
+    int n = b.remaining();
+    ensure(n);
+    b.duplicate().get(bytes, size, n);
+    size += n;
+    return this;
+  }
+
   int size() {
     return size;
   }

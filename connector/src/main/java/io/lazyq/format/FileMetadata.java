@@ -25,12 +25,19 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
   }
 
   /**
-   * Reads and checks a file's header, schema, trailer and footer through positioned reads, which a
-   * remote reader serves from one request for both ends of the file.
+   * Reads and checks a file's header, schema, trailer and footer through positioned reads. A
+   * remote reader takes all of it from the file's tail, in one request, where the footer holds a
+   * copy of the schema (files since 1.2); otherwise, and for a local file, from both ends.
    */
   public static FileMetadata read(RangeReader channel) throws IOException {
     String source = channel.location();
     long size = channel.length();
+    if (channel.remote() && size >= FileLayout.MIN_FILE_BYTES) {
+      FileMetadata fromTail = fromTail(channel, size, source);
+      if (fromTail != null) {
+        return fromTail;
+      }
+    }
     if (size < FileLayout.FILE_HEADER_BYTES) {
       byte[] head = new byte[(int) Math.min(size, 8)];
       channel.read(0, head.length).get(head);
@@ -47,7 +54,54 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
     Head head = readHead(channel, size - FileLayout.TRAILER_BYTES, source);
     Schema schema = head.schema();
     long firstChunk = head.firstChunkOffset();
+    Footer footer = readFooter(channel, size, source, firstChunk);
+    ByteBuffer copy = MetadataCodec.footerSchemaCopy(footer.payload(), source, footer.payloadAt());
+    if (copy != null && !copy.equals(MetadataCodec.encodeSchema(schema))) {
+      throw new LazyQFormatException(source, footer.copyAt(copy), "the footer's copy of the schema"
+          + " differs from the schema frame");
+    }
+    ChunkIndex index = ChunkIndex.decode(footer.payload(), source, footer.payloadAt(), schema, firstChunk, footer.at());
+    return new FileMetadata(schema, index, size, firstChunk);
+  }
 
+  /** A footer frame whose payload checked out. */
+  private record Footer(long at, long payloadAt, ByteBuffer payload) {
+    /** Where the schema copy that closes the payload starts in the file. */
+    long copyAt(ByteBuffer copy) {
+      return payloadAt + payload.remaining() - MetadataCodec.FOOTER_SCHEMA_END_BYTES - copy.remaining();
+    }
+  }
+
+  /**
+   * The schema from the footer's copy and the index, without the file's head; null where the
+   * file has no trailer or its footer no copy (an older file), and where the copy does not lead
+   * to a whole index: the head then decides.
+   */
+  private static FileMetadata fromTail(RangeReader channel, long size, String source) throws IOException {
+    if (!FileLayout.hasTrailerMagic(read(channel, size - FileLayout.TRAILER_BYTES, FileLayout.TRAILER_BYTES, source))) {
+      return null;
+    }
+    long lowest = FileLayout.FILE_HEADER_BYTES + FileLayout.FRAME_HEADER_BYTES;
+    Footer footer = readFooter(channel, size, source, lowest);
+    ByteBuffer copy = MetadataCodec.footerSchemaCopy(footer.payload(), source, footer.payloadAt());
+    if (copy == null) {
+      return null;
+    }
+    try {
+      Schema schema = Schema.decode(copy, source, footer.copyAt(copy));
+      long firstChunk = FileLayout.align(lowest + copy.remaining());
+      if (firstChunk > footer.at()) {
+        return null;
+      }
+      ChunkIndex index = ChunkIndex.decode(footer.payload(), source, footer.payloadAt(), schema, firstChunk, footer.at());
+      return new FileMetadata(schema, index, size, firstChunk);
+    } catch (LazyQFormatException notACopy) {
+      return null; // an older footer that ends as a copy's would, by chance
+    }
+  }
+
+  /** The footer that the trailer points to, its payload checked against its checksum. */
+  private static Footer readFooter(RangeReader channel, long size, String source, long firstChunk) throws IOException {
     long footerAt = FileLayout.decodeTrailer(read(channel, size - FileLayout.TRAILER_BYTES, FileLayout.TRAILER_BYTES, source),
         source, size);
     if (footerAt < firstChunk) {
@@ -64,8 +118,7 @@ public record FileMetadata(Schema schema, ChunkIndex index, long fileSize, long 
     long footerPayloadAt = footerAt + FileLayout.FRAME_HEADER_BYTES;
     ByteBuffer footer = read(channel, footerPayloadAt, footerFrame.payloadLength(), source);
     footerFrame.checkPayload(footer, source, footerAt);
-    ChunkIndex index = ChunkIndex.decode(footer, source, footerPayloadAt, schema, firstChunk, footerAt);
-    return new FileMetadata(schema, index, size, firstChunk);
+    return new Footer(footerAt, footerPayloadAt, footer);
   }
 
   /**

@@ -56,12 +56,15 @@ public final class LzqFile implements AutoCloseable {
     return open(new LocalInputFile(path), verifyChecksums);
   }
 
-  /** Opens a local or remote file; {@link #path()} is null for a remote one. */
+  /**
+   * Opens a local or remote file; {@link #path()} is null for a remote one. A remote file's
+   * metadata comes from the {@link FooterCache} where this version of it was read before.
+   */
   public static LzqFile open(InputFile file, boolean verifyChecksums) throws IOException {
     RangeReader reader = file.open();
     try {
       Path local = file instanceof LocalInputFile l ? l.path() : null;
-      return new LzqFile(local, reader, FileMetadata.read(reader), verifyChecksums);
+      return new LzqFile(local, reader, FooterCache.shared().read(file, reader), verifyChecksums);
     } catch (IOException | RuntimeException e) {
       Closeables.closeOnFailure(e, reader);
       throw e;

@@ -481,7 +481,7 @@ public final class LzqWriter implements Closeable {
       flushChunk();
       ChunkIndex index = new ChunkIndex(chunks, rowCount);
       long footerOffset = position;
-      writeFrame(FrameType.FOOTER, 0, List.of(MetadataCodec.encodeFooter(index)));
+      writeFrame(FrameType.FOOTER, 0, List.of(MetadataCodec.encodeFooter(index, schema)));
       write(FileLayout.encodeTrailer(footerOffset));
       if (appended != null) {
         appended.force(true);

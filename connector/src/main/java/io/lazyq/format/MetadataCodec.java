@@ -278,7 +278,16 @@ final class MetadataCodec {
 
   // ---- footer ----
 
-  static ByteBuffer encodeFooter(ChunkIndex index) {
+  /** Marks the end of a 1.2 footer, which closes with a copy of the schema: {@code LQSC}. */
+  static final int FOOTER_SCHEMA_TAG = 0x4353514C;
+  /** What closes a 1.2 footer after the schema copy: u16 major, u16 minor, u32 copy length, u32 tag. */
+  static final int FOOTER_SCHEMA_END_BYTES = 12;
+
+  /**
+   * The footer: the row count and each chunk's entry, then (since 1.2) the schema frame's payload
+   * again and what finds it from the end, which readers before 1.2 leave unread.
+   */
+  static ByteBuffer encodeFooter(ChunkIndex index, Schema schema) {
     BinaryOut out = new BinaryOut();
     out.u64(index.rowCount());
     out.u32(index.size());
@@ -286,7 +295,35 @@ final class MetadataCodec {
       out.u64(c.frameOffset()).u64(c.payloadLength());
       encodeChunkBody(out, c.rows(), c.columns());
     }
+    ByteBuffer copy = encodeSchema(schema);
+    int copyBytes = copy.remaining();
+    out.bytes(copy);
+    out.u16(FileLayout.MAJOR_VERSION).u16(FileLayout.MINOR_VERSION).u32(copyBytes).u32(FOOTER_SCHEMA_TAG);
     return out.toBuffer();
+  }
+
+  /**
+   * The schema copy that closes a 1.2 footer's payload, or null for a footer without one (an
+   * older file). A copy that is there but does not decode, or a major version this reader does not
+   * know, fails.
+   */
+  static ByteBuffer footerSchemaCopy(ByteBuffer payload, String source, long base) throws LazyQFormatException {
+    ByteBuffer p = payload.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int end = p.limit();
+    if (end < FOOTER_SCHEMA_END_BYTES + 12 || p.getInt(end - 4) != FOOTER_SCHEMA_TAG) {
+      return null;
+    }
+    int major = p.getShort(end - 12) & 0xFFFF;
+    if (major != FileLayout.MAJOR_VERSION) {
+      throw new LazyQFormatException(source, base + end - 12, "format major version " + major
+          + " is not supported; this reader reads version " + FileLayout.MAJOR_VERSION);
+    }
+    long copyBytes = p.getInt(end - 8) & 0xFFFFFFFFL;
+    if (copyBytes > end - FOOTER_SCHEMA_END_BYTES - 12) {
+      return null; // no room for it after the row and chunk counts: an older footer ending by chance in the tag
+    }
+    int from = (int) (end - FOOTER_SCHEMA_END_BYTES - copyBytes);
+    return p.slice(from, (int) copyBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

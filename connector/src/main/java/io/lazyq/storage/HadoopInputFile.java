@@ -18,9 +18,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.functional.FutureIO;
 
 /**
- * A file on a Hadoop file system (HDFS, S3A, ...). Reads fetch exact byte ranges: the metadata at
- * both ends of the file in one vectored read, then each chunk's selected columns in another, with
- * ranges closer than the stream's minimum seek merged into one request.
+ * A file on a Hadoop file system (HDFS, S3A, ...). Reads fetch exact byte ranges: metadata from
+ * the file's last 64 KiB in one request (its first 16 KiB in another, only for what the footer
+ * does not hold), then each chunk's selected columns in one vectored read, with ranges closer than
+ * the stream's minimum seek merged into one request.
  */
 final class HadoopInputFile implements InputFile {
   /** Enough for the file header and a typical schema frame. */
@@ -31,15 +32,15 @@ final class HadoopInputFile implements InputFile {
   private final FileSystem fs;
   private final Path path;
   private final String location;
-  private final long knownLength;
+  private final FileVersion version;
   private final BufferPool pool;
 
-  /** @param knownLength the file's length if a listing told it (saves a metadata request), else -1 */
-  HadoopInputFile(FileSystem fs, Path path, String location, long knownLength, BufferPool pool) {
+  /** @param version the file's version if a listing told it (saves a metadata request), else null */
+  HadoopInputFile(FileSystem fs, Path path, String location, FileVersion version, BufferPool pool) {
     this.fs = fs;
     this.path = path;
     this.location = location;
-    this.knownLength = knownLength;
+    this.version = version;
     this.pool = pool;
   }
 
@@ -49,13 +50,15 @@ final class HadoopInputFile implements InputFile {
   }
 
   @Override
+  public FileVersion cacheableVersion() {
+    return version != null && version.modified() > 0 ? version : null;
+  }
+
+  @Override
   public RangeReader open() throws IOException {
     try {
       var builder = fs.openFile(path).opt("fs.option.openfile.read.policy", "vector, random");
-      long length = knownLength;
-      if (length < 0) {
-        length = fs.getFileStatus(path).getLen();
-      }
+      long length = version == null ? fs.getFileStatus(path).getLen() : version.length();
       builder.opt("fs.option.openfile.length", Long.toString(length));
       FSDataInputStream in = FutureIO.awaitFuture(builder.build());
       return new Reader(in, length);
@@ -77,9 +80,11 @@ final class HadoopInputFile implements InputFile {
     private final FSDataInputStream in;
     private final long length;
     private final MappingStats stats = new MappingStats();
-    /** Both ends of the file, read together on the first metadata read; null until then. */
-    private ByteBuffer head;
+    /** The file's last bytes (all of a small file), fetched on the first read among them; null until then. */
     private ByteBuffer tail;
+    private long tailAt;
+    /** The file's first bytes, fetched on the first read among them that the tail does not hold. */
+    private ByteBuffer head;
 
     Reader(FSDataInputStream in, long length) {
       this.in = in;
@@ -97,16 +102,25 @@ final class HadoopInputFile implements InputFile {
     }
 
     @Override
+    public boolean remote() {
+      return true;
+    }
+
+    @Override
     public synchronized ByteBuffer read(long offset, int bytes) throws IOException {
-      if (head == null) {
-        readEnds();
+      if (tail == null && offset + bytes > length - TAIL_BYTES) {
+        // One request for the trailer and the footer; a small file comes whole.
+        tailAt = length <= HEAD_BYTES + TAIL_BYTES ? 0 : length - TAIL_BYTES;
+        tail = readEnd(tailAt, length - tailAt);
       }
-      long tailAt = length - tail.capacity();
-      if (offset + bytes <= head.capacity()) {
-        return copy(head, (int) offset, bytes);
-      }
-      if (offset >= tailAt) {
+      if (tail != null && offset >= tailAt && offset + bytes <= length) {
         return copy(tail, (int) (offset - tailAt), bytes);
+      }
+      if (head == null && offset + bytes <= HEAD_BYTES && offset + bytes <= length) {
+        head = readEnd(0, Math.min(HEAD_BYTES, length));
+      }
+      if (head != null && offset + bytes <= head.capacity()) {
+        return copy(head, (int) offset, bytes);
       }
       byte[] b = new byte[bytes];
       long start = System.nanoTime();
@@ -119,17 +133,13 @@ final class HadoopInputFile implements InputFile {
       return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** The file's two ends in one vectored read, one request when they meet. */
-    private void readEnds() throws IOException {
-      int headBytes = (int) Math.min(HEAD_BYTES, length);
-      int tailBytes = (int) Math.min(TAIL_BYTES, length);
-      List<ByteRange> ranges = headBytes + tailBytes >= length ? List.of(new ByteRange(0, length))
-          : List.of(new ByteRange(0, headBytes), new ByteRange(length - tailBytes, tailBytes));
+    /** One range of the file on the heap, in one request. */
+    private ByteBuffer readEnd(long at, long bytes) throws IOException {
+      List<ByteRange> range = List.of(new ByteRange(at, bytes));
       long start = System.nanoTime();
-      List<ByteBuffer> got = readVectored(ranges, ByteBuffer::allocate, b -> {});
-      stats.fetched(length(ranges), ranges.size(), System.nanoTime() - start);
-      head = got.get(0);
-      tail = got.get(got.size() - 1);
+      ByteBuffer got = readVectored(range, ByteBuffer::allocate, b -> {}).get(0);
+      stats.fetched(bytes, 1, System.nanoTime() - start);
+      return got;
     }
 
     private ByteBuffer copy(ByteBuffer from, int at, int bytes) {

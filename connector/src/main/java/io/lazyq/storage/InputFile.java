@@ -13,4 +13,13 @@ public interface InputFile {
 
   /** Opens the file for one pass front to back. */
   InputStream newStream() throws IOException;
+
+  /**
+   * The version of a remote file that a listing saw, to its modification time, or null: a local
+   * file (cheap to read again, and rewritten in place by tests and tools), or one given by name only.
+   * What a cache of remote metadata is keyed by, with {@link #location()}.
+   */
+  default FileVersion cacheableVersion() {
+    return null;
+  }
 }

@@ -27,6 +27,14 @@ public interface RangeReader extends Closeable {
    */
   List<Region> fetch(List<ByteRange> ranges) throws IOException;
 
+  /**
+   * Whether each read costs a request to remote storage, so that metadata is best taken from as
+   * few places in the file as it can be (the footer alone), rather than from wherever it lies first.
+   */
+  default boolean remote() {
+    return false;
+  }
+
   /** What this reader has fetched or mapped so far. */
   MappingStats stats();
 }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -65,11 +66,24 @@ public final class Storage {
 
   /** A file whose length a listing already told, which saves a remote metadata request. */
   public InputFile input(String location, long length) throws IOException {
+    return input(location, length < 0 ? null : new FileVersion(length, -1, null));
+  }
+
+  /** A file as a listing saw it: a remote one needs no metadata request, and its footer may come from a cache. */
+  public InputFile input(FileEntry file) throws IOException {
+    return input(file.location(), file.version());
+  }
+
+  /**
+   * A file of which a listing told the version, or null where none did; a remote file whose
+   * version is known to its modification time is read once per process for its metadata.
+   */
+  public InputFile input(String location, FileVersion version) throws IOException {
     if (isLocal(location)) {
       return new LocalInputFile(localPath(location));
     }
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
-    return new HadoopInputFile(fileSystem(p, location), p, location, length, pool);
+    return new HadoopInputFile(fileSystem(p, location), p, location, version, pool);
   }
 
   public OutputFile output(String location) throws IOException {
@@ -187,6 +201,8 @@ public final class Storage {
   private static FileEntry entry(FileStatus s) {
     URI uri = s.getPath().toUri();
     String location = uri.getScheme() == null || "file".equals(uri.getScheme()) ? uri.getPath() : s.getPath().toString();
-    return new FileEntry(location, s.getPath().getName(), s.isDirectory() ? 0 : s.getLen(), s.isDirectory());
+    String etag = s instanceof EtagSource tagged ? tagged.getEtag() : null;
+    return new FileEntry(location, s.getPath().getName(), s.isDirectory() ? 0 : s.getLen(), s.isDirectory(),
+        s.getModificationTime(), etag == null || etag.isEmpty() ? null : etag);
   }
 }

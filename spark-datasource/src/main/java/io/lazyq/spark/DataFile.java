@@ -7,7 +7,9 @@ import io.lazyq.format.FileMetadata;
 import io.lazyq.format.LzqStream;
 import io.lazyq.format.StreamOptions;
 import io.lazyq.storage.FileEntry;
-import io.lazyq.storage.RangeReader;
+import io.lazyq.format.FooterCache;
+import io.lazyq.storage.FileVersion;
+import io.lazyq.storage.InputFile;
 import io.lazyq.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +23,24 @@ import java.util.List;
  * @param location a local path or a URI
  * @param open whether the file is still being appended to: intact frames but no footer yet. Its
  *     metadata then holds the schema and an empty index; streams read it, batch scans refuse it.
+ * @param version for a remote file, the version that the listing saw, which tasks open it by
+ *     (without asking its length, and with its footer from the executor's cache); else null
  */
-record DataFile(String location, FileMetadata metadata, boolean open) {
+record DataFile(String location, FileMetadata metadata, boolean open, FileVersion version) {
 
-  /** Reads the header and the footer, nothing else (one request for a remote file); or, for a local file still being written, its schema frame. */
+  DataFile(String location, FileMetadata metadata, boolean open) {
+    this(location, metadata, open, null);
+  }
+
+  /**
+   * Reads the footer, nothing else: for a remote file one request for its tail, or none where
+   * this process read this version of it before ({@link FooterCache}); for a local file still
+   * being written, its schema frame.
+   */
   static DataFile read(FileEntry file, Storage storage) throws IOException {
-    try (RangeReader reader = storage.input(file.location(), file.length()).open()) {
-      return new DataFile(file.location(), FileMetadata.read(reader), false);
+    InputFile input = storage.input(file);
+    try {
+      return new DataFile(file.location(), FooterCache.shared().read(input), false, input.cacheableVersion());
     } catch (LazyQFormatException noFooter) {
       DataFile growing = Storage.isLocal(file.location()) ? growing(Storage.localPath(file.location())) : null;
       if (growing == null) {

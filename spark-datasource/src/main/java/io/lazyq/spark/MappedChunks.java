@@ -55,7 +55,7 @@ final class MappedChunks implements ChunkSource {
       closeFile();
       String location = group.files()[f];
       file = appending && Storage.isLocal(location) ? LzqFile.openAppending(Storage.localPath(location))
-          : LzqFile.open(storage.input(location), true);
+          : LzqFile.open(storage.input(location, group.versions()[f]), true);
       fileIndex = f;
     }
     int chunk = group.chunks()[position];

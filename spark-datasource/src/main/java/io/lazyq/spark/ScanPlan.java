@@ -1,6 +1,7 @@
 package io.lazyq.spark;
 
 import io.lazyq.format.ChunkDescriptor;
+import io.lazyq.storage.FileVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +67,13 @@ final class ScanPlan {
     String[] locations = files.stream().map(DataFile::location).toArray(String[]::new);
     Map<String, String>[] values = partitionValues == null ? null : partitionValues.toArray(new Map[0]);
     plan.filesRead = (int) selected.stream().mapToInt(Selected::file).distinct().count();
-    Builder group = new Builder(locations, values);
+    FileVersion[] versions = files.stream().map(DataFile::version).toArray(FileVersion[]::new);
+    Builder group = new Builder(locations, versions, values);
     for (Selected s : selected) {
       boolean full = stream ? group.lastFile() != s.file() : group.weight + s.weight() > target;
       if (!group.isEmpty() && full) {
         plan.groups.add(group.build());
-        group = new Builder(locations, values);
+        group = new Builder(locations, versions, values);
       }
       group.add(s.file(), s.chunk(), s.weight());
     }
@@ -119,12 +121,14 @@ final class ScanPlan {
 
   private static final class Builder {
     private final String[] files;
+    private final FileVersion[] versions;
     private final Map<String, String>[] values;
     private final List<int[]> chunks = new ArrayList<>();
     private long weight;
 
-    Builder(String[] files, Map<String, String>[] values) {
+    Builder(String[] files, FileVersion[] versions, Map<String, String>[] values) {
       this.files = files;
+      this.versions = versions;
       this.values = values;
     }
 
@@ -149,11 +153,13 @@ final class ScanPlan {
       int[] rows = new int[n];
       List<String> used = new ArrayList<>();
       List<Map<String, String>> usedValues = new ArrayList<>();
+      List<FileVersion> usedVersions = new ArrayList<>();
       int last = -1;
       for (int i = 0; i < n; i++) {
         int[] c = chunks.get(i);
         if (c[0] != last) {
           used.add(files[c[0]]);
+          usedVersions.add(versions[c[0]]);
           if (values != null) {
             usedValues.add(values[c[0]]);
           }
@@ -164,6 +170,7 @@ final class ScanPlan {
         rows[i] = c[2];
       }
       return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows,
+          usedVersions.toArray(new FileVersion[0]),
           values == null ? null : usedValues.stream().map(java.util.HashMap::new).toList());
     }
   }

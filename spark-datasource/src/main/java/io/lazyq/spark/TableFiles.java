@@ -3,15 +3,17 @@ package io.lazyq.spark;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.format.Field;
 import io.lazyq.format.FileLayout;
+import io.lazyq.format.FooterCache;
 import io.lazyq.format.Schema;
 import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.InputFile;
+import io.lazyq.storage.RangeReader;
 import io.lazyq.storage.Storage;
 import io.lazyq.table.LogAction.AddFile;
 import io.lazyq.table.PartitionPaths;
 import io.lazyq.table.Snapshot;
 import io.lazyq.table.TableLog;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,11 +118,31 @@ final class TableFiles {
     static final Discovery DEFAULT = new Discovery(true, java.time.ZoneOffset.UTC);
   }
 
-  /** Whether a file starts with the {@code .lzq} magic (tensor files are told apart by theirs). */
+  /**
+   * Whether a file starts with the {@code .lzq} magic (tensor files are told apart by theirs). A
+   * remote file is first asked for its footer, which the scan reads next anyway (kept in the
+   * {@link FooterCache}), so that this costs no request of its own; a positioned read of its head,
+   * never a stream over the whole object, tells the rest.
+   */
   static boolean isLazyQ(FileEntry file, Storage storage) {
-    try (InputStream in = storage.input(file.location(), file.length()).newStream()) {
-      byte[] head = in.readNBytes(8);
-      return head.length == 8 && FileLayout.hasMagic(head);
+    try {
+      InputFile input = storage.input(file);
+      if (!Storage.isLocal(file.location())) {
+        try {
+          FooterCache.shared().read(input);
+          return true;
+        } catch (LazyQFormatException noFooter) {
+          // damaged, still being written, or not a LazyQ file: the magic tells
+        }
+      }
+      try (RangeReader reader = input.open()) {
+        if (reader.length() < 8) {
+          return false;
+        }
+        byte[] head = new byte[8];
+        reader.read(0, 8).get(head);
+        return FileLayout.hasMagic(head);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

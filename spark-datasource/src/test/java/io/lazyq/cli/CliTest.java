@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.format.SampleTables;
+import io.lazyq.spark.StorageServers;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -15,16 +16,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class CliTest {
+public class CliTest {
   @TempDir Path dir;
 
   /** A command's exit code and what it printed. */
-  record Run(int exit, String out, String err) {}
+  public record Run(int exit, String out, String err) {}
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     return runWithStdin(null, args);
   }
 
@@ -46,19 +49,29 @@ class CliTest {
     }
   }
 
-  @Test
-  void catOfAFileEqualsCatOfItsStream() throws Exception {
-    Path file = dir.resolve("t.lzq");
+  /** A file on a local disk, HDFS or S3 (through S3A, its settings given as {@code --conf}). */
+  @ParameterizedTest
+  @MethodSource("io.lazyq.spark.StorageServers#kinds")
+  void catOfAFileEqualsCatOfItsStream(String kind) throws Exception {
+    Path file = Files.createDirectories(dir.resolve("cat")).resolve("t.lzq");
     SampleTables.write(file, SampleTables.allTypes(), SampleTables.allTypesRows(3000, 5), 700);
+    StorageServers.Target target = StorageServers.target(kind, dir);
+    String location = StorageServers.copyOf(file.getParent(), target) + "/t.lzq";
+    List<String> conf = new ArrayList<>();
+    target.hadoop().forEach((k, v) -> conf.addAll(List.of("--conf", k + "=" + v)));
     for (String format : List.of("csv", "jsonl")) {
-      Run fromFile = run("cat", file.toString(), "--format", format);
+      List<String> args = new ArrayList<>(List.of("cat", location, "--format", format));
+      args.addAll(conf);
+      Run fromFile = run(args.toArray(new String[0]));
       Run fromStdin = runWithStdin(Files.readAllBytes(file), "cat", "-", "--format", format);
       assertEquals(0, fromFile.exit(), fromFile.err());
       assertEquals(0, fromStdin.exit(), fromStdin.err());
       assertEquals(fromFile.out(), fromStdin.out());
       assertEquals(format.equals("csv") ? 3001 : 3000, fromFile.out().lines().count());
     }
-    Run some = run("cat", file.toString(), "--columns", "name,i32", "--limit", "5");
+    List<String> some5 = new ArrayList<>(List.of("cat", location, "--columns", "name,i32", "--limit", "5"));
+    some5.addAll(conf);
+    Run some = run(some5.toArray(new String[0]));
     assertEquals(6, some.out().lines().count());
     assertTrue(some.out().startsWith("name,i32\n"), some.out());
   }

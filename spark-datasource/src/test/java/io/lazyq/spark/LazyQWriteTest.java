@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -25,6 +26,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class LazyQWriteTest extends SparkTestBase {
   static final StructType ALL_TYPES = new StructType()
@@ -80,16 +83,18 @@ class LazyQWriteTest extends SparkTestBase {
     return spark.createDataFrame(rows, ALL_TYPES).repartition(partitions);
   }
 
-  static List<Row> readSorted(Path dir) {
-    return lazyq(dir).orderBy("i").collectAsList();
+  static List<Row> readSorted(String location) {
+    return lazyq(location).orderBy("i").collectAsList();
   }
 
-  @Test
-  void everyTypeRoundTripsPlainExactQuantizedWithinBound() {
+  /** On a local disk, HDFS and S3 alike. */
+  @ParameterizedTest
+  @MethodSource("io.lazyq.spark.StorageServers#kinds")
+  void everyTypeRoundTripsPlainExactQuantizedWithinBound(String kind) throws Exception {
     List<Row> rows = allTypesRows(3000, 1);
-    Path out = dir.resolve("all-types");
+    String out = StorageServers.reach(kind, dir, spark).path("all-types");
     frame(rows, 3).write().format("lazyq").option("quantize", "q=q8_0").option("errorBound", "e=1e-3,af=0.01")
-        .option("chunkRows", "256").save(out.toString());
+        .option("chunkRows", "256").save(out);
 
     Dataset<Row> back = lazyq(out);
     assertEquals(ALL_TYPES.fieldNames().length, back.schema().fields().length);
@@ -135,31 +140,35 @@ class LazyQWriteTest extends SparkTestBase {
     assertTrue(Math.abs(want - have) <= bound, column + " of row " + row + ": " + want + " read as " + have);
   }
 
-  @Test
-  void saveModesBehaveAsFileSources() throws Exception {
-    Path out = dir.resolve("modes");
-    frame(allTypesRows(100, 2), 2).write().format("lazyq").save(out.toString());
-    List<String> first = dataFiles(out);
-    List<String> log = logEntries(out);
+  /** On a local disk, HDFS and S3 alike. */
+  @ParameterizedTest
+  @MethodSource("io.lazyq.spark.StorageServers#kinds")
+  void saveModesBehaveAsFileSources(String kind) throws Exception {
+    StorageServers.Target t = StorageServers.reach(kind, dir, spark);
+    Storage storage = Storage.of(t.conf());
+    String out = t.path("modes");
+    frame(allTypesRows(100, 2), 2).write().format("lazyq").save(out);
+    List<String> first = dataFiles(storage, out);
+    List<String> log = logEntries(storage, out);
 
     LongAccumulator rowsSeen = spark.sparkContext().longAccumulator();
     Dataset<Row> second = counted(frame(allTypesRows(50, 3), 2), rowsSeen);
-    Exception e = assertThrows(Exception.class, () -> second.write().format("lazyq").save(out.toString()));
+    Exception e = assertThrows(Exception.class, () -> second.write().format("lazyq").save(out));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
-    second.write().format("lazyq").mode(SaveMode.Ignore).save(out.toString());
+    second.write().format("lazyq").mode(SaveMode.Ignore).save(out);
     assertEquals(0, rowsSeen.value(), "no task ran");
-    assertEquals(first, dataFiles(out));
-    assertEquals(log, logEntries(out), "no version committed");
+    assertEquals(first, dataFiles(storage, out));
+    assertEquals(log, logEntries(storage, out), "no version committed");
 
-    frame(allTypesRows(50, 3), 2).write().format("lazyq").mode(SaveMode.Append).save(out.toString());
+    frame(allTypesRows(50, 3), 2).write().format("lazyq").mode(SaveMode.Append).save(out);
     assertEquals(150, lazyq(out).count());
-    frame(allTypesRows(30, 4), 3).write().format("lazyq").mode(SaveMode.Overwrite).save(out.toString());
+    assertEquals(100L * 99 / 2 + 50L * 49 / 2, lazyq(out).selectExpr("sum(i)").first().getLong(0));
+    frame(allTypesRows(30, 4), 3).write().format("lazyq").mode(SaveMode.Overwrite).save(out);
     assertEquals(30, lazyq(out).count());
-    List<String> read = new io.lazyq.table.TableLog(out.toString(), io.lazyq.storage.Storage.of(new Configuration()))
-        .snapshot().files().stream().map(f -> f.path()).toList();
+    List<String> read = new io.lazyq.table.TableLog(out, storage).snapshot().files().stream().map(f -> f.path()).toList();
     assertEquals(3, read.size(), read.toString());
     assertTrue(read.stream().noneMatch(first::contains), "old files no longer read");
-    assertTrue(dataFiles(out).containsAll(first), "but kept for readers of earlier versions, until vacuum");
+    assertTrue(dataFiles(storage, out).containsAll(first), "but kept for readers of earlier versions, until vacuum");
   }
 
   /** The rows, counted as a task reads them. */
@@ -230,16 +239,17 @@ class LazyQWriteTest extends SparkTestBase {
   }
 
   /** The log's entries, by name. */
-  static List<String> logEntries(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir.resolve(io.lazyq.table.TableLog.DIRECTORY))) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
+  static List<String> logEntries(Storage storage, String dir) throws Exception {
+    return storage.list(Storage.resolve(dir, io.lazyq.table.TableLog.DIRECTORY)).stream().map(FileEntry::name).toList();
   }
 
+  /** The names of a local table directory's files that are not hidden, sorted. */
   static List<String> dataFiles(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_") && !n.startsWith("."))
-          .sorted(Comparator.naturalOrder()).toList();
-    }
+    return dataFiles(Storage.of(new Configuration()), dir.toString());
+  }
+
+  static List<String> dataFiles(Storage storage, String dir) throws Exception {
+    return storage.list(dir).stream().map(FileEntry::name).filter(n -> !n.startsWith("_") && !n.startsWith("."))
+        .toList();
   }
 }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One local Spark session per test class; every test ends with the Arrow allocator empty. */
+/**
+ * One local Spark session per test class; every test ends with the Arrow allocator empty and every
+ * buffer of remote reads back in its pool.
+ */
 abstract class SparkTestBase {
   static SparkSession spark;
 
@@ -42,14 +45,20 @@ abstract class SparkTestBase {
     assertEquals(0, TaskAllocators.root().getAllocatedMemory(), "Arrow memory outstanding");
     assertTrue(TaskAllocators.root().getChildAllocators().isEmpty(), "task allocators left open: "
         + TaskAllocators.root().getChildAllocators());
+    assertEquals(0, io.lazyq.storage.BufferPool.shared().outstanding(), "pooled buffers of remote reads not returned");
   }
 
   static Dataset<Row> lazyq(Path path, String... options) {
+    return lazyq(path.toString(), options);
+  }
+
+  /** A local path or a URI. */
+  static Dataset<Row> lazyq(String location, String... options) {
     var reader = spark.read().format("lazyq");
     for (int i = 0; i < options.length; i += 2) {
       reader = reader.option(options[i], options[i + 1]);
     }
-    return reader.load(path.toString());
+    return reader.load(location);
   }
 
   /** Runs a query and returns its rows with the lazyq metrics it reported. */

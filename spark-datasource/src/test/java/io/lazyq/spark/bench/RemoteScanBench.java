@@ -1,0 +1,271 @@
+package io.lazyq.spark.bench;
+
+import io.lazyq.format.FooterCache;
+import io.lazyq.format.LzqFile;
+import io.lazyq.spark.ScanMetrics;
+import io.lazyq.spark.StorageServers;
+import io.lazyq.spark.metrics.BytesFetched;
+import io.lazyq.spark.metrics.StorageRequests;
+import io.lazyq.spark.metrics.StorageWait;
+import io.lazyq.storage.FileEntry;
+import io.lazyq.storage.Storage;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Scans over S3 (s3proxy 4.0.0 on 127.0.0.1, reached through S3A 3.4.2): what one column of ten
+ * costs in bytes and requests, counted by the scan's metrics and by the server; requests against
+ * chunks and selected columns; {@code count(*)}; rows/s beside Spark's Parquet reader on the same
+ * bucket; {@code prefetch} with a delay before every GET, as a distant store has; and peak RSS of a
+ * scan in a child JVM under {@code -Xmx512m}, for a large object and one 8x smaller.
+ *
+ * <pre>
+ * mvn -B -o -pl spark-datasource -am -Pbench test-compile exec:exec -Dexec.skip=false \
+ *   -Dbench.main=io.lazyq.spark.bench.RemoteScanBench -Dbench.rows=20000000 -Dbench.repeats=3
+ * </pre>
+ *
+ * Properties: {@code bench.rows} (ten float columns), {@code bench.repeats}, {@code bench.delayMillis}
+ * (the delay before each GET for the prefetch figures, default 20), {@code bench.memoryRows} (rows
+ * of the large object of the memory figures, 0 to skip them).
+ */
+public final class RemoteScanBench {
+  private static final int COLUMNS = 10;
+  private static final int FILES = 4;
+
+  public static void main(String[] args) throws Exception {
+    long rows = Long.getLong("bench.rows", 20_000_000L);
+    int repeats = Integer.getInteger("bench.repeats", 3);
+    long delay = Long.getLong("bench.delayMillis", 20);
+    long memoryRows = Long.getLong("bench.memoryRows", 0);
+    String master = System.getProperty("bench.master", "local[2]");
+    Path scratch = Files.createTempDirectory("lazyq-remote-bench");
+    StorageServers.Target s3 = StorageServers.target("s3a", scratch);
+
+    SparkSession.Builder builder = SparkSession.builder().master(master).appName("remote scan bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC");
+    s3.hadoop().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
+    SparkSession spark = builder.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+
+    String lazyq = s3.path("lazyq");
+    String parquet = s3.path("parquet");
+    long start = System.nanoTime();
+    table(spark, rows).write().format("lazyq").save(lazyq);
+    double lazyqWrite = (System.nanoTime() - start) / 1e9;
+    start = System.nanoTime();
+    table(spark, rows).write().option("compression", "snappy").parquet(parquet);
+    double parquetWrite = (System.nanoTime() - start) / 1e9;
+
+    Stored stored = Stored.of(lazyq, s3);
+    System.out.printf(Locale.ROOT, "%n%,d rows of %d random float32 columns in %d files on s3a:// (s3proxy 4.0.0 on"
+        + " 127.0.0.1), %s, Java %s; written in %.1f s (lazyq), %.1f s (parquet snappy)%n", rows, COLUMNS, stored.files,
+        master, System.getProperty("java.version"), lazyqWrite, parquetWrite);
+    System.out.printf(Locale.ROOT, "lazyq: %,d bytes in %d chunks; column c3 %,d bytes; parquet %,d bytes%n%n",
+        stored.fileBytes, stored.chunks, stored.c3Bytes, size(parquet, s3));
+
+    System.out.println("| query | bytes fetched (metric) | requests (metric) | GETs (server) | bytes served (server) |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    for (int selected : new int[] {1, 5, COLUMNS}) {
+      FooterCache.shared().clear();
+      StorageServers.Served before = StorageServers.Served.now();
+      Dataset<Row> q = lazyq(spark, lazyq).selectExpr(sums(selected));
+      q.collectAsList();
+      StorageServers.Served served = StorageServers.Served.now().minus(before);
+      Map<String, Long> m = ScanMetrics.of(q);
+      System.out.printf(Locale.ROOT, "| lazyq, %d of %d columns | %,d | %,d | %,d | %,d |%n", selected, COLUMNS,
+          m.get(BytesFetched.NAME), m.get(StorageRequests.NAME), served.gets(), served.bytes());
+    }
+    StorageServers.Served before = StorageServers.Served.now();
+    FooterCache.shared().clear();
+    lazyq(spark, lazyq).count();
+    StorageServers.Served cold = StorageServers.Served.now().minus(before);
+    before = StorageServers.Served.now();
+    lazyq(spark, lazyq).count();
+    StorageServers.Served warm = StorageServers.Served.now().minus(before);
+    System.out.printf(Locale.ROOT, "| lazyq, count(*), footers not yet read | 0 | 0 | %,d | %,d |%n", cold.gets(), cold.bytes());
+    System.out.printf(Locale.ROOT, "| lazyq, count(*), footers in the executor's cache | 0 | 0 | %,d | %,d |%n",
+        warm.gets(), warm.bytes());
+    before = StorageServers.Served.now();
+    spark.read().parquet(parquet).selectExpr(sums(1)).collectAsList();
+    StorageServers.Served parquetOne = StorageServers.Served.now().minus(before);
+    System.out.printf(Locale.ROOT, "| parquet, 1 of %d columns | | | %,d | %,d |%n", COLUMNS, parquetOne.gets(),
+        parquetOne.bytes());
+
+    System.out.printf(Locale.ROOT, "%n| query | lazyq M rows/s | parquet M rows/s | lazyq / parquet | lazyq CPU s"
+        + " | parquet CPU s |%n|---|---:|---:|---:|---:|---:|%n");
+    for (int selected : new int[] {1, COLUMNS}) {
+      Timing l = time(repeats, () -> lazyq(spark, lazyq).selectExpr(sums(selected)).collectAsList());
+      Timing p = time(repeats, () -> spark.read().parquet(parquet).selectExpr(sums(selected)).collectAsList());
+      System.out.printf(Locale.ROOT, "| sum of %d column%s | %.1f | %.1f | %.2fx | %.1f | %.1f |%n", selected,
+          selected == 1 ? "" : "s", rows / l.seconds / 1e6, rows / p.seconds / 1e6, p.seconds / l.seconds, l.cpu, p.cpu);
+    }
+
+    StorageServers.s3Delay(delay);
+    System.out.printf(Locale.ROOT, "%nwith %d ms before every GET:%n%n| query | prefetch | M rows/s | vs off |"
+        + " storage wait ms |%n|---|---:|---:|---:|---:|%n", delay);
+    for (int selected : new int[] {1, COLUMNS}) {
+      double off = 0;
+      for (String prefetch : List.of("0", "2")) {
+        long[] wait = new long[1];
+        Timing t = time(repeats, () -> {
+          Dataset<Row> q = lazyq(spark, lazyq, "prefetch", prefetch).selectExpr(sums(selected));
+          q.collectAsList();
+          wait[0] = ScanMetrics.of(q).getOrDefault(StorageWait.NAME, 0L);
+        });
+        double rate = rows / t.seconds / 1e6;
+        off = prefetch.equals("0") ? rate : off;
+        System.out.printf(Locale.ROOT, "| sum of %d column%s | %s | %.1f | %.2fx | %,d |%n", selected,
+            selected == 1 ? "" : "s", prefetch, rate, rate / off, wait[0]);
+      }
+    }
+    StorageServers.s3Delay(0);
+
+    if (memoryRows > 0) {
+      memory(spark, s3, memoryRows);
+    }
+    spark.stop();
+  }
+
+  /**
+   * Peak RSS of a scan of every column in a child JVM under {@code -Xmx512m}: a large object, and
+   * one 8x smaller. The child's figures are its own {@code VmHWM}.
+   */
+  private static void memory(SparkSession spark, StorageServers.Target s3, long rows) throws Exception {
+    System.out.printf(Locale.ROOT, "%n| object | stored bytes | scan s (child JVM, -Xmx512m) | peak RSS |%n"
+        + "|---|---:|---:|---:|%n");
+    for (long n : new long[] {rows / 8, rows}) {
+      String path = s3.path("memory-" + n);
+      table(spark, n).coalesce(1).write().format("lazyq").save(path);
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx512m"));
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (!a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")) {
+          command.add(a);
+        }
+      }
+      s3.hadoop().forEach((k, v) -> command.add("-Dspark.hadoop." + k + "=" + v));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanInChild.class.getName(), path));
+      Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String out = new String(child.getInputStream().readAllBytes()).trim();
+      if (child.waitFor() != 0) {
+        throw new IllegalStateException("the scan in the child JVM failed: " + out);
+      }
+      String[] figures = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+      System.out.printf(Locale.ROOT, "| %,d rows x %d float32 | %,d | %s | %s MB |%n", n, COLUMNS, size(path, s3),
+          figures[0], figures[1]);
+    }
+  }
+
+  /** The child JVM: scans every column of a table and prints its seconds and peak RSS in MB. */
+  public static final class ScanInChild {
+    public static void main(String[] args) throws Exception {
+      SparkSession spark = SparkSession.builder().master("local[2]").appName("remote scan, memory")
+          .config("spark.ui.enabled", "false").getOrCreate();
+      spark.sparkContext().setLogLevel("ERROR");
+      long start = System.nanoTime();
+      Row r = spark.read().format("lazyq").load(args[0]).selectExpr(sums(COLUMNS)).first();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (r.isNullAt(0)) {
+        throw new IllegalStateException("no rows");
+      }
+      long hwmKb = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
+      spark.stop();
+      System.out.printf(Locale.ROOT, "%.1f %d%n", seconds, hwmKb / 1024);
+    }
+  }
+
+  private static Dataset<Row> table(SparkSession spark, long rows) {
+    String[] cols = new String[COLUMNS];
+    for (int c = 0; c < COLUMNS; c++) {
+      cols[c] = "cast(rand(" + c + ") as float) as c" + c;
+    }
+    return spark.range(0, rows, 1, FILES).selectExpr(cols);
+  }
+
+  private static Dataset<Row> lazyq(SparkSession spark, String path, String... options) {
+    var reader = spark.read().format("lazyq");
+    for (int i = 0; i < options.length; i += 2) {
+      reader = reader.option(options[i], options[i + 1]);
+    }
+    return reader.load(path);
+  }
+
+  private static String[] sums(int columns) {
+    String[] s = new String[columns];
+    for (int c = 0; c < columns; c++) {
+      s[c] = "sum(c" + ((c + 3) % COLUMNS) + ")";
+    }
+    return s;
+  }
+
+  /** Wall seconds (median) and the process's CPU seconds (median) of a query run {@code repeats} times after one warm-up. */
+  private record Timing(double seconds, double cpu) {}
+
+  private interface Query {
+    void run() throws Exception;
+  }
+
+  private static Timing time(int repeats, Query q) throws Exception {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    q.run();
+    double[] wall = new double[repeats];
+    double[] cpu = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      q.run();
+      wall[r] = (System.nanoTime() - t0) / 1e9;
+      cpu[r] = (os.getProcessCpuTime() - cpu0) / 1e9;
+    }
+    return new Timing(median(wall), median(cpu));
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static long size(String dir, StorageServers.Target s3) throws Exception {
+    long total = 0;
+    for (FileEntry f : Storage.of(s3.conf()).list(dir)) {
+      total += f.directory() || f.name().startsWith("_") ? 0 : f.length();
+    }
+    return total;
+  }
+
+  /** The lazyq table's files, chunks and bytes, and those of its column c3, from the footers. */
+  private record Stored(int files, int chunks, long fileBytes, long c3Bytes) {
+    static Stored of(String dir, StorageServers.Target s3) throws Exception {
+      Storage storage = Storage.of(s3.conf());
+      int files = 0;
+      int chunks = 0;
+      long bytes = 0;
+      long c3 = 0;
+      for (FileEntry f : storage.list(dir)) {
+        if (f.directory() || !f.name().endsWith(".lzq")) {
+          continue;
+        }
+        files++;
+        bytes += f.length();
+        try (LzqFile lzq = LzqFile.open(storage.input(f.location(), f.length()), false)) {
+          for (int k = 0; k < lzq.index().size(); k++) {
+            c3 += lzq.index().chunk(k).column(3).length();
+            chunks++;
+          }
+        }
+      }
+      return new Stored(files, chunks, bytes, c3);
+    }
+  }
+}
