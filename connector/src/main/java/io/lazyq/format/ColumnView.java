@@ -24,8 +24,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Block-encoded values ({@link ColumnEncoding.Lossless#BLOCKS}) are decoded per range by
  * {@link #readFloats}, {@link #readDoubles} and {@link #readLongs}; the other accessors and
- * {@link #valuesBuffer()} decode the whole column chunk into the heap once, on first use. A view
- * is not thread-safe.
+ * {@link #valuesBuffer()} decode the whole column chunk into the heap once, on first use. An
+ * error-bounded column's chunk may hold block encodings under its bound: it reads as any
+ * error-bounded chunk does, and its {@link #valuesBuffer()} (the raw blocks that
+ * {@link RowBlocks} shows) holds the decoded values as an error-bounded region of exact blocks.
+ * A view is not thread-safe.
  */
 public final class ColumnView implements Closeable {
   private final Field field;
@@ -87,7 +90,7 @@ public final class ColumnView implements Closeable {
       this.values = dictionaryValues;
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
-      if (kind == null || field.encoding().isQuantized()) {
+      if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
         throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
             + " cannot be block-encoded");
       }
@@ -109,7 +112,9 @@ public final class ColumnView implements Closeable {
     if (field.encoding().isQuantized()) {
       codec = field.encoding().quant().codec();
       try {
-        codec.validate(values, chunk.valueCount());
+        if (blocks == null) {
+          codec.validate(values, chunk.valueCount());
+        }
       } catch (LazyQFormatException e) {
         throw e.locate(source, regionOffset + chunk.values().offset());
       }
@@ -170,15 +175,15 @@ public final class ColumnView implements Closeable {
     if (codec == null) {
       return plain().getFloat(row << 2);
     }
-    codec.decode(values, row, 1, one, 0);
+    readFloats(row, 1, one, 0);
     return one[0];
   }
 
   /** Decodes (or copies) float values {@code [first, first + count)} into {@code dst}. */
   public void readFloats(long first, int count, float[] dst, int dstOff) {
-    if (codec != null) {
+    if (codec != null && blocks == null) {
       codec.decode(values, first, count, dst, dstOff);
-    } else if (values == null) {
+    } else if (values == null || codec != null) {
       blocks.readFloats(first, count, dst, dstOff);
     } else {
       values.asFloatBuffer().get(Math.toIntExact(first), dst, dstOff, count);
@@ -213,9 +218,21 @@ public final class ColumnView implements Closeable {
     return blocks == null ? stage : stage + " " + blocks.schemeSummary();
   }
 
-  /** Plain values, decoding block-encoded ones whole on first use. */
+  /**
+   * Plain values, decoding block-encoded ones whole on first use; for an error-bounded chunk of
+   * block encodings, its decoded values as an error-bounded region of exact blocks (a bound of 0
+   * keeps every value), so that raw readers see the type's layout.
+   */
   private ByteBuffer plain() {
-    if (values == null) {
+    if (values == null && codec != null) {
+      int n = Math.toIntExact(chunk.valueCount());
+      float[] decoded = new float[n];
+      blocks.readFloats(0, n, decoded, 0);
+      io.lazyq.quant.BlockCodec exact = io.lazyq.quant.ErrorBoundedCodec.withBound(0);
+      ByteBuffer region = ByteBuffer.allocate(Math.toIntExact(exact.maxEncodedBytes(n))).order(ByteOrder.LITTLE_ENDIAN);
+      exact.encode(decoded, 0, n, region);
+      values = region.flip();
+    } else if (values == null) {
       values = blocks.decodeAll();
     }
     return values;
