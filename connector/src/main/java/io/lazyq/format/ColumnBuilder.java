@@ -246,7 +246,8 @@ final class ColumnBuilder {
       valueBytes = encoded;
       ByteBuffer blocks = field.encoding().lossless() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.boundedBlocksApply(field) && n > 0
           ? new BlockEncoder(ValueKind.FLOAT32, field.encoding().errorBound()).encode(plain, n) : null;
-      if (blocks != null && blocks.remaining() < encoded.remaining()) {
+      // The type's region may take zstd after this, as its column's stage: the block encodings must beat that too.
+      if (blocks != null && blocks.remaining() < Math.min(encoded.remaining(), LosslessStage.compress(encoded).remaining())) {
         valueBytes = blocks;
         blockEncoded = true;
         try {

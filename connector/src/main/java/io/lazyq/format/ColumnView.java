@@ -44,6 +44,8 @@ public final class ColumnView implements Closeable {
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
+  /** The buffer {@link #valuesRange} decodes into, reused from call to call. */
+  private ByteBuffer range;
 
   /**
    * @param region the column's bytes, index 0 at the column's region start
@@ -206,6 +208,59 @@ public final class ColumnView implements Closeable {
     } else {
       values.asLongBuffer().get(Math.toIntExact(first), dst, dstOff, count);
     }
+  }
+
+  /**
+   * Whether the values of this plain column are block encodings that have not been decoded whole:
+   * {@link #valuesRange} then decodes only a range's blocks.
+   */
+  public boolean isBlockEncoded() {
+    return blocks != null && codec == null && values == null;
+  }
+
+  /**
+   * Values {@code [first, first + count)} of a fixed-width column that is not a list, little-endian
+   * in the type's layout: a slice of the plain values, or, for block encodings, just the blocks
+   * that the range covers decoded into a buffer that the next call reuses (so a batch reader
+   * decodes a chunk batch by batch rather than whole on its first batch).
+   */
+  public ByteBuffer valuesRange(long first, int count) {
+    int w = field.type().kind().width();
+    if (!isBlockEncoded()) {
+      ByteBuffer plain = valuesBuffer();
+      return plain.position(Math.toIntExact(first * w)).limit(Math.toIntExact((first + count) * w)).slice()
+          .order(ByteOrder.LITTLE_ENDIAN);
+    }
+    if (range == null || range.capacity() < count * w) {
+      range = ByteBuffer.allocate(Math.max(count, 4096) * w).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    ByteBuffer out = range.clear().limit(count * w);
+    switch (field.type().kind()) {
+      case FLOAT32: {
+        float[] f = new float[count];
+        blocks.readFloats(first, count, f, 0);
+        out.asFloatBuffer().put(f);
+        break;
+      }
+      case FLOAT64: {
+        double[] d = new double[count];
+        blocks.readDoubles(first, count, d, 0);
+        out.asDoubleBuffer().put(d);
+        break;
+      }
+      default: {
+        long[] l = new long[count];
+        blocks.readLongs(first, count, l, 0);
+        if (w == 4) {
+          for (int i = 0; i < count; i++) {
+            out.putInt(4 * i, (int) l[i]);
+          }
+        } else {
+          out.asLongBuffer().put(l);
+        }
+      }
+    }
+    return out.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

@@ -21,8 +21,11 @@ public final class FileLayout {
   static final byte[] MAGIC = {(byte) 0x89, 'L', 'Z', 'Q', '\r', '\n', 0x1A, '\n'};
 
   public static final int MAJOR_VERSION = 1;
-  /** 1.1 added {@link #FLAG_APPENDABLE} and lossless stage 3 (block encodings). */
-  public static final int MINOR_VERSION = 1;
+  /**
+   * 1.1 added {@link #FLAG_APPENDABLE} and lossless stage 3 (block encodings); 1.2 block schemes 8
+   * and 9 and error-bounded columns under stage 3, which a 1.1 reader refuses as malformed blocks.
+   */
+  public static final int MINOR_VERSION = 2;
   /**
    * File header flag: the writer opened the file for append, in place ({@code LzqWriter.appendable}),
    * so a file without a footer may still be growing. Without it, a missing footer is damage.

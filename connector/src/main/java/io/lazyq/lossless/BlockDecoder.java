@@ -235,12 +235,20 @@ public final class BlockDecoder {
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
       int at = integersAt(s);
       int x = exceptionCount(s);
-      IntBlock.read(bytes, at, m, ints, tmp);
       // A decimal's float32 is its integer times 10^-e rounded once in double, as a quantized
       // value is its code times the step: one loop for both.
       double scale = s == BlockFormat.DECIMAL ? BlockFormat.INV_POW10[bytes[1]] : BlockFormat.f64(bytes, 1);
-      for (int i = 0; i < m; i++) {
-        dst[off + i] = (float) (ints[i] * scale);
+      if (bytes[at] == BlockFormat.FRAME) {
+        Frame.readScaled(bytes, at + 1, m, scale, false, 0, dst, off);
+      } else if (bytes[at] == BlockFormat.DELTA) {
+        long first = BlockFormat.i64(bytes, at + 1);
+        dst[off] = (float) (first * scale);
+        Frame.readScaled(bytes, at + 9, m - 1, scale, true, first, dst, off + 1);
+      } else {
+        IntBlock.read(bytes, at, m, ints, tmp);
+        for (int i = 0; i < m; i++) {
+          dst[off + i] = (float) (ints[i] * scale);
+        }
       }
       int positions = IntBlock.end(bytes, at, m, bytes.length);
       int values = positions + 2 * x;

@@ -37,6 +37,12 @@ public final class BlockEncoder {
    * ones get the step that their block's largest value leaves, or are exceptions.
    */
   private static final double STEP_SHARE = 0.99;
+  /**
+   * Quantized codes must be smaller than the best other candidate by 8 bytes and this fraction of
+   * it: where decimals coarser than the bound and their codes cost about the same (zstd of either
+   * may differ by a few bytes), the block stays exact.
+   */
+  private static final int PREFER_EXACT = 32;
 
   private final ValueKind kind;
   /** The error bound; 0 for lossless. */
@@ -145,7 +151,7 @@ public final class BlockEncoder {
         int x = quantize(m, s);
         if (x < m) {
           int size = BlockFormat.QUANTIZED_HEADER + quantizedPlan.plan(codes, m) + x * (2 + kind.width());
-          if (size < best) {
+          if (size < best - best / PREFER_EXACT - 8) {
             best = size;
             scheme = BlockFormat.QUANTIZED;
             step = s;
