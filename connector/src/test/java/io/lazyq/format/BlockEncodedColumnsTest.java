@@ -67,6 +67,24 @@ class BlockEncodedColumnsTest {
         assertTrue(first.column(2).stats().min().doubleValue() <= 1005.0, "min " + first.column(2).stats().min());
         assertTrue(Double.isNaN(first.column(2).stats().max().doubleValue()), "a chunk with NaN is unbounded above");
         assertTrue(v.encodingSummary().startsWith("blocks decimal/"), v.encodingSummary());
+        // A batch's range decodes only its blocks, as the Arrow loader reads a batch.
+        for (int from : new int[] {0, 1000, first.rows() - 700}) {
+          java.nio.ByteBuffer range = v.valuesRange(from, 700);
+          assertEquals(2800, range.remaining());
+          for (int i = 0; i < 700; i++) {
+            Float expected = (Float) rows.get(from + i)[2];
+            if (expected != null) {
+              assertEquals(Float.floatToRawIntBits(expected), range.getInt(4 * i), "row " + (from + i) + " in a range");
+            }
+          }
+        }
+        assertTrue(v.isBlockEncoded(), "ranges leave the chunk undecoded");
+      }
+      try (ColumnView ts = f.column(1, 0)) {
+        java.nio.ByteBuffer range = ts.valuesRange(5, 3000);
+        for (int i = 0; i < 3000; i++) {
+          assertEquals((long) rows.get(first.rows() + 5 + i)[0], range.getLong(8 * i), "timestamp " + (5 + i) + " of chunk 1");
+        }
       }
     }
   }
