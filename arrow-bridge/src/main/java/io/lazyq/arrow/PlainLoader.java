@@ -38,12 +38,14 @@ final class PlainLoader {
     ByteBuffer validity = Slices.validity(view, first, count);
     int nulls = validity == null ? 0 : count - Slices.countSet(validity, count);
     ArrowFieldNode node = new ArrowFieldNode(count, nulls);
-    ByteBuffer values = view.valuesBuffer();
     if (!type.isList() && type.kind().isFixedWidth()) {
       int w = type.kind().width();
-      ByteBuffer slice = Slices.range(view, values, (long) first * w, (long) count * w, "values");
+      // Block encodings decode only the blocks the range covers; the loader copies them out.
+      ByteBuffer slice = view.isBlockEncoded() ? view.valuesRange(first, count)
+          : Slices.range(view, view.valuesBuffer(), (long) first * w, (long) count * w, "values");
       return loadFlat(view, allocator, vector, node, validity, null, slice);
     }
+    ByteBuffer values = view.valuesBuffer();
     if (type.kind() == ColumnType.Kind.BOOL) {
       ByteBuffer slice = Slices.range(view, values, first >>> 3, Slices.bitmapBytes(count), "values");
       return loadFlat(view, allocator, vector, node, validity, null, slice);

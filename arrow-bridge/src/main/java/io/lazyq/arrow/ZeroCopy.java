@@ -70,7 +70,7 @@ public final class ZeroCopy {
 
   /** Whether buffers over {@code view} can be wrapped without copying. */
   public static boolean isZeroCopy(ColumnView view) {
-    return view.owner() != null && view.valuesBuffer().isDirect();
+    return view.owner() != null && !view.isBlockEncoded() && view.valuesBuffer().isDirect();
   }
 
   /** The native address of the first byte of {@code slice}. */

@@ -1,5 +1,9 @@
 package io.lazyq.format;
 
+import io.lazyq.LazyQFormatException;
+import io.lazyq.lossless.BlockDecoder;
+import io.lazyq.lossless.BlockEncoder;
+import io.lazyq.lossless.ValueKind;
 import io.lazyq.quant.BlockCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -220,26 +224,45 @@ final class ColumnBuilder {
     }
   }
 
-  /** The column chunk's buffers; quantized columns are encoded here, and their stats taken from the decoded values. */
+  /**
+   * The column chunk's buffers; quantized columns are encoded here, and their stats taken from the
+   * decoded values. An error-bounded column under block encodings takes the smaller of the
+   * quantized type's region and block encodings under its bound.
+   */
   EncodedColumn encode() {
     ByteBuffer validityBytes = nullCount > 0 ? validity.view() : null;
     ByteBuffer offsetBytes = hasOffsets() ? offsets.view() : null;
     ByteBuffer valueBytes = values.view();
     ColumnStats stats;
+    boolean blockEncoded = false;
     if (field.encoding().isQuantized()) {
       int n = (int) valueCount;
+      ByteBuffer plain = valueBytes;
       float[] source = floats(valueBytes, n);
       BlockCodec codec = Encoders.forEncoding(field.encoding());
       ByteBuffer encoded = ByteBuffer.allocate(Math.toIntExact(codec.maxEncodedBytes(n))).order(ByteOrder.LITTLE_ENDIAN);
       codec.encode(source, 0, n, encoded);
       encoded.flip();
       valueBytes = encoded;
-      codec.decode(encoded, 0, n, source, 0);
+      ByteBuffer blocks = field.encoding().lossless() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.boundedBlocksApply(field) && n > 0
+          ? new BlockEncoder(ValueKind.FLOAT32, field.encoding().errorBound()).encode(plain, n) : null;
+      // The type's region may take zstd after this, as its column's stage: the block encodings must beat that too.
+      if (blocks != null && blocks.remaining() < Math.min(encoded.remaining(), LosslessStage.compress(encoded).remaining())) {
+        valueBytes = blocks;
+        blockEncoded = true;
+        try {
+          BlockDecoder.open(blocks, ValueKind.FLOAT32, n).readFloats(0, n, source, 0);
+        } catch (LazyQFormatException e) {
+          throw new IllegalStateException("block encodings wrote a region they cannot read", e);
+        }
+      } else {
+        codec.decode(encoded, 0, n, source, 0);
+      }
       stats = decodedStats(source, n);
     } else {
       stats = minMax.stats(nullCount);
     }
-    return new EncodedColumn(validityBytes, offsetBytes, valueBytes, valueCount, stats);
+    return new EncodedColumn(validityBytes, offsetBytes, valueBytes, valueCount, stats, blockEncoded);
   }
 
   private ColumnStats decodedStats(float[] decoded, int n) {
@@ -324,7 +347,12 @@ final class ColumnBuilder {
   }
 
   /** One encoded column chunk, before placement in the frame. */
-  record EncodedColumn(ByteBuffer validity, ByteBuffer offsets, ByteBuffer values, long valueCount, ColumnStats stats) {}
+  /**
+   * @param blockEncoded whether {@code values} are block encodings under the column's error bound
+   *     (stored as they are, under {@link ColumnEncoding.Lossless#BLOCKS}) rather than its type's region
+   */
+  record EncodedColumn(ByteBuffer validity, ByteBuffer offsets, ByteBuffer values, long valueCount, ColumnStats stats,
+      boolean blockEncoded) {}
 
   /** Running min and max, as longs or doubles by kind; NaN makes the max unbounded. */
   private static final class MinMax {

@@ -24,8 +24,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Block-encoded values ({@link ColumnEncoding.Lossless#BLOCKS}) are decoded per range by
  * {@link #readFloats}, {@link #readDoubles} and {@link #readLongs}; the other accessors and
- * {@link #valuesBuffer()} decode the whole column chunk into the heap once, on first use. A view
- * is not thread-safe.
+ * {@link #valuesBuffer()} decode the whole column chunk into the heap once, on first use. An
+ * error-bounded column's chunk may hold block encodings under its bound: it reads as any
+ * error-bounded chunk does, and its {@link #valuesBuffer()} (the raw blocks that
+ * {@link RowBlocks} shows) holds the decoded values as an error-bounded region of exact blocks.
+ * A view is not thread-safe.
  */
 public final class ColumnView implements Closeable {
   private final Field field;
@@ -41,6 +44,8 @@ public final class ColumnView implements Closeable {
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
+  /** The buffer {@link #valuesRange} decodes into, reused from call to call. */
+  private ByteBuffer range;
 
   /**
    * @param region the column's bytes, index 0 at the column's region start
@@ -87,7 +92,7 @@ public final class ColumnView implements Closeable {
       this.values = dictionaryValues;
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
-      if (kind == null || field.encoding().isQuantized()) {
+      if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
         throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
             + " cannot be block-encoded");
       }
@@ -109,7 +114,9 @@ public final class ColumnView implements Closeable {
     if (field.encoding().isQuantized()) {
       codec = field.encoding().quant().codec();
       try {
-        codec.validate(values, chunk.valueCount());
+        if (blocks == null) {
+          codec.validate(values, chunk.valueCount());
+        }
       } catch (LazyQFormatException e) {
         throw e.locate(source, regionOffset + chunk.values().offset());
       }
@@ -170,15 +177,15 @@ public final class ColumnView implements Closeable {
     if (codec == null) {
       return plain().getFloat(row << 2);
     }
-    codec.decode(values, row, 1, one, 0);
+    readFloats(row, 1, one, 0);
     return one[0];
   }
 
   /** Decodes (or copies) float values {@code [first, first + count)} into {@code dst}. */
   public void readFloats(long first, int count, float[] dst, int dstOff) {
-    if (codec != null) {
+    if (codec != null && blocks == null) {
       codec.decode(values, first, count, dst, dstOff);
-    } else if (values == null) {
+    } else if (values == null || codec != null) {
       blocks.readFloats(first, count, dst, dstOff);
     } else {
       values.asFloatBuffer().get(Math.toIntExact(first), dst, dstOff, count);
@@ -204,6 +211,59 @@ public final class ColumnView implements Closeable {
   }
 
   /**
+   * Whether the values of this plain column are block encodings that have not been decoded whole:
+   * {@link #valuesRange} then decodes only a range's blocks.
+   */
+  public boolean isBlockEncoded() {
+    return blocks != null && codec == null && values == null;
+  }
+
+  /**
+   * Values {@code [first, first + count)} of a fixed-width column that is not a list, little-endian
+   * in the type's layout: a slice of the plain values, or, for block encodings, just the blocks
+   * that the range covers decoded into a buffer that the next call reuses (so a batch reader
+   * decodes a chunk batch by batch rather than whole on its first batch).
+   */
+  public ByteBuffer valuesRange(long first, int count) {
+    int w = field.type().kind().width();
+    if (!isBlockEncoded()) {
+      ByteBuffer plain = valuesBuffer();
+      return plain.position(Math.toIntExact(first * w)).limit(Math.toIntExact((first + count) * w)).slice()
+          .order(ByteOrder.LITTLE_ENDIAN);
+    }
+    if (range == null || range.capacity() < count * w) {
+      range = ByteBuffer.allocate(Math.max(count, 4096) * w).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    ByteBuffer out = range.clear().limit(count * w);
+    switch (field.type().kind()) {
+      case FLOAT32: {
+        float[] f = new float[count];
+        blocks.readFloats(first, count, f, 0);
+        out.asFloatBuffer().put(f);
+        break;
+      }
+      case FLOAT64: {
+        double[] d = new double[count];
+        blocks.readDoubles(first, count, d, 0);
+        out.asDoubleBuffer().put(d);
+        break;
+      }
+      default: {
+        long[] l = new long[count];
+        blocks.readLongs(first, count, l, 0);
+        if (w == 4) {
+          for (int i = 0; i < count; i++) {
+            out.putInt(4 * i, (int) l[i]);
+          }
+        } else {
+          out.asLongBuffer().put(l);
+        }
+      }
+    }
+    return out.slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
    * The lossless stage of this column chunk and, for block-encoded values, how many blocks use
    * each scheme, as {@code scheme=count} ({@code decimal/frame} is a decimal block whose integers
    * are a frame of reference): what {@code lazyq inspect} shows.
@@ -213,9 +273,21 @@ public final class ColumnView implements Closeable {
     return blocks == null ? stage : stage + " " + blocks.schemeSummary();
   }
 
-  /** Plain values, decoding block-encoded ones whole on first use. */
+  /**
+   * Plain values, decoding block-encoded ones whole on first use; for an error-bounded chunk of
+   * block encodings, its decoded values as an error-bounded region of exact blocks (a bound of 0
+   * keeps every value), so that raw readers see the type's layout.
+   */
   private ByteBuffer plain() {
-    if (values == null) {
+    if (values == null && codec != null) {
+      int n = Math.toIntExact(chunk.valueCount());
+      float[] decoded = new float[n];
+      blocks.readFloats(0, n, decoded, 0);
+      io.lazyq.quant.BlockCodec exact = io.lazyq.quant.ErrorBoundedCodec.withBound(0);
+      ByteBuffer region = ByteBuffer.allocate(Math.toIntExact(exact.maxEncodedBytes(n))).order(ByteOrder.LITTLE_ENDIAN);
+      exact.encode(decoded, 0, n, region);
+      values = region.flip();
+    } else if (values == null) {
       values = blocks.decodeAll();
     }
     return values;

@@ -128,7 +128,8 @@ public final class EncodingSpec {
   /**
    * Where a stage was measured to pay (docs/BENCHMARKS.md, "Lossless stage" and "Real sensor
    * data"): block encodings for plain numbers and timestamps (on real sensor floats 2-8x smaller
-   * than plain float32, and read per range); zstd for strings and error-bounded codes; nothing for
+   * than plain float32, and read per range) and for error-bounded float32 columns, under their
+   * bound; zstd for strings and error-bounded lists; nothing for
    * ggml's and the affine types' codes, which gain little and keep their zero-copy reads.
    */
   static ColumnEncoding.Lossless defaultLossless(Field f) {

@@ -22,8 +22,10 @@ public final class FileLayout {
 
   public static final int MAJOR_VERSION = 1;
   /**
-   * 1.1 added {@link #FLAG_APPENDABLE} and lossless stage 3 (block encodings); 1.2 a copy of the
-   * schema at the end of the footer, so that a remote reader learns all it needs from the file's tail.
+   * 1.1 added {@link #FLAG_APPENDABLE} and lossless stage 3 (block encodings); 1.2 block schemes 8
+   * and 9 and error-bounded columns under stage 3, which a 1.1 reader refuses as malformed blocks,
+   * and a copy of the schema at the end of the footer, so that a remote reader learns all it needs
+   * from the file's tail.
    */
   public static final int MINOR_VERSION = 2;
   /**

@@ -39,7 +39,23 @@ final class LosslessStage {
    * kind, or utf8 (a dictionary).
    */
   static boolean blocksApply(Field f) {
-    return !f.encoding().isQuantized() && (valueKind(f.type()) != null || isUtf8(f.type()));
+    return !f.encoding().isQuantized() && (valueKind(f.type()) != null || isUtf8(f.type())) || boundedBlocksApply(f);
+  }
+
+  /**
+   * Whether an error-bounded column may store block encodings under its bound: a float32 column,
+   * not a list. Where it asks for {@code BLOCKS}, its chunks record {@code BLOCKS} where they do
+   * so, and no stage (or zstd) where the error-bounded type's region was the smaller.
+   */
+  static boolean boundedBlocksApply(Field f) {
+    return f.encoding().quant() == io.lazyq.quant.QuantType.ERROR_BOUNDED && valueKind(f.type()) == ValueKind.FLOAT32;
+  }
+
+  /** A chunk of block encodings written under an error bound: the values as they are, zstd on the validity bitmap. */
+  static Stored boundedBlocks(ByteBuffer[] raw) {
+    ByteBuffer[] blocks = raw.clone();
+    blocks[0] = raw[0] != null && raw[0].hasRemaining() ? compress(raw[0]) : null;
+    return new Stored(ColumnEncoding.Lossless.BLOCKS, blocks);
   }
 
   static boolean isUtf8(ColumnType type) {
@@ -70,7 +86,8 @@ final class LosslessStage {
     ColumnType type = field.type();
     ValueKind kind = valueKind(type);
     ByteBuffer values = raw[raw.length - 1];
-    if (field.encoding().lossless() != ColumnEncoding.Lossless.BLOCKS || values == null || !values.hasRemaining()) {
+    if (field.encoding().lossless() != ColumnEncoding.Lossless.BLOCKS || values == null || !values.hasRemaining()
+        || field.encoding().isQuantized()) {
       return compressIfItPays(raw, type);
     }
     long rawBytes = size(raw);

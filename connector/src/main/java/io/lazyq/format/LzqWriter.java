@@ -411,7 +411,10 @@ public final class LzqWriter implements Closeable {
       ByteBuffer[] raw = {enc.validity(), enc.offsets(), enc.values()};
       ByteBuffer[] parts = raw;
       ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.NONE;
-      if (builder.field().encoding().lossless() != ColumnEncoding.Lossless.NONE) {
+      if (enc.blockEncoded()) {
+        parts = LosslessStage.boundedBlocks(raw).buffers();
+        compression = ColumnEncoding.Lossless.BLOCKS;
+      } else if (builder.field().encoding().lossless() != ColumnEncoding.Lossless.NONE) {
         LosslessStage.Stored stored = LosslessStage.compressIfItPays(raw, builder.field());
         if (stored != null) {
           parts = stored.buffers();
@@ -429,7 +432,8 @@ public final class LzqWriter implements Closeable {
           region.add(ZEROS.duplicate().limit((int) (start - regionLength)));
         }
         region.add(part.duplicate());
-        long decoded = raw[b].remaining();
+        // Block encodings under a bound decode to plain float32 values.
+        long decoded = b == 2 && enc.blockEncoded() ? 4 * enc.valueCount() : raw[b].remaining();
         refs[b] = new BufferRef(start, part.remaining(), decoded);
         regionLength = start + part.remaining();
       }

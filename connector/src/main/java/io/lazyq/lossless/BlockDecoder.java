@@ -2,7 +2,6 @@ package io.lazyq.lossless;
 
 import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
 
-import com.github.luben.zstd.Zstd;
 import io.lazyq.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -78,14 +77,17 @@ public final class BlockDecoder {
     return n;
   }
 
-  /** Blocks per scheme as {@code scheme=count}, most used first; a decimal block shows its integers' scheme ({@code decimal/delta}). */
+  /**
+   * Blocks per scheme as {@code scheme=count}, most used first; a decimal or quantized block shows
+   * its integers' scheme ({@code decimal/delta}).
+   */
   public String schemeSummary() {
     java.util.Map<String, Integer> counts = new java.util.HashMap<>();
     for (int b = 0; b < offsets.length - 1; b++) {
       int s = region.get(offsets[b]);
       String name = BlockFormat.schemeName(s);
-      if (s == BlockFormat.DECIMAL) {
-        name += "/" + BlockFormat.schemeName(region.get(offsets[b] + 4));
+      if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
+        name += "/" + BlockFormat.schemeName(region.get(offsets[b] + integersAt(s)));
       }
       counts.merge(name, 1, Integer::sum);
     }
@@ -217,18 +219,38 @@ public final class BlockDecoder {
     return length;
   }
 
+  /** Where the integer block of a decimal or quantized block starts. */
+  private static int integersAt(int scheme) {
+    return scheme == BlockFormat.DECIMAL ? BlockFormat.DECIMAL_HEADER : BlockFormat.QUANTIZED_HEADER;
+  }
+
+  /** The exception count of the loaded decimal or quantized block. */
+  private int exceptionCount(int s) {
+    return BlockFormat.u16(bytes, s == BlockFormat.DECIMAL ? 2 : 9);
+  }
+
   private void decodeFloats(int b, int m, float[] dst, int off) {
     load(b);
     int s = bytes[0];
-    if (s == BlockFormat.DECIMAL) {
-      int e = bytes[1];
-      int x = BlockFormat.u16(bytes, 2);
-      IntBlock.read(bytes, 4, m, ints, tmp);
-      double scale = BlockFormat.INV_POW10[e];
-      for (int i = 0; i < m; i++) {
-        dst[off + i] = (float) (ints[i] * scale);
+    if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
+      int at = integersAt(s);
+      int x = exceptionCount(s);
+      // A decimal's float32 is its integer times 10^-e rounded once in double, as a quantized
+      // value is its code times the step: one loop for both.
+      double scale = s == BlockFormat.DECIMAL ? BlockFormat.INV_POW10[bytes[1]] : BlockFormat.f64(bytes, 1);
+      if (bytes[at] == BlockFormat.FRAME) {
+        Frame.readScaled(bytes, at + 1, m, scale, false, 0, dst, off);
+      } else if (bytes[at] == BlockFormat.DELTA) {
+        long first = BlockFormat.i64(bytes, at + 1);
+        dst[off] = (float) (first * scale);
+        Frame.readScaled(bytes, at + 9, m - 1, scale, true, first, dst, off + 1);
+      } else {
+        IntBlock.read(bytes, at, m, ints, tmp);
+        for (int i = 0; i < m; i++) {
+          dst[off + i] = (float) (ints[i] * scale);
+        }
       }
-      int positions = IntBlock.end(bytes, 4, m, bytes.length);
+      int positions = IntBlock.end(bytes, at, m, bytes.length);
       int values = positions + 2 * x;
       for (int j = 0; j < x; j++) {
         dst[off + BlockFormat.u16(bytes, positions + 2 * j)] = Float.intBitsToFloat(BlockFormat.i32(bytes, values + 4 * j));
@@ -248,15 +270,22 @@ public final class BlockDecoder {
   private void decodeDoubles(int b, int m, double[] dst, int off) {
     load(b);
     int s = bytes[0];
-    if (s == BlockFormat.DECIMAL) {
-      int e = bytes[1];
-      int x = BlockFormat.u16(bytes, 2);
-      IntBlock.read(bytes, 4, m, ints, tmp);
-      double scale = BlockFormat.POW10[e];
-      for (int i = 0; i < m; i++) {
-        dst[off + i] = ints[i] / scale;
+    if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
+      int at = integersAt(s);
+      int x = exceptionCount(s);
+      IntBlock.read(bytes, at, m, ints, tmp);
+      if (s == BlockFormat.DECIMAL) {
+        double scale = BlockFormat.POW10[bytes[1]];
+        for (int i = 0; i < m; i++) {
+          dst[off + i] = ints[i] / scale;
+        }
+      } else {
+        double step = BlockFormat.f64(bytes, 1);
+        for (int i = 0; i < m; i++) {
+          dst[off + i] = ints[i] * step;
+        }
       }
-      int positions = IntBlock.end(bytes, 4, m, bytes.length);
+      int positions = IntBlock.end(bytes, at, m, bytes.length);
       int values = positions + 2 * x;
       for (int j = 0; j < x; j++) {
         dst[off + BlockFormat.u16(bytes, positions + 2 * j)] = Double.longBitsToDouble(BlockFormat.i64(bytes, values + 8 * j));
@@ -277,7 +306,7 @@ public final class BlockDecoder {
   private void decodeBits(int b, int m) {
     load(b);
     int s = bytes[0];
-    if (s == BlockFormat.DECIMAL) {
+    if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
       if (kind == ValueKind.FLOAT32) {
         float[] f = new float[m];
         decodeFloats(b, m, f, 0);
@@ -319,8 +348,8 @@ public final class BlockDecoder {
 
   private byte[] unsplit(int m, int w) {
     byte[] split = new byte[m * w];
-    long got = Zstd.decompressByteArray(split, 0, split.length, bytes, 5, BlockFormat.i32(bytes, 1));
-    if (Zstd.isError(got) || got != split.length) {
+    long got = BlockFormat.unzstd(split, split.length, bytes, 5, BlockFormat.i32(bytes, 1));
+    if (got != split.length) {
       // open() decoded every zstd block once, so only a region changed since then gets here.
       throw new IllegalStateException("a zstd block decodes to " + got + " bytes, not " + split.length);
     }
@@ -336,43 +365,53 @@ public final class BlockDecoder {
     switch (s) {
       case BlockFormat.VERBATIM:
         return length == 1 + m * w ? null : "a verbatim block of " + m + " values holds " + length + " bytes";
-      case BlockFormat.DECIMAL: {
+      case BlockFormat.DECIMAL:
+      case BlockFormat.QUANTIZED: {
+        String name = BlockFormat.schemeName(s);
+        int at = integersAt(s);
         if (!kind.isFloating()) {
-          return "a decimal block in a " + kind + " region";
+          return "a " + name + " block in a " + kind + " region";
         }
-        if (length < 5) {
-          return "truncated decimal block";
+        if (length < at + 1) {
+          return "truncated " + name + " block";
         }
-        int e = bytes[1];
-        int x = BlockFormat.u16(bytes, 2);
-        if (e < 0 || e > BlockFormat.MAX_EXPONENT || x > m) {
-          return "decimal exponent " + e + " or " + x + " exceptions out of range";
+        int x = exceptionCount(s);
+        if (x > m) {
+          return x + " exceptions in " + m + " values";
         }
-        if (bytes[4] == BlockFormat.DECIMAL || bytes[4] == BlockFormat.VERBATIM || bytes[4] == BlockFormat.SPLIT_ZSTD) {
-          return "a decimal block's integers use scheme " + bytes[4];
+        if (s == BlockFormat.DECIMAL && (bytes[1] < 0 || bytes[1] > BlockFormat.MAX_EXPONENT)) {
+          return "decimal exponent " + bytes[1] + " out of range";
         }
-        int positions = IntBlock.end(bytes, 4, m, length);
+        if (s == BlockFormat.QUANTIZED && !(BlockFormat.f64(bytes, 1) > 0 && Double.isFinite(BlockFormat.f64(bytes, 1)))) {
+          return "quantized step " + BlockFormat.f64(bytes, 1) + " is not a positive number";
+        }
+        int inner = bytes[at];
+        if (inner == BlockFormat.DECIMAL || inner == BlockFormat.QUANTIZED || inner == BlockFormat.VERBATIM
+            || inner == BlockFormat.SPLIT_ZSTD) {
+          return "a " + name + " block's integers use scheme " + inner;
+        }
+        int positions = IntBlock.end(bytes, at, m, length);
         if (positions < 0 || (long) positions + (long) x * (2 + w) != length) {
-          return "decimal block fields do not fill its " + length + " bytes";
+          return name + " block fields do not fill its " + length + " bytes";
         }
         for (int j = 0; j < x; j++) {
           if (BlockFormat.u16(bytes, positions + 2 * j) >= m) {
             return "exception position " + BlockFormat.u16(bytes, positions + 2 * j) + " of " + m + " values";
           }
         }
-        return null;
+        return IntBlock.zstdProblem(bytes, at, m);
       }
       case BlockFormat.SPLIT_ZSTD: {
         if (length < 5 || BlockFormat.i32(bytes, 1) != length - 5) {
           return "a zstd block's length field does not match its " + length + " bytes";
         }
         byte[] split = new byte[m * w];
-        long got = Zstd.decompressByteArray(split, 0, split.length, bytes, 5, length - 5);
-        return !Zstd.isError(got) && got == split.length ? null
-            : "zstd data decodes to " + (Zstd.isError(got) ? Zstd.getErrorName(got) : got + " bytes") + ", not " + split.length;
+        long got = BlockFormat.unzstd(split, split.length, bytes, 5, length - 5);
+        return got == split.length ? null : "zstd data decodes to " + (got < 0 ? "an error" : got + " bytes") + ", not " + split.length;
       }
       default:
-        return IntBlock.end(bytes, 0, m, length) == length ? null : "integer block " + s + " does not fill its " + length + " bytes";
+        return IntBlock.end(bytes, 0, m, length) == length ? IntBlock.zstdProblem(bytes, 0, m)
+            : "integer block " + s + " does not fill its " + length + " bytes";
     }
   }
 }

@@ -14,8 +14,13 @@ import java.util.Arrays;
  * and, where the lightweight schemes leave most of the bytes, byte-stream split with zstd.
  *
  * <p>Lossless for every bit pattern: a float is stored as a decimal only where decoding it gives
- * back its exact bits, and is otherwise an exception kept verbatim. Not thread-safe: an encoder
- * holds the scratch of one block.
+ * back its exact bits, and is otherwise an exception kept verbatim. Under an error bound
+ * ({@link #BlockEncoder(ValueKind, double)}) a decimal may be within the bound rather than exact,
+ * and a quantized candidate joins: the values divided by a step of almost twice the bound and
+ * rounded, the integers in the same cascade. So a block of decimals coarser than the bound stays
+ * exact (its decimal integers are the narrower ones), and any other block costs the bits its
+ * values need at the bound's resolution. Every value is checked against the bound as it is
+ * mapped; one that misses is an exception. Not thread-safe: an encoder holds the scratch of one block.
  */
 public final class BlockEncoder {
   /** Sampled values per exponent trial. */
@@ -25,20 +30,50 @@ public final class BlockEncoder {
    * below it zstd rarely wins by enough to pay its decode cost, and it costs a native call per block.
    */
   private static final double ZSTD_TRIAL = 0.55;
-  private static final int ZSTD_LEVEL = 3;
+
+  /**
+   * The quantized step's share of twice the bound: the rest leaves room for rounding the product
+   * to float, so that values up to about 0.005 * bound * 2^24 (84,000 at 1e-3) all fit; larger
+   * ones get the step that their block's largest value leaves, or are exceptions.
+   */
+  private static final double STEP_SHARE = 0.99;
+  /**
+   * Quantized codes must be smaller than the best other candidate by 8 bytes and this fraction of
+   * it: where decimals coarser than the bound and their codes cost about the same (zstd of either
+   * may differ by a few bytes), the block stays exact.
+   */
+  private static final int PREFER_EXACT = 32;
 
   private final ValueKind kind;
+  /** The error bound; 0 for lossless. */
+  private final double bound;
   private final long[] bits = new long[BLOCK_VALUES];
   private final long[] ints = new long[BLOCK_VALUES];
   private final int[] exceptions = new int[BLOCK_VALUES];
+  private final long[] codes = new long[BLOCK_VALUES];
+  private final int[] codeExceptions = new int[BLOCK_VALUES];
   private final IntBlock bitsPlan = new IntBlock();
   private final IntBlock decimalPlan = new IntBlock();
+  private final IntBlock quantizedPlan = new IntBlock();
   private final byte[] split = new byte[BLOCK_VALUES * 8];
   private byte[] block = new byte[64 + 2 * BLOCK_VALUES * 8];
   private final long[] schemeCounts = new long[BlockFormat.NAMES.length];
 
+  /** A lossless encoder. */
   public BlockEncoder(ValueKind kind) {
+    this(kind, 0);
+  }
+
+  /**
+   * An encoder whose every decoded value is within {@code bound} of its input (compared in
+   * double); 0 is lossless. Non-finite values are kept exactly.
+   */
+  public BlockEncoder(ValueKind kind, double bound) {
+    if (!(bound >= 0) || Double.isInfinite(bound) || bound > 0 && !kind.isFloating()) {
+      throw new IllegalArgumentException("an error bound must be finite, >= 0 and on floats, not " + bound + " on " + kind);
+    }
     this.kind = kind;
+    this.bound = bound;
   }
 
   /** Blocks written so far per scheme id ({@link BlockFormat#schemeName}). */
@@ -91,12 +126,42 @@ public final class BlockEncoder {
       if (exponent >= 0) {
         exceptionCount = decimals(m, exponent);
         if (exceptionCount < m) {
-          int size = 4 + decimalPlan.plan(ints, m) + exceptionCount * (2 + kind.width());
+          int size = BlockFormat.DECIMAL_HEADER + decimalPlan.plan(ints, m) + exceptionCount * (2 + kind.width());
           if (size < best) {
             best = size;
             scheme = BlockFormat.DECIMAL;
           }
         }
+      }
+    }
+    double step = 0;
+    int codeExceptionCount = 0;
+    if (bound > 0 && best > 9) {
+      double maxAbs = maxFinite(m);
+      double share = STEP_SHARE * 2 * bound;
+      double fit = 2 * bound - (kind == ValueKind.FLOAT32 ? Math.ulp((float) maxAbs) : Math.ulp(maxAbs));
+      // fit holds every value where it is the larger; otherwise share may hold most of them.
+      double[] steps = fit >= share ? new double[] {fit} : new double[] {share, fit};
+      double last = 0;
+      for (double s : steps) {
+        if (!(s > 0)) {
+          continue;
+        }
+        last = s;
+        int x = quantize(m, s);
+        if (x < m) {
+          int size = BlockFormat.QUANTIZED_HEADER + quantizedPlan.plan(codes, m) + x * (2 + kind.width());
+          if (size < best - best / PREFER_EXACT - 8) {
+            best = size;
+            scheme = BlockFormat.QUANTIZED;
+            step = s;
+            codeExceptionCount = x;
+          }
+        }
+      }
+      if (scheme == BlockFormat.QUANTIZED && step != last) {
+        quantize(m, step);
+        quantizedPlan.plan(codes, m);
       }
     }
     if (plain <= best) {
@@ -122,27 +187,85 @@ public final class BlockEncoder {
           }
         }
         return plain;
-      case BlockFormat.DECIMAL: {
+      case BlockFormat.DECIMAL:
         block[0] = BlockFormat.DECIMAL;
         block[1] = (byte) exponent;
         BlockFormat.putU16(block, 2, exceptionCount);
-        int at = decimalPlan.write(ints, m, block, 4);
-        for (int j = 0; j < exceptionCount; j++) {
-          BlockFormat.putU16(block, at + 2 * j, exceptions[j]);
-        }
-        at += 2 * exceptionCount;
-        for (int j = 0; j < exceptionCount; j++, at += kind.width()) {
-          if (kind.width() == 4) {
-            BlockFormat.putI32(block, at, (int) bits[exceptions[j]]);
-          } else {
-            BlockFormat.putI64(block, at, bits[exceptions[j]]);
-          }
-        }
-        return at;
-      }
+        return writeExceptions(exceptions, exceptionCount, decimalPlan.write(ints, m, block, BlockFormat.DECIMAL_HEADER));
+      case BlockFormat.QUANTIZED:
+        block[0] = BlockFormat.QUANTIZED;
+        BlockFormat.putI64(block, 1, Double.doubleToRawLongBits(step));
+        BlockFormat.putU16(block, 9, codeExceptionCount);
+        return writeExceptions(codeExceptions, codeExceptionCount,
+            quantizedPlan.write(codes, m, block, BlockFormat.QUANTIZED_HEADER));
       default:
         return bitsPlan.write(bits, m, block, 0);
     }
+  }
+
+  /** Writes the positions, then the bits, of {@code x} exceptions at {@code block[at]}; returns the offset after them. */
+  private int writeExceptions(int[] positions, int x, int at) {
+    for (int j = 0; j < x; j++) {
+      BlockFormat.putU16(block, at + 2 * j, positions[j]);
+    }
+    at += 2 * x;
+    for (int j = 0; j < x; j++, at += kind.width()) {
+      if (kind.width() == 4) {
+        BlockFormat.putI32(block, at, (int) bits[positions[j]]);
+      } else {
+        BlockFormat.putI64(block, at, bits[positions[j]]);
+      }
+    }
+    return at;
+  }
+
+  /** The float value of bit pattern {@code b}, widened to double. */
+  private double value(long b) {
+    return kind == ValueKind.FLOAT32 ? Float.intBitsToFloat((int) b) : Double.longBitsToDouble(b);
+  }
+
+  /** The largest magnitude among the block's finite values; 0 if none is finite. */
+  private double maxFinite(int m) {
+    double max = 0;
+    for (int i = 0; i < m; i++) {
+      double v = Math.abs(value(bits[i]));
+      if (v > max && v != Double.POSITIVE_INFINITY) {
+        max = v;
+      }
+    }
+    return max;
+  }
+
+  /**
+   * Fills {@code codes} with the block's values divided by {@code step} and rounded, and lists in
+   * {@code codeExceptions} those whose code does not decode within the bound; their slots take the
+   * previous code, as in {@link #decimals}. Returns the exception count.
+   */
+  private int quantize(int m, double step) {
+    int x = 0;
+    long previous = Long.MIN_VALUE;
+    for (int i = 0; i < m; i++) {
+      double f = value(bits[i]);
+      double d = f / step;
+      long q = Long.MIN_VALUE;
+      if (Math.abs(d) < 0x1p52) {
+        long r = Math.round(d);
+        double y = kind == ValueKind.FLOAT32 ? (float) (r * step) : r * step;
+        if (Math.abs(y - f) <= bound) {
+          q = r;
+        }
+      }
+      if (q == Long.MIN_VALUE) {
+        codeExceptions[x++] = i;
+      } else {
+        if (previous == Long.MIN_VALUE) {
+          Arrays.fill(codes, 0, i, q);
+        }
+        previous = q;
+      }
+      codes[i] = previous;
+    }
+    return x;
   }
 
   /**
@@ -203,7 +326,10 @@ public final class BlockEncoder {
     return x;
   }
 
-  /** The integer n with decimal(n, e) bit-identical to the value with bits {@code b}, or Long.MIN_VALUE. */
+  /**
+   * The integer n with decimal(n, e) bit-identical to the value with bits {@code b} (or, under a
+   * bound, within it), or Long.MIN_VALUE.
+   */
   private long decimal(long b, int e) {
     if (kind == ValueKind.FLOAT32) {
       float f = Float.intBitsToFloat((int) b);
@@ -212,7 +338,8 @@ public final class BlockEncoder {
         return Long.MIN_VALUE;
       }
       long n = Math.round(d);
-      return Float.floatToRawIntBits(BlockFormat.decimalFloat(n, e)) == (int) b ? n : Long.MIN_VALUE;
+      float y = BlockFormat.decimalFloat(n, e);
+      return Float.floatToRawIntBits(y) == (int) b || bound > 0 && Math.abs((double) y - f) <= bound ? n : Long.MIN_VALUE;
     }
     double f = Double.longBitsToDouble(b);
     double d = f * BlockFormat.POW10[e];
@@ -220,7 +347,8 @@ public final class BlockEncoder {
       return Long.MIN_VALUE;
     }
     long n = Math.round(d);
-    return Double.doubleToRawLongBits(BlockFormat.decimalDouble(n, e)) == b ? n : Long.MIN_VALUE;
+    double y = BlockFormat.decimalDouble(n, e);
+    return Double.doubleToRawLongBits(y) == b || bound > 0 && Math.abs(y - f) <= bound ? n : Long.MIN_VALUE;
   }
 
   /** Writes the split + zstd block into {@code block}; returns its length. */
@@ -236,7 +364,7 @@ public final class BlockEncoder {
     if (block.length < 5 + bound + 8) {
       block = new byte[5 + bound + 8];
     }
-    long length = Zstd.compressByteArray(block, 5, bound, split, 0, m * w, ZSTD_LEVEL);
+    long length = Zstd.compressByteArray(block, 5, bound, split, 0, m * w, BlockFormat.ZSTD_LEVEL);
     if (Zstd.isError(length)) {
       throw new IllegalStateException("zstd: " + Zstd.getErrorName(length));
     }

@@ -30,7 +30,16 @@ import java.nio.ByteOrder;
  *     u16 positions[x], x exceptions of the kind's width</td></tr>
  * <tr><td>7</td><td>split + zstd</td><td>u32 L, a zstd frame of L bytes that holds byte 0 of
  *     every value, then byte 1 of every value, and so on</td></tr>
+ * <tr><td>8</td><td>quantized</td><td>f64 s, u16 x, an integer block (1-5, 9) of m integers q,
+ *     u16 positions[x], x exceptions of the kind's width; value q * s (rounded to float32 for a
+ *     float32 region). Written only under an error bound, which the column records.</td></tr>
+ * <tr><td>9</td><td>codes + zstd</td><td>i64 base, u8 b (1 to 8), u32 L, a zstd frame of L
+ *     bytes that holds byte 0 of every {@code v - base}, then byte 1, up to byte b - 1; an integer
+ *     scheme, for the integers of a decimal or quantized block as well as for integer values</td></tr>
  * </table>
+ *
+ * <p>A decimal block (6) written under an error bound may hold integers whose decimal is within
+ * the bound of the value rather than equal to it; its layout is the same.
  */
 public final class BlockFormat {
   /** The version of this layout, recorded nowhere else: a new layout gets a new lossless stage id. */
@@ -46,8 +55,19 @@ public final class BlockFormat {
   static final int DICTIONARY = 5;
   static final int DECIMAL = 6;
   static final int SPLIT_ZSTD = 7;
+  static final int QUANTIZED = 8;
+  static final int CODES_ZSTD = 9;
 
-  static final String[] NAMES = {"verbatim", "constant", "frame", "delta", "runs", "dictionary", "decimal", "split+zstd"};
+  static final String[] NAMES = {"verbatim", "constant", "frame", "delta", "runs", "dictionary", "decimal", "split+zstd",
+      "quantized", "codes+zstd"};
+
+  /** Bytes before the integer block: scheme, exponent, exception count. */
+  static final int DECIMAL_HEADER = 4;
+  /** Bytes before the integer block: scheme, step, exception count. */
+  static final int QUANTIZED_HEADER = 11;
+
+  /** The zstd level of split + zstd and codes + zstd blocks. */
+  static final int ZSTD_LEVEL = 3;
 
   /** The largest decimal exponent: 10^e and 10^-e are exact or correctly rounded doubles up to 22. */
   static final int MAX_EXPONENT = 22;
@@ -94,6 +114,24 @@ public final class BlockFormat {
 
   static double decimalDouble(long v, int e) {
     return v / POW10[e];
+  }
+
+  /**
+   * Decompresses the zstd frame at {@code src[off, off + length)} into {@code dst[0, capacity)};
+   * returns the bytes decoded, or -1 for data that is not a frame or does not fit.
+   */
+  static long unzstd(byte[] dst, int capacity, byte[] src, int off, int length) {
+    try {
+      long got = com.github.luben.zstd.Zstd.decompressByteArray(dst, 0, capacity, src, off, length);
+      return com.github.luben.zstd.Zstd.isError(got) ? -1 : got;
+    } catch (RuntimeException e) {
+      // zstd-jni throws ZstdException on corrupt data rather than returning its error code.
+      return -1;
+    }
+  }
+
+  static double f64(byte[] b, int off) {
+    return Double.longBitsToDouble(i64(b, off));
   }
 
   static int u16(byte[] b, int off) {

@@ -100,18 +100,46 @@ record Frame(long base, long step, int width) {
     long step = BlockFormat.i64(in, off + 8);
     int w = in[off + 16] & 0xFF;
     int at = off + HEADER_BYTES;
+    int i = 0;
     if (w == 0) {
       Arrays.fill(out, outOff, outOff + count, base);
-    } else if (w <= 56) {
+      return at;
+    }
+    if (w <= 16) {
+      // Eight codes at a time, as readScaled does.
+      long mask = (1L << w) - 1;
+      int w2 = 2 * w;
+      int w3 = 3 * w;
+      int half = w >>> 1;
+      int h0 = 4 * (w & 1);
+      int h1 = h0 + w;
+      int h2 = h0 + w2;
+      int h3 = h0 + w3;
+      int groups = count & ~7;
+      for (int p = at; i < groups; i += 8, p += w) {
+        long lo = BlockFormat.i64(in, p);
+        long hi = BlockFormat.i64(in, p + half);
+        int y = outOff + i;
+        out[y] = base + step * (lo & mask);
+        out[y + 1] = base + step * ((lo >>> w) & mask);
+        out[y + 2] = base + step * ((lo >>> w2) & mask);
+        out[y + 3] = base + step * ((lo >>> w3) & mask);
+        out[y + 4] = base + step * ((hi >>> h0) & mask);
+        out[y + 5] = base + step * ((hi >>> h1) & mask);
+        out[y + 6] = base + step * ((hi >>> h2) & mask);
+        out[y + 7] = base + step * ((hi >>> h3) & mask);
+      }
+    }
+    if (w <= 56) {
       long mask = -1L >>> (64 - w);
-      for (int i = 0; i < count; i++) {
+      for (; i < count; i++) {
         long bit = (long) i * w;
         long q = (BlockFormat.i64(in, at + (int) (bit >>> 3)) >>> (bit & 7)) & mask;
         out[outOff + i] = base + step * q;
       }
     } else {
       long highMask = -1L >>> (64 - (w - 32));
-      for (int i = 0; i < count; i++) {
+      for (; i < count; i++) {
         long bit = (long) i * w;
         long lo = (BlockFormat.i64(in, at + (int) (bit >>> 3)) >>> (bit & 7)) & 0xFFFF_FFFFL;
         long hiBit = bit + 32;
@@ -120,6 +148,88 @@ record Frame(long base, long step, int width) {
       }
     }
     return at + packedBytes(count, w);
+  }
+
+  /**
+   * Decodes the frame of {@code count} values at {@code in[off]} straight to float32, value i as
+   * {@code (float) (v_i * scale)}: what a decimal or quantized block's integers decode to,
+   * without their round trip through memory. {@code v_i} is {@code base + step * q_i}, or, where
+   * {@code running}, the running sum of those from {@code first} on (a delta block's differences).
+   * Widths up to 16 unpack eight codes at a time, which fill exactly {@code w} bytes: two 64-bit
+   * loads and shifts that are constant per frame, where the general loop computes a bit offset,
+   * loads and shifts per value (2.4 to 6.1 GB/s of float32 on two-decimal noise, per CPU second,
+   * BlockDecodeBench). {@code in} needs 8 readable bytes beyond the frame.
+   */
+  static void readScaled(byte[] in, int off, int count, double scale, boolean running, long first, float[] out, int outOff) {
+    long base = BlockFormat.i64(in, off);
+    long step = BlockFormat.i64(in, off + 8);
+    int w = in[off + 16] & 0xFF;
+    int at = off + HEADER_BYTES;
+    long acc = first;
+    int i = 0;
+    if (w <= 16) {
+      long mask = (1L << w) - 1;
+      int w2 = 2 * w;
+      int w3 = 3 * w;
+      // The second word starts at bit 4w rounded down to a byte: w / 2 bytes in, 4 bits more for odd w.
+      int half = w >>> 1;
+      int h0 = 4 * (w & 1);
+      int h1 = h0 + w;
+      int h2 = h0 + w2;
+      int h3 = h0 + w3;
+      int groups = count & ~7;
+      for (int p = at; i < groups; i += 8, p += w) {
+        long lo = w == 0 ? 0 : BlockFormat.i64(in, p);
+        long hi = w == 0 ? 0 : BlockFormat.i64(in, p + half);
+        long v0 = base + step * (lo & mask);
+        long v1 = base + step * ((lo >>> w) & mask);
+        long v2 = base + step * ((lo >>> w2) & mask);
+        long v3 = base + step * ((lo >>> w3) & mask);
+        long v4 = base + step * ((hi >>> h0) & mask);
+        long v5 = base + step * ((hi >>> h1) & mask);
+        long v6 = base + step * ((hi >>> h2) & mask);
+        long v7 = base + step * ((hi >>> h3) & mask);
+        if (running) {
+          v0 += acc;
+          v1 += v0;
+          v2 += v1;
+          v3 += v2;
+          v4 += v3;
+          v5 += v4;
+          v6 += v5;
+          v7 += v6;
+          acc = v7;
+        }
+        int y = outOff + i;
+        out[y] = (float) (v0 * scale);
+        out[y + 1] = (float) (v1 * scale);
+        out[y + 2] = (float) (v2 * scale);
+        out[y + 3] = (float) (v3 * scale);
+        out[y + 4] = (float) (v4 * scale);
+        out[y + 5] = (float) (v5 * scale);
+        out[y + 6] = (float) (v6 * scale);
+        out[y + 7] = (float) (v7 * scale);
+      }
+    }
+    for (; i < count; i++) {
+      long v = base + step * code(in, at, i, w);
+      if (running) {
+        v = acc += v;
+      }
+      out[outOff + i] = (float) (v * scale);
+    }
+  }
+
+  /** Code {@code i} of width {@code w} from the codes at {@code in[at]}. */
+  private static long code(byte[] in, int at, int i, int w) {
+    long bit = (long) i * w;
+    if (w <= 56) {
+      return (BlockFormat.i64(in, at + (int) (bit >>> 3)) >>> (bit & 7)) & (-1L >>> (64 - w)) & -(long) Math.min(w, 1);
+    }
+    long lo = (BlockFormat.i64(in, at + (int) (bit >>> 3)) >>> (bit & 7)) & 0xFFFF_FFFFL;
+    long hiBit = bit + 32;
+    long hi = (BlockFormat.i64(in, at + (int) (hiBit >>> 3)) >>> (hiBit & 7)) & (-1L >>> (64 - (w - 32)));
+    return lo | hi << 32;
   }
 
   private static long gcd(long a, long b) {

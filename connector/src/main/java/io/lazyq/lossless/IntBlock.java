@@ -2,10 +2,11 @@ package io.lazyq.lossless;
 
 import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
 
+import com.github.luben.zstd.Zstd;
 import java.util.Arrays;
 
 /**
- * The integer schemes (constant, frame, delta, runs, dictionary) of one block of 64-bit values:
+ * The integer schemes (constant, frame, delta, runs, dictionary, codes + zstd) of one block of 64-bit values:
  * their exact sizes, their writing and their reading. An instance keeps the scratch of one plan;
  * reading is static.
  */
@@ -15,6 +16,19 @@ final class IntBlock {
   private final long[] runLengths = new long[BLOCK_VALUES];
   private final long[] distinct = new long[BLOCK_VALUES];
   private final long[] codes = new long[BLOCK_VALUES];
+  private final byte[] split = new byte[8 * BLOCK_VALUES];
+  private byte[] packed = new byte[(int) Zstd.compressBound(8 * BLOCK_VALUES)];
+  /** Split code bytes per thread for decoding codes + zstd blocks. */
+  private static final ThreadLocal<byte[]> UNSPLIT = ThreadLocal.withInitial(() -> new byte[8 * BLOCK_VALUES]);
+  /**
+   * Try zstd on the codes only where the lightweight schemes leave more than this many bytes: a
+   * zstd frame costs about 10 bytes of its own and a native call, and below it the schemes above
+   * are near what zstd would reach.
+   */
+  private static final int ZSTD_TRIAL_BYTES = 64;
+  private int packedLength;
+  private long codesBase;
+  private int codeBytes;
   private int scheme;
   private int bytes;
   private Frame frame;
@@ -64,9 +78,37 @@ final class IntBlock {
       Frame indexes = new Frame(0, 1, Frame.bits(k - 1));
       consider(BlockFormat.DICTIONARY, 3 + dictionary.bytes(k) + indexes.bytes(m), dictionary, indexes, k);
     }
+    if (bytes > ZSTD_TRIAL_BYTES) {
+      // distinct[] is sorted: its ends are the range, whose bytes give the split's planes.
+      int size = codesZstd(v, m, distinct[0], distinct[k - 1]);
+      consider(BlockFormat.CODES_ZSTD, size, null, null, 0);
+    }
     return bytes;
   }
 
+  /**
+   * Packs {@code v - min} byte plane by byte plane and compresses it into {@code packed}; the
+   * planes put the zero high bytes of small codes together, and zstd's entropy stage codes the
+   * low bytes near their entropy, which a frame's fixed width does not reach on noisy or
+   * repeat-heavy values. Returns the block's size.
+   */
+  private int codesZstd(long[] v, int m, long min, long max) {
+    int b = Math.max(1, (Frame.bits(max - min) + 7) >>> 3);
+    for (int i = 0; i < m; i++) {
+      long q = v[i] - min;
+      for (int j = 0; j < b; j++) {
+        split[j * m + i] = (byte) (q >>> (8 * j));
+      }
+    }
+    long length = Zstd.compressByteArray(packed, 0, packed.length, split, 0, m * b, BlockFormat.ZSTD_LEVEL);
+    if (Zstd.isError(length)) {
+      throw new IllegalStateException("zstd: " + Zstd.getErrorName(length));
+    }
+    packedLength = (int) length;
+    codesBase = min;
+    codeBytes = b;
+    return 1 + 8 + 1 + 4 + packedLength;
+  }
   private void consider(int s, int size, Frame a, Frame b, int n) {
     if (size < bytes) {
       choose(s, size, a, b, n);
@@ -120,6 +162,12 @@ final class IntBlock {
         BlockFormat.putU16(out, off, count);
         off = frame.write(distinct, 0, count, out, off + 2);
         return second.write(codes, 0, m, out, off);
+      case BlockFormat.CODES_ZSTD:
+        BlockFormat.putI64(out, off, codesBase);
+        out[off + 8] = (byte) codeBytes;
+        BlockFormat.putI32(out, off + 9, packedLength);
+        System.arraycopy(packed, 0, out, off + 13, packedLength);
+        return off + 13 + packedLength;
       default:
         throw new IllegalStateException("no plan");
     }
@@ -155,10 +203,36 @@ final class IntBlock {
         end = Frame.end(in, next, s == BlockFormat.RUNS ? n : m);
         break;
       }
+      case BlockFormat.CODES_ZSTD: {
+        if (off + 13 > limit) {
+          return -1;
+        }
+        int b = in[off + 8];
+        long length = Integer.toUnsignedLong(BlockFormat.i32(in, off + 9));
+        if (b < 1 || b > 8 || length > limit) {
+          return -1;
+        }
+        end = (int) (off + 13 + length);
+        break;
+      }
       default:
         return -1;
     }
     return end <= limit ? end : -1;
+  }
+
+  /**
+   * The problem of the codes + zstd data of the integer block at {@code in[off]}, which {@link #end}
+   * has accepted, or {@code null}: whether its frame decodes to exactly its {@code m} values' bytes.
+   */
+  static String zstdProblem(byte[] in, int off, int m) {
+    if (in[off] != BlockFormat.CODES_ZSTD) {
+      return null;
+    }
+    int b = in[off + 9];
+    byte[] split = UNSPLIT.get();
+    long got = BlockFormat.unzstd(split, m * b, in, off + 14, BlockFormat.i32(in, off + 10));
+    return got == (long) m * b ? null : "zstd codes decode to " + (got < 0 ? "an error" : got + " bytes") + ", not " + m * b;
   }
 
   /**
@@ -205,6 +279,30 @@ final class IntBlock {
         for (int i = 0; i < m; i++) {
           long c = out[i];
           out[i] = tmp[c >= 0 && c < k ? (int) c : 0];
+        }
+        return;
+      }
+      case BlockFormat.CODES_ZSTD: {
+        long base = BlockFormat.i64(in, off);
+        int b = in[off + 8];
+        byte[] split = UNSPLIT.get();
+        long got = BlockFormat.unzstd(split, m * b, in, off + 13, BlockFormat.i32(in, off + 9));
+        if (got != (long) m * b) {
+          // open() decoded every zstd block once, so only a region changed since then gets here.
+          throw new IllegalStateException("zstd codes decode to " + got + " bytes, not " + m * b);
+        }
+        for (int i = 0; i < m; i++) {
+          out[i] = split[i] & 0xFFL;
+        }
+        for (int j = 1; j < b; j++) {
+          int shift = 8 * j;
+          int plane = j * m;
+          for (int i = 0; i < m; i++) {
+            out[i] |= (split[plane + i] & 0xFFL) << shift;
+          }
+        }
+        for (int i = 0; i < m; i++) {
+          out[i] += base;
         }
         return;
       }

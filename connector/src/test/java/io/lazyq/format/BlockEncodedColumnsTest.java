@@ -67,7 +67,116 @@ class BlockEncodedColumnsTest {
         assertTrue(first.column(2).stats().min().doubleValue() <= 1005.0, "min " + first.column(2).stats().min());
         assertTrue(Double.isNaN(first.column(2).stats().max().doubleValue()), "a chunk with NaN is unbounded above");
         assertTrue(v.encodingSummary().startsWith("blocks decimal/"), v.encodingSummary());
+        // A batch's range decodes only its blocks, as the Arrow loader reads a batch.
+        for (int from : new int[] {0, 1000, first.rows() - 700}) {
+          java.nio.ByteBuffer range = v.valuesRange(from, 700);
+          assertEquals(2800, range.remaining());
+          for (int i = 0; i < 700; i++) {
+            Float expected = (Float) rows.get(from + i)[2];
+            if (expected != null) {
+              assertEquals(Float.floatToRawIntBits(expected), range.getInt(4 * i), "row " + (from + i) + " in a range");
+            }
+          }
+        }
+        assertTrue(v.isBlockEncoded(), "ranges leave the chunk undecoded");
+      }
+      try (ColumnView ts = f.column(1, 0)) {
+        java.nio.ByteBuffer range = ts.valuesRange(5, 3000);
+        for (int i = 0; i < 3000; i++) {
+          assertEquals((long) rows.get(first.rows() + 5 + i)[0], range.getLong(8 * i), "timestamp " + (5 + i) + " of chunk 1");
+        }
       }
     }
+  }
+
+  /**
+   * An error-bounded column under block encodings: chunks of readings with one decimal stay
+   * exact, noisy chunks are quantized within the bound, both readers agree, the stats are the
+   * decoded values', and the raw blocks decode to the same values.
+   */
+  @Test
+  void errorBoundedColumnsUseBlockEncodingsWithinTheBound() throws Exception {
+    double bound = 1e-3;
+    Schema schema = EncodingSpec.parse(null, "reading=" + bound).applyTo(Schema.of(Field.of("ts", ColumnType.TIMESTAMP),
+        Field.of("reading", ColumnType.FLOAT32)));
+    assertEquals(ColumnEncoding.Lossless.BLOCKS, schema.field(1).encoding().lossless());
+    Random r = new Random(5);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 16_000; i++) {
+      Float reading = i % 700 == 3 ? null
+          : i < 8000 ? (200 + (i / 5) % 40) / 10f : (float) (20 + Math.sin(i / 50.0) + 0.01 * r.nextGaussian());
+      rows.add(new Object[] {1_700_000_000_000_000L + 1_000_000L * i, reading});
+    }
+    Path path = dir.resolve("b.lzq");
+    SampleTables.write(path, schema, rows, 8000);
+    List<Object[]> mapped = TableReads.readMapped(path);
+    assertRowsEqual(mapped, TableReads.readStream(path));
+    for (int i = 0; i < rows.size(); i++) {
+      Float expected = (Float) rows.get(i)[1];
+      Float got = (Float) mapped.get(i)[1];
+      if (expected == null) {
+        assertEquals(null, got, "row " + i);
+      } else if (i < 8000) {
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got), "row " + i + " is a decimal coarser than the bound");
+      } else {
+        assertTrue(Math.abs((double) got - expected) <= bound, "row " + i + ": " + got + " for " + expected);
+      }
+    }
+    try (LzqFile f = LzqFile.open(path)) {
+      long plainBytes = 0;
+      for (int k = 0; k < f.index().size(); k++) {
+        ChunkDescriptor chunk = f.index().chunk(k);
+        assertEquals(ColumnEncoding.Lossless.BLOCKS, chunk.column(1).compression(), "chunk " + k);
+        plainBytes += 4L * chunk.rows();
+        try (ColumnView v = f.column(k, 1)) {
+          assertTrue(v.isQuantized());
+          float[] values = new float[chunk.rows()];
+          v.readFloats(0, values.length, values, 0);
+          float min = Float.MAX_VALUE;
+          float max = -Float.MAX_VALUE;
+          for (int i = 0; i < values.length; i++) {
+            if (!v.isNull(i)) {
+              min = Math.min(min, values[i]);
+              max = Math.max(max, values[i]);
+            }
+          }
+          assertEquals(min, chunk.column(1).stats().min().floatValue(), "min of chunk " + k);
+          assertEquals(max, chunk.column(1).stats().max().floatValue(), "max of chunk " + k);
+          RowBlocks raw = new RowBlocks(v);
+          java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+          for (int row = 0; row < chunk.rows(); row++) {
+            bytes.writeBytes(raw.get(row));
+          }
+          float[] fromRaw = decodeRawBlocks(bytes.toByteArray(), values.length);
+          for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(fromRaw[i]), "raw value " + i + " of chunk " + k);
+          }
+        }
+      }
+      // One decimal at 1e-3 needs 9 bits a value before any run or delta; the noisy half about 12.
+      assertTrue(f.index().columnBytes(1) < plainBytes * 0.3, f.index().columnBytes(1) + " bytes of " + plainBytes);
+    }
+  }
+
+  /** Error-bounded blocks laid end to end, as {@link RowBlocks} shows them: read with the type's own block layout. */
+  private static float[] decodeRawBlocks(byte[] blocks, int n) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(blocks).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[n];
+    int at = 0;
+    for (int i = 0; i < n; i += 128) {
+      int m = Math.min(128, n - i);
+      int w = b.get(at) & 0xFF;
+      if (w == 0) {
+        java.util.Arrays.fill(out, i, i + m, b.getFloat(at + 1));
+        at += 5;
+        continue;
+      }
+      assertEquals(32, w, "exact blocks are constant or verbatim");
+      for (int j = 0; j < m; j++) {
+        out[i + j] = b.getFloat(at + 1 + 4 * j);
+      }
+      at += 1 + 4 * m;
+    }
+    return out;
   }
 }

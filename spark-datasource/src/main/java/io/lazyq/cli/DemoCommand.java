@@ -29,8 +29,9 @@ import picocli.CommandLine;
 
 /**
  * {@code lazyq demo}: a day of sensor data written quantized (error-bounded temperature and
- * pressure, q8_0 vibration) and as Parquet float32 with snappy, then the same questions asked of
- * both with Spark: per-sensor statistics, per-minute aggregates and anomaly windows. Prints the
+ * pressure, q8_0 vibration), lossless with block encodings, and as Parquet float32 with snappy and
+ * with zstd (sizes side by side), then the same questions asked with Spark of the quantized file
+ * and the snappy one: per-sensor statistics, per-minute aggregates and anomaly windows. Prints the
  * answers, the bytes on disk and read, and the time of each; draws one sensor's vibration with its
  * anomalies. Bytes read: for LazyQ, the bytes mapped; for Parquet, the stored size of the selected
  * column chunks.
@@ -42,6 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
   static final String QUANTIZED = "sensors.lzq";
   static final String PLAIN = "sensors-plain.lzq";
   static final String PARQUET = "sensors.parquet";
+  static final String LOSSLESS = "sensors-lossless.lzq";
+  static final String PARQUET_ZSTD = "sensors-zstd.parquet";
   static final String CHART = "vibration.png";
 
   @Option(names = "--rows", defaultValue = "7000000",
@@ -67,6 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     write(day, out.resolve(QUANTIZED), quantizedSchema());
     write(day, out.resolve(PLAIN), SensorDay.schema());
+    write(day, out.resolve(LOSSLESS), EncodingSpec.NONE.applyTo(SensorDay.schema()));
     o.printf(Locale.ROOT, "generated %,d rows x 3 channels (%,d samples) from %d sensors in %.1f s%n", rows, rows * 3,
         sensors, seconds(t0));
 
@@ -75,7 +79,11 @@ public final class DemoCommand implements Callable<Integer> {
     long t1 = System.nanoTime();
     spark.read().format("lazyq").load(out.resolve(PLAIN).toString())
         .write().option("compression", "snappy").parquet(out.resolve(PARQUET).toString());
-    o.printf(Locale.ROOT, "wrote Parquet (float32, snappy) through Spark in %.1f s%n%n", seconds(t1));
+    o.printf(Locale.ROOT, "wrote Parquet (float32, snappy) through Spark in %.1f s%n", seconds(t1));
+    long t2 = System.nanoTime();
+    spark.read().parquet(out.resolve(PARQUET).toString())
+        .write().option("compression", "zstd").parquet(out.resolve(PARQUET_ZSTD).toString());
+    o.printf(Locale.ROOT, "wrote Parquet (float32, zstd) through Spark in %.1f s%n%n", seconds(t2));
     spark.read().format("lazyq").load(out.resolve(QUANTIZED).toString()).createOrReplaceTempView("lazyq");
     spark.read().parquet(out.resolve(PARQUET).toString()).createOrReplaceTempView("parquet");
 
@@ -144,9 +152,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void summary(SensorDay day, List<Row> anomalies, PrintWriter o) throws IOException {
     o.println("== sizes on disk");
-    o.printf(Locale.ROOT, "%-34s %,14d bytes%n", "lazyq (error-bounded 0.01, q8_0, zstd)", size(out.resolve(QUANTIZED)));
-    o.printf(Locale.ROOT, "%-34s %,14d bytes%n", "lazyq plain float32", size(out.resolve(PLAIN)));
-    o.printf(Locale.ROOT, "%-34s %,14d bytes%n", "parquet float32 snappy", size(out.resolve(PARQUET)));
+    o.printf(Locale.ROOT, "%-40s %,14d bytes%n", "lazyq (error-bounded 0.01 blocks, q8_0)", size(out.resolve(QUANTIZED)));
+    o.printf(Locale.ROOT, "%-40s %,14d bytes%n", "lazyq lossless (block encodings)", size(out.resolve(LOSSLESS)));
+    o.printf(Locale.ROOT, "%-40s %,14d bytes%n", "lazyq plain float32", size(out.resolve(PLAIN)));
+    o.printf(Locale.ROOT, "%-40s %,14d bytes%n", "parquet float32 snappy", size(out.resolve(PARQUET)));
+    o.printf(Locale.ROOT, "%-40s %,14d bytes%n", "parquet float32 zstd", size(out.resolve(PARQUET_ZSTD)));
     o.println();
     o.println("== time and bytes read per question");
     for (Map.Entry<String, long[]> t : timings.entrySet()) {
@@ -178,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Removes only what this command writes, so that a second run starts clean. */
   private void clean() throws IOException {
-    for (String name : List.of(QUANTIZED, PLAIN, PARQUET, CHART)) {
+    for (String name : List.of(QUANTIZED, PLAIN, LOSSLESS, PARQUET, PARQUET_ZSTD, CHART)) {
       Path p = out.resolve(name);
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {

@@ -158,6 +158,8 @@ class SparkCommandsTest {
       assertEquals(0, run.code(), run.err() + run.out());
       assertTrue(run.out().contains("anomaly windows found"), run.out());
       assertTrue(run.out().contains("parquet float32 snappy"), run.out());
+      assertTrue(run.out().contains("parquet float32 zstd"), run.out());
+      assertTrue(run.out().contains("lazyq lossless (block encodings)"), run.out());
     }
     assertTrue(Files.isRegularFile(out.resolve(DemoCommand.CHART)));
     assertTrue(Files.isDirectory(out.resolve(DemoCommand.PARQUET)));

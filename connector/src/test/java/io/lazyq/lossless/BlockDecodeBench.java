@@ -1,0 +1,74 @@
+package io.lazyq.lossless;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+/**
+ * Single-thread decode of float32 block encodings, in GB/s of float32 output per CPU second (CPU
+ * time of this thread, so that other processes on a loaded machine count less): readings of the
+ * shapes the real sensor data has. Run:
+ *
+ * <pre>
+ * mvn -pl connector -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp connector/target/test-classes:connector/target/classes:$(cat /tmp/cp.txt) io.lazyq.lossless.BlockDecodeBench
+ * </pre>
+ */
+public final class BlockDecodeBench {
+  private static final StringBuilder SCHEMES = new StringBuilder();
+
+  private BlockDecodeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = 1 << 20;
+    Random r = new Random(1);
+    float[] ecg = new float[n];
+    float[] noisy = new float[n];
+    float[] smooth = new float[n];
+    float[] bounded = new float[n];
+    long walk = 0;
+    for (int i = 0; i < n; i++) {
+      walk += r.nextInt(9) - 4;
+      walk = Math.max(-500, Math.min(300, walk));
+      ecg[i] = (float) (5 * walk / 1000.0); // multiples of 0.005, three decimals
+      noisy[i] = Math.round(r.nextGaussian() * 3000) / 100f; // two decimals of noise
+      smooth[i] = Math.round(10000 + 50 * Math.sin(i / 300.0) * 10) / 10f; // one decimal, slow
+      bounded[i] = (float) (0.1 * r.nextGaussian());
+    }
+    for (int round = 0; round < 3; round++) {
+      System.out.printf("round %d: ecg %.2f  noisy %.2f  smooth %.2f  quantized(1e-3) %.2f GB/s of float32 per CPU second%n",
+          round, measure(ecg, 0), measure(noisy, 0), measure(smooth, 0), measure(bounded, 1e-3));
+      if (round == 0) {
+        System.out.println("blocks:" + SCHEMES);
+      }
+    }
+  }
+
+  private static double measure(float[] values, double bound) throws Exception {
+    int n = values.length;
+    ByteBuffer plain = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+    plain.asFloatBuffer().put(values);
+    ByteBuffer region = new BlockEncoder(ValueKind.FLOAT32, bound).encode(plain, n);
+    BlockDecoder d = BlockDecoder.open(region, ValueKind.FLOAT32, n);
+    float[] batch = new float[4096];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    double best = 0;
+    float sink = 0;
+    for (int pass = 0; pass < 12; pass++) {
+      long start = threads.getCurrentThreadCpuTime();
+      for (int at = 0; at < n; at += batch.length) {
+        d.readFloats(at, batch.length, batch, 0);
+        sink += batch[at & 4095];
+      }
+      long cpu = threads.getCurrentThreadCpuTime() - start;
+      best = Math.max(best, 4.0 * n / cpu);
+    }
+    if (sink == 12345) {
+      System.out.println();
+    }
+    SCHEMES.append(' ').append(d.schemeSummary());
+    return best;
+  }
+}
