@@ -43,6 +43,15 @@ abstract class Kernels {
 
   abstract void decodeQ5_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
 
+  /** ggml's Q2_K ({@link Q2_KCodec} has the layout). */
+  abstract void decodeQ2_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** ggml's Q3_K ({@link Q3_KCodec} has the layout). */
+  abstract void decodeQ3_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** ggml's Q6_K ({@link Q6_KCodec} has the layout). */
+  abstract void decodeQ6_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
   /** {@code n} IEEE halves, as {@link Fp16#toFloat}. */
   abstract void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff);
 

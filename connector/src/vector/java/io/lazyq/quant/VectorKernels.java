@@ -199,6 +199,101 @@ final class VectorKernels extends ScalarKernels {
     }
   }
 
+  /** Group g of 16 values: codes at bits 2 * (g / 2 % 4) of bytes 32 * (g / 8) + 16 * (g % 2), scale byte g. */
+  @Override
+  void decodeQ2_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 84) {
+      float d = half[LittleEndian.u16(src, srcOff + 80)];
+      float min = half[LittleEndian.u16(src, srcOff + 82)];
+      for (int g = 0; g < 16; g++, y += 16) {
+        int q = srcOff + 16 + 32 * (g >> 3) + 16 * (g & 1);
+        int shift = 2 * ((g >> 1) & 3);
+        int sc = src[srcOff + g] & 0xFF;
+        float dl = d * (sc & 0xF);
+        float ml = min * (sc >>> 4);
+        for (int l = 0; l < 16; l += L) {
+          ByteVector codes = ByteVector.fromArray(B, src, q + l).lanewise(LSHR, shift).and((byte) 3);
+          floats(codes).mul(dl).sub(ml).intoArray(dst, y + l);
+        }
+      }
+    }
+  }
+
+  /** Groups as Q2_K's; the high bits of group g are bit g / 2 of bytes 16 * (g % 2). */
+  @Override
+  void decodeQ3_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    int[] scale = new int[16];
+    for (int b = 0; b < blocks; b++, srcOff += 110) {
+      float dAll = half[LittleEndian.u16(src, srcOff + 108)];
+      Q3_KCodec.unpackScales(src, srcOff + 96, scale);
+      for (int g = 0; g < 16; g++, y += 16) {
+        int k = 16 * (g & 1);
+        int q = srcOff + 32 + 32 * (g >> 3) + k;
+        int shift = 2 * ((g >> 1) & 3);
+        int bit = g >> 1;
+        float dl = dAll * scale[g];
+        for (int l = 0; l < 16; l += L) {
+          ByteVector codes = ByteVector.fromArray(B, src, q + l).lanewise(LSHR, shift).and((byte) 3);
+          ByteVector high = ByteVector.fromArray(B, src, srcOff + k + l).lanewise(LSHR, bit).and((byte) 1);
+          floats(codes.or(high.lanewise(LSHL, 2)).sub((byte) 4)).mul(dl).intoArray(dst, y + l);
+        }
+      }
+    }
+  }
+
+  @Override
+  void decodeQ6_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 210) {
+      float d = half[LittleEndian.u16(src, srcOff + 208)];
+      // Two halves of 128 values: 64 bytes of low nibbles, 32 of high bits and 8 scales each.
+      for (int h = 0; h < 2; h++, y += 128) {
+        int ql = srcOff + 64 * h;
+        int qh = srcOff + 128 + 32 * h;
+        int sc = srcOff + 192 + 8 * h;
+        for (int l = 0; l < 32; l += L) {
+          int is = l >> 4;
+          ByteVector lo = ByteVector.fromArray(B, src, ql + l);
+          ByteVector lo2 = ByteVector.fromArray(B, src, ql + l + 32);
+          ByteVector hi = ByteVector.fromArray(B, src, qh + l);
+          ByteVector q1 = lo.and((byte) 0x0F).or(hi.and((byte) 0x03).lanewise(LSHL, 4));
+          ByteVector q2 = lo2.and((byte) 0x0F).or(hi.lanewise(LSHL, 2).and((byte) 0x30));
+          ByteVector q3 = lo.lanewise(LSHR, 4).or(hi.and((byte) 0x30));
+          ByteVector q4 = lo2.lanewise(LSHR, 4).or(hi.lanewise(LSHR, 2).and((byte) 0x30));
+          // d times the scale first, as ggml: the order fixes the rounding.
+          floats(q1.sub((byte) 32)).mul(d * src[sc + is]).intoArray(dst, y + l);
+          floats(q2.sub((byte) 32)).mul(d * src[sc + is + 2]).intoArray(dst, y + l + 32);
+          floats(q3.sub((byte) 32)).mul(d * src[sc + is + 4]).intoArray(dst, y + l + 64);
+          floats(q4.sub((byte) 32)).mul(d * src[sc + is + 6]).intoArray(dst, y + l + 96);
+        }
+      }
+    }
+  }
+
+  /**
+   * Widens halves without masks or table (C2 on JDK 17 leaves masked operations to the Java
+   * fallback): a half's exponent and mantissa, moved to a float's, are that float times 2^-112, so
+   * one multiply by 2^112 rebases normals and normalises subnormals, exactly. Exponent 31 is made
+   * 255 first (an all-ones lane mask from an arithmetic shift of the carry out of the exponent),
+   * so infinity stays infinite and a NaN keeps its payload and comes out quiet, as x86's
+   * multiply and its F16C conversion make it (the scalar table sets the quiet bit in integers).
+   */
+  @Override
+  void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      IntVector h = halves(src, srcOff + 2 * i);
+      IntVector m = h.and(0x7FFF);
+      IntVector infNaN = m.add(0x0400).lanewise(LSHL, 16).lanewise(ASHR, 8).and(0x7F80_0000);
+      FloatVector magnitude = m.lanewise(LSHL, 13).or(infNaN).reinterpretAsFloats().mul(0x1p112f);
+      magnitude.reinterpretAsInts().or(h.lanewise(LSHL, 16).and(0x8000_0000)).reinterpretAsFloats()
+          .intoArray(dst, dstOff + i);
+    }
+    super.decodeF16(src, srcOff + 2 * i, n - i, dst, dstOff + i);
+  }
+
   @Override
   void decodeBf16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
     int i = 0;
