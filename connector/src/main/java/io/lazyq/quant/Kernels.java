@@ -73,6 +73,16 @@ abstract class Kernels {
   /** ggml's {@code quantize_row_q4_1_ref} over whole blocks of finite values. */
   abstract void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
 
+  /** The index in {@code x[off, off + n)} of the first NaN or infinity, relative to {@code off}; -1 if none. */
+  int firstNonFinite(float[] x, int off, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(x[off + i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The vector kernels, if this JVM can run them well (the conditions above). */
   static Optional<Kernels> vector() {
     try {

@@ -84,6 +84,25 @@ class VectorKernelsTest {
     }
   }
 
+  /**
+   * Blocks of half-integers and integers up to 127 with 127 itself in each, times a power of two:
+   * the scale is exact, so each product is a tie or an integer, where rounding half away from
+   * zero, to even and down part.
+   */
+  @Property(tries = 200)
+  void encodersAgreeOnTies(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int blocks) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float scale = (float) Math.scalb(1.0, random.nextInt(-60, 60));
+    float[] x = new float[32 * blocks];
+    for (int i = 0; i < x.length; i++) {
+      float v = i % 32 == random.nextInt(32) ? 127f : random.nextInt(-254, 255) / 2f;
+      x[i] = v * scale;
+    }
+    for (QuantType type : ENCODERS) {
+      assertArrayEquals(encode(SCALAR.get(type), x, false), encode(VECTOR.get(type), x, false), type.label());
+    }
+  }
+
   private static void assertSameBits(QuantType type, ByteBuffer region, int first, int count) {
     float[] expected = new float[count];
     float[] actual = new float[count];

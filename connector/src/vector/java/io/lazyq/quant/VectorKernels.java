@@ -8,13 +8,12 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
-import static jdk.incubator.vector.VectorOperators.NEG;
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -339,14 +338,32 @@ final class VectorKernels extends ScalarKernels {
     }
   }
 
+  /**
+   * The largest magnitude's bits over 16 vectors at a time (one int maximum per vector, no
+   * branch): NaN and infinity are the magnitudes from 0x7F800000 up. A group that has one is
+   * searched again by the scalar loop, for the index.
+   */
+  @Override
+  int firstNonFinite(float[] x, int off, int n) {
+    int group = 16 * L;
+    int i = 0;
+    for (; i <= n - group; i += group) {
+      IntVector amax = IntVector.zero(I);
+      for (int j = i; j < i + group; j += L) {
+        amax = amax.max(FloatVector.fromArray(F, x, off + j).reinterpretAsInts().and(0x7FFF_FFFF));
+      }
+      if (amax.reduceLanes(MAX) >= 0x7F80_0000) {
+        return i + super.firstNonFinite(x, off + i, group);
+      }
+    }
+    int rest = super.firstNonFinite(x, off + i, n - i);
+    return rest < 0 ? -1 : i + rest;
+  }
+
   @Override
   void encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
     for (int b = 0; b < blocks; b++, off += 32, yOff += 34) {
-      FloatVector amax = FloatVector.zero(F);
-      for (int j = 0; j < 32; j += L) {
-        amax = amax.max(FloatVector.fromArray(F, x, off + j).abs());
-      }
-      float d = amax.reduceLanes(MAX) / 127f;
+      float d = absMax(x, off) / 127f;
       float id = GgmlRef.inverse(d);
       if (Float.isInfinite(id)) {
         // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
@@ -355,38 +372,59 @@ final class VectorKernels extends ScalarKernels {
       }
       LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
       for (int j = 0; j < 32; j += L) {
-        FloatVector v = FloatVector.fromArray(F, x, off + j).mul(id);
-        bytes(roundf(v)).intoArray(y, yOff + 2 + j);
+        bytes(roundf(FloatVector.fromArray(F, x, off + j).mul(id))).intoArray(y, yOff + 2 + j);
       }
     }
   }
 
   /**
-   * {@code floor(a)} for {@code 0 <= a < 2^22}, in float operations only: adding and subtracting
-   * 2^23 rounds to an integer, then one is taken off where that rounded up. The float-to-int
-   * conversion has no C2 intrinsic on JDK 17: about 300 ns per 16 lanes, against 2 on JDK 25.
+   * {@link GgmlRef#absMax} of a block of 32 finite values, as the int maximum of their magnitudes'
+   * bits: that orders non-negative floats as their values, in one integer instruction where a
+   * float maximum takes Java's NaN and -0.0 rules (+0.0 for an all-zero block, as ggml's).
    */
-  private static FloatVector floor(FloatVector a) {
-    FloatVector r = a.add(0x1p23f).sub(0x1p23f);
-    return r.sub(1f, r.compare(VectorOperators.GT, a));
-  }
-
-  /** The int value of integral floats in {@code [0, 2^23)}: their mantissa bits once 2^23 is added. */
-  private static IntVector integralInts(FloatVector integral) {
-    return integral.add(0x1p23f).reinterpretAsInts().sub(0x4B00_0000);
+  private static float absMax(float[] x, int off) {
+    IntVector amax = IntVector.zero(I);
+    for (int j = 0; j < 32; j += L) {
+      amax = amax.max(FloatVector.fromArray(F, x, off + j).reinterpretAsInts().and(0x7FFF_FFFF));
+    }
+    return Float.intBitsToFloat(amax.reduceLanes(MAX));
   }
 
   /**
-   * {@link GgmlRef#roundf} of values below 2^22 in magnitude: the floor of the magnitude, plus one
-   * where the fraction it dropped (exact in float) is at least a half, as {@code (int) (|x| + 0.5)}
-   * in double rounds. Negating where the sign bit is set is the scalar {@code x < 0 ? -r : r}, as r
-   * is 0 for -0.0.
+   * The lanes' floats, {@code 0 <= a < 2^22}, plus 2^23: rounded to an integer (to even), which is
+   * then the float's low mantissa bits. The float-to-int conversion has no C2 intrinsic on JDK 17
+   * (about 300 ns per 16 lanes in the Java fallback, against 2 on JDK 25).
+   */
+  private static FloatVector plus2p23(FloatVector a) {
+    return a.add(0x1p23f);
+  }
+
+  /**
+   * {@code (int) a} for {@code 0 <= a < 2^22}: the integer nearest, less one where that is above
+   * {@code a}. Lane masks here are arithmetic shifts of sign bits, not {@code VectorMask}s: a
+   * masked operation or a second conversion pushed C2 past its inlining budget
+   * ({@code NodeCountInliningCutoff}), and the kernel ran at a third of the speed.
+   */
+  private static IntVector floorInts(FloatVector a) {
+    FloatVector big = plus2p23(a);
+    // a - r is exact, and negative where r rounded up: its sign bit, spread, is -1 there.
+    return big.reinterpretAsInts().sub(0x4B00_0000).add(a.sub(big.sub(0x1p23f)).reinterpretAsInts().lanewise(ASHR, 31));
+  }
+
+  /**
+   * {@link GgmlRef#roundf} of values below 2^22 in magnitude: the magnitude rounded to nearest
+   * even, plus one at a tie rounded down (where magnitude less integer, exact in float, is 0.5),
+   * then the sign applied in two's complement ({@code -0.0} gives 0, as the scalar code).
    */
   private static IntVector roundf(FloatVector v) {
-    FloatVector a = v.abs();
-    FloatVector r = floor(a);
-    r = r.add(1f, a.sub(r).compare(VectorOperators.GE, 0.5f));
-    return integralInts(r).lanewise(NEG, v.reinterpretAsInts().compare(VectorOperators.LT, 0));
+    IntVector bits = v.reinterpretAsInts();
+    FloatVector a = bits.and(0x7FFF_FFFF).reinterpretAsFloats();
+    FloatVector big = plus2p23(a);
+    // a - r - 0.5 is negative except at a tie rounded down, where it is +0.0.
+    IntVector notTie = a.sub(big.sub(0x1p23f)).sub(0.5f).reinterpretAsInts().lanewise(ASHR, 31);
+    IntVector r = big.reinterpretAsInts().sub(0x4B00_0000 - 1).add(notTie);
+    IntVector sign = bits.lanewise(ASHR, 31);
+    return r.lanewise(XOR, sign).sub(sign);
   }
 
   /**
@@ -401,7 +439,7 @@ final class VectorKernels extends ScalarKernels {
 
   /** {@code Math.min(15, GgmlRef.toInt8(f)) & 0xFF} for {@code 0 <= f < 2^22}. */
   private static IntVector nibble(FloatVector f) {
-    return integralInts(floor(f)).min(15);
+    return floorInts(f).min(15);
   }
 
   @Override
@@ -424,21 +462,14 @@ final class VectorKernels extends ScalarKernels {
 
   /** {@link GgmlRef#signedAbsMax} of a block of 32 finite values: the first value of largest magnitude. */
   private static float signedAbsMax(float[] x, int off) {
-    FloatVector amaxV = FloatVector.zero(F);
-    for (int j = 0; j < 32; j += L) {
-      amaxV = amaxV.max(FloatVector.fromArray(F, x, off + j).abs());
+    // The first lane equal to it, found by a scalar loop: a vector compare and firstTrue ran the
+    // kernel at a fifth of the speed on JDK 17.
+    float amax = absMax(x, off);
+    int j = off;
+    while (Math.abs(x[j]) != amax) {
+      j++;
     }
-    float amax = amaxV.reduceLanes(MAX);
-    if (amax == 0f) {
-      return 0f;
-    }
-    int j = 0;
-    VectorMask<Float> at = FloatVector.fromArray(F, x, off).abs().eq(amax);
-    while (!at.anyTrue()) {
-      j += L;
-      at = FloatVector.fromArray(F, x, off + j).abs().eq(amax);
-    }
-    return x[off + j + at.firstTrue()];
+    return amax == 0f ? 0f : x[j];
   }
 
   @Override
