@@ -70,6 +70,20 @@ final class VectorKernels extends ScalarKernels {
     return (ByteVector) lanes.convertShape(I2B, B, 0);
   }
 
+  /**
+   * {@code v >>> s} in each byte, for callers that then keep only bits that stay within their byte
+   * (a mask below {@code 1 << (8 - s)}): shifted as 16-bit lanes, which x86 shifts in one
+   * instruction, where a byte shift is widened, shifted and narrowed again.
+   */
+  private static ByteVector shiftRight(ByteVector v, int s) {
+    return v.reinterpretAsShorts().lanewise(LSHR, s).reinterpretAsBytes();
+  }
+
+  /** {@code v << s} in each byte whose bits above {@code 7 - s} are clear, as {@link #shiftRight}. */
+  private static ByteVector shiftLeft(ByteVector v, int s) {
+    return v.reinterpretAsShorts().lanewise(LSHL, s).reinterpretAsBytes();
+  }
+
   @Override
   void decodeQ8_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     float[] half = Fp16.table();
@@ -148,22 +162,20 @@ final class VectorKernels extends ScalarKernels {
   @Override
   void decodeQ4_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
     float[] half = Fp16.table();
-    int[] scale = new int[8];
-    int[] mins = new int[8];
     for (int b = 0; b < blocks; b++, srcOff += 144) {
       float d = half[LittleEndian.u16(src, srcOff)];
       float min = half[LittleEndian.u16(src, srcOff + 2)];
-      KScales.unpack(src, srcOff + 4, scale, mins);
+      int k = srcOff + 4;
       int q = srcOff + 16;
       for (int is = 0; is < 8; is += 2, q += 32, y += 64) {
-        float d1 = d * scale[is];
-        float m1 = min * mins[is];
-        float d2 = d * scale[is + 1];
-        float m2 = min * mins[is + 1];
+        float d1 = d * KScales.scale(src, k, is);
+        float m1 = min * KScales.min(src, k, is);
+        float d2 = d * KScales.scale(src, k, is + 1);
+        float m2 = min * KScales.min(src, k, is + 1);
         for (int l = 0; l < 32; l += L) {
           ByteVector codes = ByteVector.fromArray(B, src, q + l);
           floats(codes.and((byte) 0x0F)).mul(d1).sub(m1).intoArray(dst, y + l);
-          floats(codes.lanewise(LSHR, 4)).mul(d2).sub(m2).intoArray(dst, y + 32 + l);
+          floats(shiftRight(codes, 4).and((byte) 0x0F)).mul(d2).sub(m2).intoArray(dst, y + 32 + l);
         }
       }
     }
@@ -172,25 +184,23 @@ final class VectorKernels extends ScalarKernels {
   @Override
   void decodeQ5_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
     float[] half = Fp16.table();
-    int[] scale = new int[8];
-    int[] mins = new int[8];
     for (int b = 0; b < blocks; b++, srcOff += 176) {
       float d = half[LittleEndian.u16(src, srcOff)];
       float min = half[LittleEndian.u16(src, srcOff + 2)];
-      KScales.unpack(src, srcOff + 4, scale, mins);
+      int k = srcOff + 4;
       int qh = srcOff + 16;
       int ql = srcOff + 48;
       int bit = 0;
       for (int is = 0; is < 8; is += 2, ql += 32, y += 64, bit += 2) {
-        float d1 = d * scale[is];
-        float m1 = min * mins[is];
-        float d2 = d * scale[is + 1];
-        float m2 = min * mins[is + 1];
+        float d1 = d * KScales.scale(src, k, is);
+        float m1 = min * KScales.min(src, k, is);
+        float d2 = d * KScales.scale(src, k, is + 1);
+        float m2 = min * KScales.min(src, k, is + 1);
         for (int l = 0; l < 32; l += L) {
           ByteVector low = ByteVector.fromArray(B, src, ql + l);
           ByteVector high = ByteVector.fromArray(B, src, qh + l);
-          ByteVector v1 = low.and((byte) 0x0F).or(high.lanewise(LSHR, bit).and((byte) 1).lanewise(LSHL, 4));
-          ByteVector v2 = low.lanewise(LSHR, 4).or(high.lanewise(LSHR, bit + 1).and((byte) 1).lanewise(LSHL, 4));
+          ByteVector v1 = low.and((byte) 0x0F).or(shiftLeft(shiftRight(high, bit).and((byte) 1), 4));
+          ByteVector v2 = shiftRight(low, 4).and((byte) 0x0F).or(shiftLeft(shiftRight(high, bit + 1).and((byte) 1), 4));
           floats(v1).mul(d1).sub(m1).intoArray(dst, y + l);
           floats(v2).mul(d2).sub(m2).intoArray(dst, y + 32 + l);
         }
@@ -212,7 +222,7 @@ final class VectorKernels extends ScalarKernels {
         float dl = d * (sc & 0xF);
         float ml = min * (sc >>> 4);
         for (int l = 0; l < 16; l += L) {
-          ByteVector codes = ByteVector.fromArray(B, src, q + l).lanewise(LSHR, shift).and((byte) 3);
+          ByteVector codes = shiftRight(ByteVector.fromArray(B, src, q + l), shift).and((byte) 3);
           floats(codes).mul(dl).sub(ml).intoArray(dst, y + l);
         }
       }
@@ -234,9 +244,9 @@ final class VectorKernels extends ScalarKernels {
         int bit = g >> 1;
         float dl = dAll * scale[g];
         for (int l = 0; l < 16; l += L) {
-          ByteVector codes = ByteVector.fromArray(B, src, q + l).lanewise(LSHR, shift).and((byte) 3);
-          ByteVector high = ByteVector.fromArray(B, src, srcOff + k + l).lanewise(LSHR, bit).and((byte) 1);
-          floats(codes.or(high.lanewise(LSHL, 2)).sub((byte) 4)).mul(dl).intoArray(dst, y + l);
+          ByteVector codes = shiftRight(ByteVector.fromArray(B, src, q + l), shift).and((byte) 3);
+          ByteVector high = shiftRight(ByteVector.fromArray(B, src, srcOff + k + l), bit).and((byte) 1);
+          floats(codes.or(shiftLeft(high, 2)).sub((byte) 4)).mul(dl).intoArray(dst, y + l);
         }
       }
     }
