@@ -26,9 +26,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Only APIs that JDK 17's incubator module and later ones share are used: arrays and lanewise
  * operations, no {@code fromByteArray} (gone since JDK 20) and no {@code MemorySegment}. Only
  * operations that C2 compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run
- * a hundred times slower than scalar code (the float-to-int conversion; f16's widening with masks,
- * which therefore keeps its table). Until C2 has compiled a kernel, the interpreter runs that
- * fallback too: the first 0.5-1.5 s of a type's decoding are slow.
+ * a hundred times slower than scalar code (the float-to-int conversion). Masked operations and
+ * {@code VectorMask} tests ran several times slower than the same logic on sign bits (the q8_0
+ * encoder's kernel: 5 GB/s with masked rounding, 13 with arithmetic shifts of sign bits; q4_0's
+ * search for the signed maximum with a vector compare: a fifth of a scalar loop's speed), so
+ * lane masks here are sign bits spread by arithmetic shifts. Each kernel must also stay within
+ * C2's inlining budget: every Vector API call inlines a large template, and once a method's parse
+ * passes {@code NodeCountInliningCutoff} the next call is left out of line, its vectors boxed on
+ * the heap (seen in a trial encoder with its vectors written out by hand; check with
+ * {@code -XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining}). Until C2 has compiled a kernel, the
+ * interpreter runs the Java fallback: the first 0.5-1.5 s of a type's decoding are slow.
  */
 final class VectorKernels extends ScalarKernels {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -411,9 +418,7 @@ final class VectorKernels extends ScalarKernels {
 
   /**
    * {@code (int) a} for {@code 0 <= a < 2^22}: the integer nearest, less one where that is above
-   * {@code a}. Lane masks here are arithmetic shifts of sign bits, not {@code VectorMask}s: a
-   * masked operation or a second conversion pushed C2 past its inlining budget
-   * ({@code NodeCountInliningCutoff}), and the kernel ran at a third of the speed.
+   * {@code a}.
    */
   private static IntVector floorInts(FloatVector a) {
     FloatVector big = plus2p23(a);
