@@ -20,8 +20,8 @@ public final class BlockCodecs {
     for (BlockCodec c : new BlockCodec[] {
         new F32Codec(), new F16Codec(kernels), new Bf16Codec(kernels),
         new Q8_0Codec(kernels), new Q4_0Codec(kernels), new Q4_1Codec(kernels), new Q5_0Codec(kernels),
-        new Q5_1Codec(kernels), new Q2_KCodec(), new Q3_KCodec(), new Q4_KCodec(kernels),
-        new Q5_KCodec(kernels), new Q6_KCodec(),
+        new Q5_1Codec(kernels), new Q2_KCodec(kernels), new Q3_KCodec(kernels), new Q4_KCodec(kernels),
+        new Q5_KCodec(kernels), new Q6_KCodec(kernels),
         new AffineCodec(QuantType.AFFINE8, kernels), new AffineCodec(QuantType.AFFINE4, kernels),
         ErrorBoundedCodec.DECODER}) {
       codecs.put(c.type(), c);

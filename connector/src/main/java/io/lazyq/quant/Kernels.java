@@ -43,6 +43,15 @@ abstract class Kernels {
 
   abstract void decodeQ5_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
 
+  /** ggml's Q2_K ({@link Q2_KCodec} has the layout). */
+  abstract void decodeQ2_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** ggml's Q3_K ({@link Q3_KCodec} has the layout). */
+  abstract void decodeQ3_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /** ggml's Q6_K ({@link Q6_KCodec} has the layout). */
+  abstract void decodeQ6_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
   /** {@code n} IEEE halves, as {@link Fp16#toFloat}. */
   abstract void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff);
 
@@ -63,6 +72,16 @@ abstract class Kernels {
 
   /** ggml's {@code quantize_row_q4_1_ref} over whole blocks of finite values. */
   abstract void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /** The index in {@code x[off, off + n)} of the first NaN or infinity, relative to {@code off}; -1 if none. */
+  int firstNonFinite(float[] x, int off, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(x[off + i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   /** The vector kernels, if this JVM can run them well (the conditions above). */
   static Optional<Kernels> vector() {

@@ -147,6 +147,84 @@ class ScalarKernels extends Kernels {
   }
 
   @Override
+  void decodeQ2_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 84) {
+      float d = half[LittleEndian.u16(src, srcOff + 80)];
+      float min = half[LittleEndian.u16(src, srcOff + 82)];
+      int scales = srcOff;
+      int q = srcOff + 16;
+      for (int n = 0; n < 256; n += 128, q += 32) {
+        for (int shift = 0; shift < 8; shift += 2) {
+          for (int half16 = 0; half16 < 32; half16 += 16) {
+            int sc = src[scales++] & 0xFF;
+            float dl = d * (sc & 0xF);
+            float ml = min * (sc >>> 4);
+            for (int l = 0; l < 16; l++) {
+              dst[y++] = dl * ((src[q + half16 + l] >> shift) & 3) - ml;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  void decodeQ3_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    int[] scale = new int[16];
+    for (int b = 0; b < blocks; b++, srcOff += 110) {
+      float dAll = half[LittleEndian.u16(src, srcOff + 108)];
+      int hm = srcOff;
+      int q = srcOff + 32;
+      Q3_KCodec.unpackScales(src, srcOff + 96, scale);
+      int is = 0;
+      int bit = 0;
+      for (int n = 0; n < 256; n += 128, q += 32) {
+        for (int shift = 0; shift < 8; shift += 2, bit++) {
+          for (int half16 = 0; half16 < 32; half16 += 16) {
+            float dl = dAll * scale[is++];
+            for (int l = 0; l < 16; l++) {
+              int k = half16 + l;
+              // q - 4 unless the high bit is set: the same integer as ggml's, without a branch.
+              int v = ((src[q + k] >> shift) & 3) - 4 + (((src[hm + k] >> bit) & 1) << 2);
+              dst[y++] = dl * v;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  void decodeQ6_K(byte[] src, int srcOff, int blocks, float[] dst, int y) {
+    float[] half = Fp16.table();
+    for (int b = 0; b < blocks; b++, srcOff += 210) {
+      float d = half[LittleEndian.u16(src, srcOff + 208)];
+      int ql = srcOff;
+      int qh = srcOff + 128;
+      int sc = srcOff + 192;
+      for (int n = 0; n < 256; n += 128, ql += 64, qh += 32, sc += 8, y += 128) {
+        for (int l = 0; l < 32; l++) {
+          int is = l >> 4;
+          int lo = src[ql + l];
+          int lo2 = src[ql + l + 32];
+          int hi = src[qh + l];
+          int q1 = ((lo & 0xF) | (hi & 3) << 4) - 32;
+          int q2 = ((lo2 & 0xF) | ((hi >> 2) & 3) << 4) - 32;
+          int q3 = ((lo >> 4 & 0xF) | ((hi >> 4) & 3) << 4) - 32;
+          int q4 = ((lo2 >> 4 & 0xF) | ((hi >> 6) & 3) << 4) - 32;
+          // ggml multiplies d by the scale first, then by the code: the order fixes the rounding.
+          dst[y + l] = d * src[sc + is] * q1;
+          dst[y + l + 32] = d * src[sc + is + 2] * q2;
+          dst[y + l + 64] = d * src[sc + is + 4] * q3;
+          dst[y + l + 96] = d * src[sc + is + 6] * q4;
+        }
+      }
+    }
+  }
+
+  @Override
   void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
     float[] half = Fp16.table();
     for (int i = 0; i < n; i++) {

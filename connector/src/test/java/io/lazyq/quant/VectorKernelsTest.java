@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -26,11 +27,11 @@ class VectorKernelsTest {
   private static final Map<QuantType, BlockCodec> VECTOR = Kernels.vector().map(BlockCodecs::on).orElse(null);
 
   private static final List<QuantType> DECODERS = List.of(QuantType.F16, QuantType.BF16, QuantType.Q8_0,
-      QuantType.Q4_0, QuantType.Q4_1, QuantType.Q5_0, QuantType.Q5_1, QuantType.Q4_K, QuantType.Q5_K,
-      QuantType.AFFINE8, QuantType.AFFINE4);
+      QuantType.Q4_0, QuantType.Q4_1, QuantType.Q5_0, QuantType.Q5_1, QuantType.Q2_K, QuantType.Q3_K,
+      QuantType.Q4_K, QuantType.Q5_K, QuantType.Q6_K, QuantType.AFFINE8, QuantType.AFFINE4);
   /** The types whose values add a scaled code to an offset, both of which may be NaN. */
   private static final List<QuantType> TWO_NAN_TYPES = List.of(QuantType.Q4_1, QuantType.Q5_1,
-      QuantType.Q4_K, QuantType.Q5_K, QuantType.AFFINE8, QuantType.AFFINE4);
+      QuantType.Q2_K, QuantType.Q4_K, QuantType.Q5_K, QuantType.AFFINE8, QuantType.AFFINE4);
   private static final List<QuantType> ENCODERS = List.of(QuantType.Q8_0, QuantType.Q4_0, QuantType.Q4_1);
 
   /** Skips the properties where the vector kernels do not load. */
@@ -42,10 +43,13 @@ class VectorKernelsTest {
   }
 
   /** Offsets of the float16 scales (and mins) in each block. */
-  private static final Map<QuantType, int[]> HALF_FIELDS = Map.of(QuantType.Q8_0, new int[] {0},
-      QuantType.Q4_0, new int[] {0}, QuantType.Q4_1, new int[] {0, 2}, QuantType.Q5_0, new int[] {0},
-      QuantType.Q5_1, new int[] {0, 2}, QuantType.Q4_K, new int[] {0, 2}, QuantType.Q5_K, new int[] {0, 2},
-      QuantType.F16, new int[] {0}, QuantType.BF16, new int[] {0});
+  private static final Map<QuantType, int[]> HALF_FIELDS = Map.ofEntries(Map.entry(QuantType.Q8_0, new int[] {0}),
+      Map.entry(QuantType.Q4_0, new int[] {0}), Map.entry(QuantType.Q4_1, new int[] {0, 2}),
+      Map.entry(QuantType.Q5_0, new int[] {0}), Map.entry(QuantType.Q5_1, new int[] {0, 2}),
+      Map.entry(QuantType.Q2_K, new int[] {80, 82}), Map.entry(QuantType.Q3_K, new int[] {108}),
+      Map.entry(QuantType.Q4_K, new int[] {0, 2}), Map.entry(QuantType.Q5_K, new int[] {0, 2}),
+      Map.entry(QuantType.Q6_K, new int[] {208}), Map.entry(QuantType.F16, new int[] {0}),
+      Map.entry(QuantType.BF16, new int[] {0}));
 
   private static final short[] SPECIAL_HALVES = {0x7C00, (short) 0xFC00, 0x7E00, 0x7C01, (short) 0xFFFF,
       0x0001, 0x03FF, (short) 0x8001, (short) 0x8000, 0x0000, 0x7BFF, 0x0400, 0x3C00};
@@ -77,6 +81,25 @@ class VectorKernelsTest {
         assertArrayEquals(encode(SCALAR.get(type), x, direct), encode(VECTOR.get(type), x, direct),
             type + (direct ? " into a direct buffer" : " into a heap buffer"));
       }
+    }
+  }
+
+  /**
+   * Blocks of half-integers and integers up to 127 with 127 itself in each, times a power of two:
+   * the scale is exact, so each product is a tie or an integer, where rounding half away from
+   * zero, to even and down part.
+   */
+  @Property(tries = 200)
+  void encodersAgreeOnTies(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int blocks) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float scale = (float) Math.scalb(1.0, random.nextInt(-60, 60));
+    float[] x = new float[32 * blocks];
+    for (int i = 0; i < x.length; i++) {
+      float v = i % 32 == random.nextInt(32) ? 127f : random.nextInt(-254, 255) / 2f;
+      x[i] = v * scale;
+    }
+    for (QuantType type : ENCODERS) {
+      assertArrayEquals(encode(SCALAR.get(type), x, false), encode(VECTOR.get(type), x, false), type.label());
     }
   }
 
@@ -164,6 +187,35 @@ class VectorKernelsTest {
       }
     }
     return x;
+  }
+
+  /**
+   * Every one of the 2^16 halves, against {@link Fp16#toFloat}'s table (integer arithmetic, NaN
+   * payloads kept and made quiet), often enough that C2 compiles the kernel; at every offset of
+   * the first vector, so that each half passes through each lane and the scalar tail.
+   */
+  @Example
+  void everyHalfWidensAsTheTable() {
+    byte[] halves = new byte[2 * (1 << 16)];
+    float[] expected = new float[1 << 16];
+    for (int h = 0; h < 1 << 16; h++) {
+      halves[2 * h] = (byte) h;
+      halves[2 * h + 1] = (byte) (h >> 8);
+      expected[h] = Fp16.toFloat(h);
+    }
+    ByteBuffer region = GgmlDecodeTest.heap(halves);
+    float[] actual = new float[1 << 16];
+    for (int round = 0; round < 300; round++) {
+      int first = round % 17;
+      VECTOR.get(QuantType.F16).decode(region, first, (1 << 16) - first, actual, first);
+      for (int h = first; h < 1 << 16; h++) {
+        if (Float.floatToRawIntBits(expected[h]) != Float.floatToRawIntBits(actual[h])) {
+          fail("half 0x" + Integer.toHexString(h) + " round " + round + ": expected 0x"
+              + Integer.toHexString(Float.floatToRawIntBits(expected[h])) + ", got 0x"
+              + Integer.toHexString(Float.floatToRawIntBits(actual[h])));
+        }
+      }
+    }
   }
 
   /** Enough calls that C2 compiles the kernels, whose intrinsics could differ from the interpreter's Java. */
