@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileRange;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.functional.FutureIO;
@@ -155,7 +154,7 @@ final class HadoopInputFile implements InputFile {
       List<ByteRange> sorted = new ArrayList<>(ranges);
       sorted.removeIf(r -> r.length() == 0);
       sorted.sort(Comparator.comparingLong(ByteRange::offset));
-      long gap = Math.max(0, in.minSeekForVectorReads());
+      long gap = Math.max(0, VectoredReads.minSeek(in));
       List<ByteRange> merged = new ArrayList<>();
       for (ByteRange r : sorted) {
         ByteRange last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
@@ -213,19 +212,16 @@ final class HadoopInputFile implements InputFile {
               + " bytes runs past the end of the file (" + length + " bytes)");
         }
       }
-      List<FileRange> fileRanges = new ArrayList<>(ranges.size());
-      for (ByteRange r : ranges) {
-        fileRanges.add(FileRange.createFileRange(r.offset(), Math.toIntExact(r.length())));
-      }
       IOException failure = null;
       List<ByteBuffer> filled = new ArrayList<>(ranges.size());
+      List<CompletableFuture<ByteBuffer>> started;
       try {
-        in.readVectored(fileRanges, allocate, release);
+        started = VectoredReads.start(in, ranges, allocate, release);
       } catch (IOException e) {
         throw HadoopStorage.named(location, e);
       }
-      for (int i = 0; i < fileRanges.size(); i++) {
-        CompletableFuture<ByteBuffer> data = fileRanges.get(i).getData();
+      for (int i = 0; i < started.size(); i++) {
+        CompletableFuture<ByteBuffer> data = started.get(i);
         try {
           ByteBuffer b = FutureIO.awaitFuture(data);
           filled.add(b.order(ByteOrder.LITTLE_ENDIAN));

@@ -92,7 +92,7 @@ final class SparkCluster implements BeforeAllCallback {
     // What a Worker needs to build an executor's command: Spark's home (its jars/ and a RELEASE
     // file, as a distribution has) and the Scala version.
     env.put("SPARK_HOME", home.toString());
-    env.put("SPARK_SCALA_VERSION", "2.13");
+    env.put("SPARK_SCALA_VERSION", scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1"));
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.remove("SPARK_CONF_DIR");
     return pb.start();

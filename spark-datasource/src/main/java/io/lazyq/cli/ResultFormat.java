@@ -1,5 +1,6 @@
 package io.lazyq.cli;
 
+import io.lazyq.spark.ScalaCollections;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.Iterable;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** How the commands print query results. */
 enum ResultFormat {
@@ -78,7 +78,7 @@ enum ResultFormat {
     }
     if (v instanceof Iterable) {
       List<String> parts = new ArrayList<>();
-      for (Object o : CollectionConverters.asJava((Iterable<?>) v)) {
+      for (Object o : ScalaCollections.iterable((Iterable<?>) v)) {
         parts.add(text(o));
       }
       return "[" + String.join(", ", parts) + "]";

@@ -18,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Every option of the {@code lazyq} source, each defined once. An option's value comes from the
@@ -201,7 +200,7 @@ public final class LazyQOptions {
       return CaseInsensitiveStringMap.empty();
     }
     Map<String, String> m = new HashMap<>();
-    CollectionConverters.asJava(active.get().conf().getAll()).forEach((k, v) -> {
+    ScalaCollections.map(active.get().conf().getAll()).forEach((k, v) -> {
       if (k.startsWith(SESSION_PREFIX)) {
         m.put(k.substring(SESSION_PREFIX.length()), v);
       }

@@ -20,7 +20,6 @@ import org.apache.spark.sql.sources.CreatableRelationProvider;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The {@code lazyq} data source: {@code spark.read.format("lazyq").load(path)}, or
@@ -89,7 +88,7 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
   @Override
   public BaseRelation createRelation(SQLContext sqlContext, SaveMode mode,
       scala.collection.immutable.Map<String, String> parameters, Dataset<Row> data) {
-    SaveModes.save(data, mode, CollectionConverters.asJava(parameters));
+    SaveModes.save(data, mode, ScalaCollections.map(parameters));
     StructType written = data.schema();
     return new BaseRelation() {
       @Override

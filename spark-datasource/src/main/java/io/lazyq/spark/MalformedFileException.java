@@ -2,7 +2,6 @@ package io.lazyq.spark;
 
 import io.lazyq.LazyQFormatException;
 import java.util.Map;
-import org.apache.spark.SparkThrowable;
 
 /**
  * A malformed file met by a task: the reader's {@link LazyQFormatException}, with an error
@@ -22,7 +21,7 @@ import org.apache.spark.SparkThrowable;
  * {@code collect()} can catch it by type. The condition is LazyQ's, outside Spark's registry, so
  * the SQLSTATE is given here: Spark's for a file that cannot be read.
  */
-public final class MalformedFileException extends RuntimeException implements SparkThrowable {
+public final class MalformedFileException extends SparkConditionException {
   private static final long serialVersionUID = 1L;
 
   public static final String CONDITION = "LAZYQ_MALFORMED_FILE";

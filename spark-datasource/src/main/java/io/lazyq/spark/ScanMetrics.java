@@ -11,7 +11,6 @@ import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** The lazyq metrics of an executed query, summed over its lazyq scans. */
 public final class ScanMetrics {
@@ -36,8 +35,7 @@ public final class ScanMetrics {
 
   /** The nodes of a type in an executed query's final plan, through adaptive query stages. */
   public static <T extends SparkPlan> List<T> nodes(Dataset<?> executed, Class<T> type) {
-    SparkPlan plan = ((org.apache.spark.sql.classic.Dataset<?>) executed).queryExecution().executedPlan();
-    return collect(plan, type, new ArrayList<>());
+    return collect(ExecutedPlans.of(executed), type, new ArrayList<>());
   }
 
   private static <T extends SparkPlan> List<T> collect(SparkPlan plan, Class<T> type, List<T> found) {
@@ -50,10 +48,10 @@ public final class ScanMetrics {
     if (type.isInstance(plan)) {
       found.add(type.cast(plan));
     }
-    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+    for (SparkPlan child : ScalaCollections.list(plan.children())) {
       collect(child, type, found);
     }
-    for (SparkPlan sub : CollectionConverters.asJava(plan.subqueries())) {
+    for (SparkPlan sub : ScalaCollections.list(plan.subqueries())) {
       collect(sub, type, found);
     }
     return found;
