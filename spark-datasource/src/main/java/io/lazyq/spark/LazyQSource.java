@@ -119,15 +119,21 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     }
     readConf(options);
     Storage storage = conf.storageConf().storage();
-    Optional<Schema> empty = TableFiles.emptyVersion(conf.paths(), storage, conf.asOf());
-    if (empty.isPresent()) {
+    List<FileEntry> paths;
+    try {
+      paths = TableFiles.list(conf.paths(), storage, conf.asOf());
+    } catch (IllegalArgumentException noFiles) {
+      // only then, so that reading a table with files reads its log once
+      Optional<Schema> empty = TableFiles.emptyVersion(conf.paths(), storage, conf.asOf());
+      if (empty.isEmpty()) {
+        throw noFiles;
+      }
       files = List.of();
       tensorFiles = null;
       schema = SparkSchemas.toSpark(empty.get(), conf);
       resolvedFor = Map.copyOf(options);
       return;
     }
-    List<FileEntry> paths = TableFiles.list(conf.paths(), storage, conf.asOf());
     if (TableFiles.isLazyQ(paths.get(0), storage)) {
       files = TableFiles.read(paths, storage);
       tensorFiles = null;
