@@ -24,7 +24,8 @@ final class HadoopStorage {
 
   /** Whether a failure says that another writer created the name first. */
   static boolean isConflict(IOException e) {
-    return e instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+    return e instanceof java.nio.file.FileAlreadyExistsException // a rename that refused, as publish() reports it
+        || e instanceof org.apache.hadoop.fs.FileAlreadyExistsException
         || e.getClass().getSimpleName().equals("RemoteFileChangedException");
   }
 

@@ -74,12 +74,15 @@ public final class HistoryCommand implements Callable<Integer> {
     return LazyQ.OK;
   }
 
-  /** Every version, newest first, each with the table's totals as of it (so replayed from version 0). */
+  /**
+   * Every version the log holds, newest first, each with the table's totals as of it (so replayed
+   * from version 0, or from the checkpoint where the log was expired).
+   */
   static List<Version> versions(TableLog log) throws IOException {
     List<Version> versions = new ArrayList<>();
     Snapshot s = Snapshot.beforeLog(log.table(), List.of());
     for (LogEntry e : log.entries()) {
-      s = s.apply(e);
+      s = e.version() == s.version() + 1 ? s.apply(e) : log.snapshotAt(e.version());
       int added = 0;
       int removed = 0;
       for (LogAction a : e.actions()) {

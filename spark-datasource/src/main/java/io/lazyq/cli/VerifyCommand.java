@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = "Check a .lzq file, or a table directory, whole: every frame header and payload checksum in file"
         + " order, then every column chunk's checksum and structure through the footer; for a directory, its log (or"
         + " manifest) and each file of its latest version. Prints each damage (file, chunk, column, offset) and exits 3, or what was checked"
-        + " and exits 0.")
+        + " and exits 0. A damaged checkpoint of the log is reported too, though readers pass it over.")
 public final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE|DIR", description = "A .lzq file, or a table directory.")
   Path input;

@@ -122,16 +122,22 @@ public final class LazyQSource implements TableProvider, DataSourceRegister, Cre
     }
     readConf(options);
     Storage storage = conf.storageConf().storage();
-    Optional<Schema> empty = TableFiles.emptyVersion(conf.paths(), storage, conf.asOf());
     partitioned = null;
-    if (empty.isPresent()) {
+    TableFiles.Listing listing;
+    try {
+      listing = TableFiles.listing(conf.paths(), storage, conf.asOf(), discovery());
+    } catch (IllegalArgumentException noFiles) {
+      // only then, so that reading a table with files reads its log once
+      Optional<Schema> empty = TableFiles.emptyVersion(conf.paths(), storage, conf.asOf());
+      if (empty.isEmpty()) {
+        throw noFiles;
+      }
       files = List.of();
       tensorFiles = null;
       schema = SparkSchemas.toSpark(empty.get(), conf);
       resolvedFor = Map.copyOf(options);
       return;
     }
-    TableFiles.Listing listing = TableFiles.listing(conf.paths(), storage, conf.asOf(), discovery());
     List<FileEntry> paths = listing.files();
     if (TableFiles.isLazyQ(paths.get(0), storage)) {
       tensorFiles = null;

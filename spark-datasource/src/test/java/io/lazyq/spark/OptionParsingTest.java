@@ -83,7 +83,10 @@ class OptionParsingTest {
       Case.invalid(LazyQOptions.CHUNK_ROWS, "1e6", "a positive integer"),
       Case.valid(LazyQOptions.LOSSLESS, "ZSTD", "ZSTD"),
       Case.valid(LazyQOptions.LOSSLESS, "none", "none"),
-      Case.invalid(LazyQOptions.LOSSLESS, "gzip", "unknown lossless stage 'gzip'"));
+      Case.invalid(LazyQOptions.LOSSLESS, "gzip", "unknown lossless stage 'gzip'"),
+      Case.valid(LazyQOptions.CHECKPOINT_INTERVAL, "1", 1),
+      Case.valid(LazyQOptions.CHECKPOINT_INTERVAL, "100", 100),
+      Case.invalid(LazyQOptions.CHECKPOINT_INTERVAL, "0", "checkpointInterval"));
 
   @Test
   void everyOptionHasValidAndInvalidCases() {

@@ -133,6 +133,13 @@ class TableVersionsTest extends SparkTestBase {
     assertTrue(Files.exists(Path.of(log.location(8))));
     assertEquals(0.5 * 129 * 130, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
     assertEquals(80, spark.read().format("lazyq").option("versionAsOf", "8").load(t.toString()).count());
+    java.io.StringWriter history = new java.io.StringWriter();
+    picocli.CommandLine cli = io.lazyq.cli.LazyQ.commandLine();
+    cli.setOut(new java.io.PrintWriter(history));
+    assertEquals(0, cli.execute("history", t.toString()));
+    List<String> lines = history.toString().lines().filter(l -> l.matches("\\s*\\d+\\s.*")).toList();
+    assertEquals(6, lines.size(), "versions 13 down to 8, where the log now starts:\n" + history);
+    assertTrue(lines.get(5).trim().startsWith("8 ") && lines.get(5).contains(" 80 "), history.toString());
     assertTrue(TableCheck.check(t).intact());
     write(t, 130, 10, SaveMode.Append);
     assertEquals(140, lazyq(t).count());
