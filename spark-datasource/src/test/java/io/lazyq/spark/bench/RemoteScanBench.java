@@ -150,8 +150,8 @@ public final class RemoteScanBench {
    * plain) written locally and uploaded. The child's figures are its own {@code VmHWM}.
    */
   private static void memory(StorageServers.Target s3, long rows) throws Exception {
-    System.out.printf(Locale.ROOT, "%n| object | stored bytes | scan s (child JVM, -Xmx512m) | peak RSS |%n"
-        + "|---|---:|---:|---:|%n");
+    System.out.printf(Locale.ROOT, "%n| object | stored bytes | scan s (child JVM, -Xmx512m) | peak RSS | heap committed"
+        + " | direct buffers |%n|---|---:|---:|---:|---:|---:|%n");
     Path local = Files.createTempDirectory("lazyq-remote-memory");
     for (long n : new long[] {rows / 8, rows}) {
       Path dir = Files.createDirectories(local.resolve("memory-" + n));
@@ -175,7 +175,8 @@ public final class RemoteScanBench {
         throw new IllegalStateException("the scan in the child JVM failed: " + out + "; see " + log);
       }
       String[] figures = out.lines().reduce((x, y) -> y).orElse("").split(" ");
-      System.out.printf(Locale.ROOT, "| %,d sensor rows | %,d | %s | %s MB |%n", n, bytes, figures[0], figures[1]);
+      System.out.printf(Locale.ROOT, "| %,d sensor rows | %,d | %s | %s MB | %s MB | %s MB |%n", n, bytes, figures[0],
+          figures[1], figures[2], figures[3]);
     }
   }
 
@@ -194,8 +195,13 @@ public final class RemoteScanBench {
       }
       long hwmKb = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
           .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
+      // Where the memory is: the heap the JVM committed, and direct buffers (the pool's idle ones stay).
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20;
+      long direct = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+          .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+          .sum() >> 20;
       spark.stop();
-      System.out.printf(Locale.ROOT, "%.1f %d%n", seconds, hwmKb / 1024);
+      System.out.printf(Locale.ROOT, "%.1f %d %d %d%n", seconds, hwmKb / 1024, heap, direct);
     }
   }
 
