@@ -31,8 +31,8 @@ import org.apache.spark.sql.SparkSession;
  * scan in a child JVM under {@code -Xmx512m}, for a large object of sensor rows and one 8x smaller.
  *
  * <pre>
- * mvn -B -o -pl spark-datasource -am -Pbench test-compile exec:exec -Dexec.skip=false \
- *   -Dbench.main=io.lazyq.spark.bench.RemoteScanBench -Dbench.rows=20000000 -Dbench.repeats=3
+ * cd spark-datasource &amp;&amp; java -Xmx4g &lt;the root pom's lazyq.jvm.opens&gt; -cp &lt;test classpath&gt; \
+ *   -Dbench.rows=4000000 -Dbench.repeats=2 -Dbench.memoryRows=32000000 io.lazyq.spark.bench.RemoteScanBench
  * </pre>
  *
  * Properties: {@code bench.rows} (ten float columns), {@code bench.repeats}, {@code bench.delayMillis}
