@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * What a random-access reader learns from a {@code .lzq} file's two ends, without touching a
- * chunk: its schema, from the first frame, and its chunk index, from the footer. This is the whole
- * of "plan mode"; its memory is that of the index.
+ * What a random-access reader learns from a {@code .lzq} file's ends, without touching a chunk:
+ * its schema, from the first frame (or its copy at the end of the footer, since 1.2), and its chunk
+ * index, from the footer. This is the whole of "plan mode"; its memory is that of the index.
  *
  * @param schema the columns
  * @param index the chunks

@@ -107,9 +107,10 @@ final class HadoopInputFile implements InputFile {
 
     @Override
     public synchronized ByteBuffer read(long offset, int bytes) throws IOException {
-      if (tail == null && offset + bytes > length - TAIL_BYTES) {
+      boolean small = length <= HEAD_BYTES + TAIL_BYTES;
+      if (tail == null && (small || offset + bytes > length - TAIL_BYTES)) {
         // One request for the trailer and the footer; a small file comes whole.
-        tailAt = length <= HEAD_BYTES + TAIL_BYTES ? 0 : length - TAIL_BYTES;
+        tailAt = small ? 0 : length - TAIL_BYTES;
         tail = readEnd(tailAt, length - tailAt);
       }
       if (tail != null && offset >= tailAt && offset + bytes <= length) {

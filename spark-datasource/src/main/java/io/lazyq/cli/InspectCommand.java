@@ -56,7 +56,7 @@ public final class InspectCommand implements Callable<Integer> {
       }
     } else {
       try (RangeReader reader = storage.storage().input(location).open()) {
-        meta = FileMetadata.read(reader); // the file's two ends, one request
+        meta = FileMetadata.read(reader); // the file's tail, one request (its head too, before format 1.2)
       }
     }
     Map<String, Object> report = describe(meta);

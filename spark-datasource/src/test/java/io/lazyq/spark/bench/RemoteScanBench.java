@@ -1,7 +1,9 @@
 package io.lazyq.spark.bench;
 
+import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.FooterCache;
 import io.lazyq.format.LzqFile;
+import io.lazyq.sample.SensorDay;
 import io.lazyq.spark.ScanMetrics;
 import io.lazyq.spark.StorageServers;
 import io.lazyq.spark.metrics.BytesFetched;
@@ -26,16 +28,16 @@ import org.apache.spark.sql.SparkSession;
  * costs in bytes and requests, counted by the scan's metrics and by the server; requests against
  * chunks and selected columns; {@code count(*)}; rows/s beside Spark's Parquet reader on the same
  * bucket; {@code prefetch} with a delay before every GET, as a distant store has; and peak RSS of a
- * scan in a child JVM under {@code -Xmx512m}, for a large object and one 8x smaller.
+ * scan in a child JVM under {@code -Xmx512m}, for a large object of sensor rows and one 8x smaller.
  *
  * <pre>
- * mvn -B -o -pl spark-datasource -am -Pbench test-compile exec:exec -Dexec.skip=false \
- *   -Dbench.main=io.lazyq.spark.bench.RemoteScanBench -Dbench.rows=20000000 -Dbench.repeats=3
+ * cd spark-datasource &amp;&amp; java -Xmx4g &lt;the root pom's lazyq.jvm.opens&gt; -cp &lt;test classpath&gt; \
+ *   -Dbench.rows=4000000 -Dbench.repeats=2 -Dbench.memoryRows=32000000 io.lazyq.spark.bench.RemoteScanBench
  * </pre>
  *
  * Properties: {@code bench.rows} (ten float columns), {@code bench.repeats}, {@code bench.delayMillis}
  * (the delay before each GET for the prefetch figures, default 20), {@code bench.memoryRows} (rows
- * of the large object of the memory figures, 0 to skip them).
+ * of the large object of the memory figures, 0 to skip them); {@code bench.rows=0} skips the scans.
  */
 public final class RemoteScanBench {
   private static final int COLUMNS = 10;
@@ -56,10 +58,22 @@ public final class RemoteScanBench {
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
 
+    if (rows > 0) {
+      scans(spark, s3, rows, repeats, delay, master);
+    }
+    if (memoryRows > 0) {
+      memory(s3, memoryRows);
+    }
+    spark.stop();
+  }
+
+  private static void scans(SparkSession spark, StorageServers.Target s3, long rows, int repeats, long delay,
+      String master) throws Exception {
     String lazyq = s3.path("lazyq");
     String parquet = s3.path("parquet");
     long start = System.nanoTime();
-    table(spark, rows).write().format("lazyq").save(lazyq);
+    // Chunks of 250,000 rows: several per file, as a table of a few hundred megabytes per file has.
+    table(spark, rows).write().format("lazyq").option("chunkRows", "250000").save(lazyq);
     double lazyqWrite = (System.nanoTime() - start) / 1e9;
     start = System.nanoTime();
     table(spark, rows).write().option("compression", "snappy").parquet(parquet);
@@ -128,23 +142,23 @@ public final class RemoteScanBench {
       }
     }
     StorageServers.s3Delay(0);
-
-    if (memoryRows > 0) {
-      memory(spark, s3, memoryRows);
-    }
-    spark.stop();
   }
 
   /**
    * Peak RSS of a scan of every column in a child JVM under {@code -Xmx512m}: a large object, and
-   * one 8x smaller. The child's figures are its own {@code VmHWM}.
+   * one 8x smaller, each one file of sensor rows ({@code ts}, {@code sensor}, three float channels,
+   * plain) written locally and uploaded. The child's figures are its own {@code VmHWM}.
    */
-  private static void memory(SparkSession spark, StorageServers.Target s3, long rows) throws Exception {
-    System.out.printf(Locale.ROOT, "%n| object | stored bytes | scan s (child JVM, -Xmx512m) | peak RSS |%n"
-        + "|---|---:|---:|---:|%n");
+  private static void memory(StorageServers.Target s3, long rows) throws Exception {
+    System.out.printf(Locale.ROOT, "%n| object | stored bytes | scan s (child JVM, -Xmx512m) | peak RSS | heap committed"
+        + " | direct buffers |%n|---|---:|---:|---:|---:|---:|%n");
+    Path local = Files.createTempDirectory("lazyq-remote-memory");
     for (long n : new long[] {rows / 8, rows}) {
-      String path = s3.path("memory-" + n);
-      table(spark, n).coalesce(1).write().format("lazyq").save(path);
+      Path dir = Files.createDirectories(local.resolve("memory-" + n));
+      Path file = ScanBench.write(new SensorDay(n, 16, 1), dir, "plain", EncodingSpec.NONE);
+      long bytes = Files.size(file);
+      String path = StorageServers.copyOf(dir, s3);
+      Files.delete(file);
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m"));
       for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -154,33 +168,40 @@ public final class RemoteScanBench {
       }
       s3.hadoop().forEach((k, v) -> command.add("-Dspark.hadoop." + k + "=" + v));
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanInChild.class.getName(), path));
-      Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Path log = Files.createTempFile("lazyq-remote-scan-child", ".log");
+      Process child = new ProcessBuilder(command).redirectError(log.toFile()).start();
       String out = new String(child.getInputStream().readAllBytes()).trim();
       if (child.waitFor() != 0) {
-        throw new IllegalStateException("the scan in the child JVM failed: " + out);
+        throw new IllegalStateException("the scan in the child JVM failed: " + out + "; see " + log);
       }
-      String[] figures = out.lines().reduce((a, b) -> b).orElse("").split(" ");
-      System.out.printf(Locale.ROOT, "| %,d rows x %d float32 | %,d | %s | %s MB |%n", n, COLUMNS, size(path, s3),
-          figures[0], figures[1]);
+      String[] figures = out.lines().reduce((x, y) -> y).orElse("").split(" ");
+      System.out.printf(Locale.ROOT, "| %,d sensor rows | %,d | %s | %s MB | %s MB | %s MB |%n", n, bytes, figures[0],
+          figures[1], figures[2], figures[3]);
     }
   }
 
-  /** The child JVM: scans every column of a table and prints its seconds and peak RSS in MB. */
+  /** The child JVM: scans every column of a sensor table and prints its seconds and peak RSS in MB. */
   public static final class ScanInChild {
     public static void main(String[] args) throws Exception {
       SparkSession spark = SparkSession.builder().master("local[2]").appName("remote scan, memory")
           .config("spark.ui.enabled", "false").getOrCreate();
       spark.sparkContext().setLogLevel("ERROR");
       long start = System.nanoTime();
-      Row r = spark.read().format("lazyq").load(args[0]).selectExpr(sums(COLUMNS)).first();
+      Row r = spark.read().format("lazyq").load(args[0]).selectExpr("count(ts)", "count(sensor)", "sum(temperature)",
+          "sum(pressure)", "sum(vibration)").first();
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (r.isNullAt(0)) {
+      if (r.getLong(0) == 0) {
         throw new IllegalStateException("no rows");
       }
       long hwmKb = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
           .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
+      // Where the memory is: the heap the JVM committed, and direct buffers (the pool's idle ones stay).
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20;
+      long direct = ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+          .filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed)
+          .sum() >> 20;
       spark.stop();
-      System.out.printf(Locale.ROOT, "%.1f %d%n", seconds, hwmKb / 1024);
+      System.out.printf(Locale.ROOT, "%.1f %d %d %d%n", seconds, hwmKb / 1024, heap, direct);
     }
   }
 
