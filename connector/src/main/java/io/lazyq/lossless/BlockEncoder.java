@@ -39,8 +39,7 @@ public final class BlockEncoder {
   private static final double STEP_SHARE = 0.99;
   /**
    * Quantized codes must be smaller than the best other candidate by 8 bytes and this fraction of
-   * it: where decimals coarser than the bound and their codes cost about the same (zstd of either
-   * may differ by a few bytes), the block stays exact.
+   * it, so that near ties (zstd of either may differ by a few bytes) go to the exact candidate.
    */
   private static final int PREFER_EXACT = 32;
 
@@ -55,6 +54,8 @@ public final class BlockEncoder {
   private final IntBlock bitsPlan = new IntBlock();
   private final IntBlock decimalPlan = new IntBlock();
   private final IntBlock quantizedPlan = new IntBlock();
+  /** Values that {@link #decimals} mapped within the bound rather than exactly. */
+  private int approximated;
   private final byte[] split = new byte[BLOCK_VALUES * 8];
   private byte[] block = new byte[64 + 2 * BLOCK_VALUES * 8];
   private final long[] schemeCounts = new long[BlockFormat.NAMES.length];
@@ -136,7 +137,9 @@ public final class BlockEncoder {
     }
     double step = 0;
     int codeExceptionCount = 0;
-    if (bound > 0 && best > 9) {
+    // Decimals coarser than the bound's resolution, all exact: the block stays lossless.
+    boolean exactCoarse = scheme == BlockFormat.DECIMAL && approximated == 0 && BlockFormat.INV_POW10[exponent] >= 2 * bound;
+    if (bound > 0 && best > 9 && !exactCoarse) {
       double maxAbs = maxFinite(m);
       double share = STEP_SHARE * 2 * bound;
       double fit = 2 * bound - (kind == ValueKind.FLOAT32 ? Math.ulp((float) maxAbs) : Math.ulp(maxAbs));
@@ -201,6 +204,15 @@ public final class BlockEncoder {
       default:
         return bitsPlan.write(bits, m, block, 0);
     }
+  }
+
+  /** Whether a decimal off its value by {@code error} is within the bound; counts those that are. */
+  private boolean approximate(double error) {
+    if (bound > 0 && error <= bound) {
+      approximated++;
+      return true;
+    }
+    return false;
   }
 
   /** Writes the positions, then the bits, of {@code x} exceptions at {@code block[at]}; returns the offset after them. */
@@ -309,6 +321,7 @@ public final class BlockEncoder {
    * exceptions, whose slots take the previous integer so as not to break runs, deltas or ranges.
    */
   private int decimals(int m, int e) {
+    approximated = 0;
     int x = 0;
     long previous = Long.MIN_VALUE;
     for (int i = 0; i < m; i++) {
@@ -339,7 +352,10 @@ public final class BlockEncoder {
       }
       long n = Math.round(d);
       float y = BlockFormat.decimalFloat(n, e);
-      return Float.floatToRawIntBits(y) == (int) b || bound > 0 && Math.abs((double) y - f) <= bound ? n : Long.MIN_VALUE;
+      if (Float.floatToRawIntBits(y) == (int) b) {
+        return n;
+      }
+      return approximate(Math.abs((double) y - f)) ? n : Long.MIN_VALUE;
     }
     double f = Double.longBitsToDouble(b);
     double d = f * BlockFormat.POW10[e];
@@ -348,7 +364,10 @@ public final class BlockEncoder {
     }
     long n = Math.round(d);
     double y = BlockFormat.decimalDouble(n, e);
-    return Double.doubleToRawLongBits(y) == b || bound > 0 && Math.abs(y - f) <= bound ? n : Long.MIN_VALUE;
+    if (Double.doubleToRawLongBits(y) == b) {
+      return n;
+    }
+    return approximate(Math.abs(y - f)) ? n : Long.MIN_VALUE;
   }
 
   /** Writes the split + zstd block into {@code block}; returns its length. */

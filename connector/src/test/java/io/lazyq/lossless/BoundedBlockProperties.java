@@ -125,6 +125,31 @@ class BoundedBlockProperties {
   private static final float[] HUGE_OR_NOT_FINITE = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
       Float.MAX_VALUE, -3.4e38f, Float.intBitsToFloat(0x7FA0_0001)};
 
+  /** A damaged quantized or codes + zstd block is refused when the region is opened, or decodes to some values: never a crash. */
+  @Example
+  void hostileBoundedRegionsAreRefused() {
+    Random r = new Random(3);
+    int n = 3000;
+    long[] v = new long[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = Float.floatToRawIntBits(i < 1500 ? (float) (0.05 * r.nextGaussian()) : (float) Math.sin(i / 40.0));
+    }
+    ByteBuffer region = new BlockEncoder(ValueKind.FLOAT32, 1e-3).encode(plain(ValueKind.FLOAT32, v), n);
+    float[] out = new float[n];
+    for (int trial = 0; trial < 3000; trial++) {
+      ByteBuffer bad = ByteBuffer.allocate(region.limit()).order(java.nio.ByteOrder.LITTLE_ENDIAN).put(region.duplicate()).flip();
+      int at = r.nextInt(bad.limit());
+      bad.put(at, (byte) r.nextInt(256));
+      try {
+        BlockDecoder d = BlockDecoder.open(bad, ValueKind.FLOAT32, n);
+        d.readFloats(0, n, out, 0);
+        d.readLongs(n / 2, n / 3, new long[n], 0);
+      } catch (LazyQFormatException expected) {
+        // refused before any read
+      }
+    }
+  }
+
   /** Every value of the region against its input; returns the decoded bit patterns. */
   static long[] assertWithinBound(ValueKind kind, long[] bits, double bound) {
     int n = bits.length;
