@@ -3,8 +3,11 @@ package io.lazyq.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +28,16 @@ class BundleContentsIT {
       assertTrue(names.contains("io/lazyq/format/LzqFile.class"), "the format");
       assertTrue(names.contains("org/apache/arrow/c/Data.class"), "Arrow's C Data Interface, which Spark lacks");
       assertTrue(names.contains("lazyq/__init__.py"), "the Python package at the root");
-      assertEquals(List.of(), names.stream().filter(n -> PROVIDED.stream().anyMatch(n::startsWith)).limit(10).toList());
+      // Arrow 12's arrow-c-data has two classes in Arrow's vector package, which Spark's arrow-vector lacks.
+      Set<String> cData = entries(Path.of(org.apache.arrow.c.Data.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      assertEquals(List.of(), names.stream().filter(n -> PROVIDED.stream().anyMatch(n::startsWith) && !cData.contains(n))
+          .limit(10).toList());
+    }
+  }
+
+  private static Set<String> entries(Path jar) throws java.io.IOException {
+    try (JarFile f = new JarFile(jar.toFile())) {
+      return f.stream().map(ZipEntry::getName).collect(Collectors.toSet());
     }
   }
 }

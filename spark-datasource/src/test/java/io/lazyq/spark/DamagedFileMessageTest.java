@@ -43,7 +43,9 @@ class DamagedFileMessageTest extends SparkTestBase {
           () -> lazyq(damaged, "prefetch", prefetch).selectExpr("sum(vib)").collectAsList());
       // Before, this was "Job aborted due to stage failure: Task 1 in stage 0.0 failed 1 times, ...".
       assertEquals(expected, e.getMessage().lines().findFirst().orElseThrow(), "prefetch=" + prefetch);
-      SparkThrowable error = assertInstanceOf(SparkThrowable.class, e);
+      assertInstanceOf(SparkThrowable.class, e);
+      // The condition by the name of every Spark version (Spark 3.5's SparkThrowable calls it getErrorClass).
+      SparkConditionException error = assertInstanceOf(SparkConditionException.class, e);
       assertEquals("LAZYQ_MALFORMED_FILE", error.getCondition());
       assertEquals("KD001", error.getSqlState());
       assertEquals(Map.of("path", damaged.toString(), "offset", Long.toString(columnStart),
