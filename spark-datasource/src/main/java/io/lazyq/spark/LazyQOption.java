@@ -10,6 +10,7 @@ import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -158,6 +159,17 @@ public final class LazyQOption<T> {
         .collect(Collectors.joining("|"));
     return of(name, type, defaultValue, valid, v -> Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT)),
         doc, scope, scopes).defaultShownAs(defaultValue.name().toLowerCase(Locale.ROOT));
+  }
+
+  /** One of {@code values}, in any case, as lowercase; empty (unset) by default. */
+  static LazyQOption<String> oneOf(String name, List<String> values, String doc, Scope scope, Scope... scopes) {
+    return of(name, String.class, "", String.join("|", values), v -> {
+      String lower = v.trim().toLowerCase(Locale.ROOT);
+      if (!values.contains(lower)) {
+        throw new IllegalArgumentException();
+      }
+      return lower;
+    }, doc, scope, scopes).defaultShownAs("none");
   }
 
   /**

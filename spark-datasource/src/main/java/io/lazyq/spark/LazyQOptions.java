@@ -124,7 +124,7 @@ public final class LazyQOptions {
 
   /** Without it, the session's {@code spark.sql.sources.partitionOverwriteMode} applies, as for Spark's file sources. */
   public static final LazyQOption<String> PARTITION_OVERWRITE_MODE = define(
-      LazyQOption.text("partitionOverwriteMode", "static|dynamic",
+      LazyQOption.oneOf("partitionOverwriteMode", List.of("static", "dynamic"),
           "An overwrite of a partitioned table: static replaces every file, dynamic only the partitions written.",
           Scope.WRITE)
       .defaultShownAs("the session's spark.sql.sources.partitionOverwriteMode"));

@@ -124,12 +124,8 @@ public final class LazyQWriteConf implements Serializable {
     if (mode.isEmpty()) {
       mode = org.apache.spark.sql.internal.SQLConf.get().partitionOverwriteMode().toString();
     }
-    return switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "static" -> false;
-      case "dynamic" -> true;
-      default -> throw new IllegalArgumentException("lazyq: option partitionOverwriteMode is 'static' or 'dynamic', not '"
-          + mode + "'");
-    };
+    // the option is checked by its parser; the session's setting is Spark's enum
+    return mode.trim().equalsIgnoreCase("dynamic");
   }
 
   /** The session's Hadoop configuration with this write's {@code fs.*} options; on the driver. */

@@ -84,6 +84,9 @@ class OptionParsingTest {
       Case.valid(LazyQOptions.LOSSLESS, "ZSTD", "ZSTD"),
       Case.valid(LazyQOptions.LOSSLESS, "none", "none"),
       Case.invalid(LazyQOptions.LOSSLESS, "gzip", "unknown lossless stage 'gzip'"),
+      Case.valid(LazyQOptions.PARTITION_OVERWRITE_MODE, "Dynamic", "dynamic"),
+      Case.valid(LazyQOptions.PARTITION_OVERWRITE_MODE, "static", "static"),
+      Case.invalid(LazyQOptions.PARTITION_OVERWRITE_MODE, "partial", "valid: static|dynamic"),
       Case.valid(LazyQOptions.CHECKPOINT_INTERVAL, "1", 1),
       Case.valid(LazyQOptions.CHECKPOINT_INTERVAL, "100", 100),
       Case.invalid(LazyQOptions.CHECKPOINT_INTERVAL, "0", "checkpointInterval"));
