@@ -125,6 +125,7 @@ class ConcurrentWritesIT {
     found.forEach(r -> rows.put(r.getString(0), r.getLong(1)));
     assertEquals(committed, rows.keySet(), "every committed append, and nothing else");
     rows.forEach((batch, n) -> assertEquals(ROWS, n, batch + " whole, and once"));
+    assertEquals(committed.size(), commitsAddingFiles(table), "one version per append reported committed");
     long expected = (long) APPENDERS * APPENDS * ROWS;
     long present = spark.read().format("lazyq").load(table).count();
     assertEquals(expected, present);
@@ -215,6 +216,8 @@ class ConcurrentWritesIT {
       }
       versions.add(count + "/" + sum);
     }
+    assertEquals(1 + overwrites.size() + appended.size(), commitsAddingFiles(table),
+        "one version per write reported committed (and the first write's), none for a write reported failed");
     assertTrue(seen.size() >= 10, seen.size() + " reads");
     for (double[] r : seen) {
       assertTrue(versions.contains(r[0] + "/" + r[1]), r[0] + " rows summing to " + r[1] + " is no version's");
@@ -224,6 +227,12 @@ class ConcurrentWritesIT {
         + " committed, %d rows at the end; %d s%n", kind, log.latestVersion() + 1, seen.size(), failures.size(),
         overwrites.size(), failed, appended.size(), rows.values().stream().mapToLong(Long::longValue).sum(),
         (System.nanoTime() - started) / 1_000_000_000L);
+  }
+
+  /** Versions of the table's log that add files: one per committed write (version 0 holds only the schema). */
+  private static long commitsAddingFiles(String table) throws Exception {
+    return new TableLog(table, Storage.of(new Configuration())).entries().stream()
+        .filter(e -> e.actions().stream().anyMatch(a -> a instanceof AddFile)).count();
   }
 
   private static Process start(String table, String mode, int tag, int attempts, int commits, Path stop)
