@@ -8,6 +8,7 @@ import io.lazyq.quant.BlockCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Buffers one column's values for the chunk being written, in Arrow's layout, tracking nulls and
@@ -342,7 +343,7 @@ final class ColumnBuilder {
   private void expect(ColumnType.Kind kind, boolean list) {
     if (valueKind != kind || field.type().isList() != list) {
       throw new IllegalArgumentException("column '" + field.name() + "' is " + field.type() + ", not "
-          + (list ? "list<" + kind.name().toLowerCase(java.util.Locale.ROOT) + ">" : kind.name().toLowerCase(java.util.Locale.ROOT)));
+          + (list ? "list<" + kind.name().toLowerCase(Locale.ROOT) + ">" : kind.name().toLowerCase(Locale.ROOT)));
     }
   }
 

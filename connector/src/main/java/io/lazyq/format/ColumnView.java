@@ -10,6 +10,7 @@ import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Read access to one column of one chunk, over bytes that stay where they are: a mapped region of
@@ -269,7 +270,7 @@ public final class ColumnView implements Closeable {
    * are a frame of reference): what {@code lazyq inspect} shows.
    */
   public String encodingSummary() {
-    String stage = chunk.compression().name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+    String stage = chunk.compression().name().toLowerCase(Locale.ROOT).replace('_', '+');
     return blocks == null ? stage : stage + " " + blocks.schemeSummary();
   }
 

@@ -5,6 +5,8 @@ import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
 import io.lazyq.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Reads a region written by {@link BlockEncoder}: validates its whole structure once, on
@@ -82,7 +84,7 @@ public final class BlockDecoder {
    * its integers' scheme ({@code decimal/delta}).
    */
   public String schemeSummary() {
-    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
     for (int b = 0; b < offsets.length - 1; b++) {
       int s = region.get(offsets[b]);
       String name = BlockFormat.schemeName(s);
@@ -93,7 +95,7 @@ public final class BlockDecoder {
     }
     StringBuilder out = new StringBuilder();
     counts.entrySet().stream()
-        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
         .forEach(e -> out.append(out.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue()));
     return out.toString();
   }

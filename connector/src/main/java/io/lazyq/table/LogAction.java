@@ -6,6 +6,8 @@ import io.lazyq.format.ColumnType;
 import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,7 +108,7 @@ public sealed interface LogAction {
       FileStats stats) implements LogAction {
     public AddFile {
       Objects.requireNonNull(path);
-      partitionValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(partitionValues));
+      partitionValues = Collections.unmodifiableMap(new LinkedHashMap<>(partitionValues));
       stats = stats == null ? FileStats.NONE : stats;
     }
 

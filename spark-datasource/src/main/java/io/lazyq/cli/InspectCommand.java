@@ -18,7 +18,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,7 +129,7 @@ public final class InspectCommand implements Callable<Integer> {
         encoding += " (±" + f.encoding().errorBound() + ")";
       }
       Map<String, Integer> stages = stages(meta, c);
-      if (!stages.isEmpty() && !stages.keySet().equals(java.util.Set.of("none"))) {
+      if (!stages.isEmpty() && !stages.keySet().equals(Set.of("none"))) {
         StringBuilder with = new StringBuilder();
         stages.forEach((stage, n) -> with.append(with.length() == 0 ? "" : ",").append(stage)
             .append(stages.size() > 1 ? "×" + n : ""));
@@ -143,9 +146,9 @@ public final class InspectCommand implements Callable<Integer> {
 
   /** How many chunks of a column each lossless stage stored, from the index alone. */
   private static Map<String, Integer> stages(FileMetadata meta, int column) {
-    Map<String, Integer> m = new java.util.TreeMap<>();
+    Map<String, Integer> m = new TreeMap<>();
     for (ChunkDescriptor ch : meta.index().chunks()) {
-      String stage = ch.column(column).compression().name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+      String stage = ch.column(column).compression().name().toLowerCase(Locale.ROOT).replace('_', '+');
       m.merge(stage, 1, Integer::sum);
     }
     return m;

@@ -14,7 +14,9 @@ import io.lazyq.storage.MappingStats;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -53,7 +55,7 @@ final class ChunkBatchReader implements PartitionReader<ColumnarBatch> {
     this.vectors = vectors;
     this.constants = constants;
     org.apache.spark.sql.vectorized.ColumnVector[] all = constants == null ? vectors.clone()
-        : java.util.stream.Stream.concat(java.util.Arrays.stream(vectors), java.util.Arrays.stream(constants.vectors()))
+        : Stream.concat(Arrays.stream(vectors), Arrays.stream(constants.vectors()))
             .toArray(org.apache.spark.sql.vectorized.ColumnVector[]::new);
     this.batch = new ColumnarBatch(all);
     this.batchRows = batchRows;

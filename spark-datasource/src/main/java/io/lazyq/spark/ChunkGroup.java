@@ -2,6 +2,7 @@ package io.lazyq.spark;
 
 import io.lazyq.storage.FileVersion;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import org.apache.spark.sql.connector.read.InputPartition;
 
@@ -17,7 +18,7 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * @param partitionValues for a partitioned table, each file's partition values as strings; else null
  */
 record ChunkGroup(String[] files, int[] fileOf, int[] chunks, int[] rows, FileVersion[] versions,
-    List<java.util.HashMap<String, String>> partitionValues) implements InputPartition {
+    List<HashMap<String, String>> partitionValues) implements InputPartition {
 
   /** A group of an unpartitioned table's chunks, of files whose versions are not known. */
   ChunkGroup(String[] files, int[] fileOf, int[] chunks, int[] rows) {

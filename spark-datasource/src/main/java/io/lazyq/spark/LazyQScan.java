@@ -7,26 +7,27 @@ import io.lazyq.spark.metrics.BytesMapped;
 import io.lazyq.spark.metrics.BytesStreamed;
 import io.lazyq.spark.metrics.ChunksSkipped;
 import io.lazyq.spark.metrics.ConsumerWait;
+import io.lazyq.spark.metrics.FilesPruned;
+import io.lazyq.spark.metrics.FilesRead;
 import io.lazyq.spark.metrics.StorageRequests;
 import io.lazyq.spark.metrics.StorageWait;
 import io.lazyq.spark.metrics.TaskValue;
-import io.lazyq.spark.metrics.FilesPruned;
-import io.lazyq.spark.metrics.FilesRead;
 import io.lazyq.storage.FileEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.expressions.Expressions;
 import org.apache.spark.sql.connector.expressions.NamedReference;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
-import org.apache.spark.sql.connector.read.SupportsRuntimeV2Filtering;
-import java.util.OptionalLong;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.Statistics;
 import org.apache.spark.sql.connector.read.SupportsReportStatistics;
+import org.apache.spark.sql.connector.read.SupportsRuntimeV2Filtering;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
@@ -162,7 +163,7 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
     return "lazyq [" + readSchema.simpleString() + "] files="
         + (pruning.partitioned() ? pruning.listing().files().size() : files.size())
         + (pruning.filter().isEmpty() ? "" : " partitionFilters=" + pruning.filter())
-        + (filter.isEmpty() ? "" : " filters=" + java.util.Arrays.toString(filter.predicates()))
+        + (filter.isEmpty() ? "" : " filters=" + Arrays.toString(filter.predicates()))
         + (limit >= 0 ? " limit=" + limit : "") + " " + conf;
   }
 

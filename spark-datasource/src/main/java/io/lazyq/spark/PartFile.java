@@ -1,7 +1,10 @@
 package io.lazyq.spark;
 
 import io.lazyq.table.FileStats;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
@@ -29,10 +32,10 @@ record PartFile(String name, long rows, long bytes, Map<String, String> partitio
 
   /** The files of every task's message; null for a message that is missing or of another kind. */
   static PartFile[] of(WriterCommitMessage[] messages) {
-    java.util.List<PartFile> files = new java.util.ArrayList<>();
+    List<PartFile> files = new ArrayList<>();
     for (WriterCommitMessage m : messages == null ? new WriterCommitMessage[0] : messages) {
       if (m instanceof Task t) {
-        files.addAll(java.util.Arrays.asList(t.files()));
+        files.addAll(Arrays.asList(t.files()));
       } else {
         files.add(m instanceof PartFile f ? f : null);
       }

@@ -3,6 +3,7 @@ package io.lazyq.spark;
 import io.lazyq.format.ChunkDescriptor;
 import io.lazyq.storage.FileVersion;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -171,7 +172,7 @@ final class ScanPlan {
       }
       return new ChunkGroup(used.toArray(new String[0]), fileOf, ordinals, rows,
           usedVersions.toArray(new FileVersion[0]),
-          values == null ? null : usedValues.stream().map(java.util.HashMap::new).toList());
+          values == null ? null : usedValues.stream().map(HashMap::new).toList());
     }
   }
 }

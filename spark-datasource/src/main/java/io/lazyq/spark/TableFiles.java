@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -335,7 +336,7 @@ final class TableFiles {
    */
   private static List<FileEntry> inSnapshot(Snapshot snapshot, Storage storage) throws IOException {
     Map<String, FileEntry> present = new HashMap<>();
-    Set<String> listedDirs = new java.util.HashSet<>();
+    Set<String> listedDirs = new HashSet<>();
     List<FileEntry> files = new ArrayList<>();
     for (AddFile f : snapshot.files()) {
       int slash = f.path().lastIndexOf('/');
