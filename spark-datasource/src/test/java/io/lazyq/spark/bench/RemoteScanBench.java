@@ -32,12 +32,12 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * cd spark-datasource &amp;&amp; java -Xmx4g &lt;the root pom's lazyq.jvm.opens&gt; -cp &lt;test classpath&gt; \
- *   -Dbench.rows=4000000 -Dbench.repeats=2 -Dbench.memoryRows=32000000 io.lazyq.spark.bench.RemoteScanBench
+ *   -Dbench.rows=4000000 -Dbench.repeats=2 -Dbench.memoryGiB=8 io.lazyq.spark.bench.RemoteScanBench
  * </pre>
  *
  * Properties: {@code bench.rows} (ten float columns), {@code bench.repeats}, {@code bench.delayMillis}
- * (the delay before each GET for the prefetch figures, default 20), {@code bench.memoryRows} (rows
- * of the large object of the memory figures, 0 to skip them); {@code bench.rows=0} skips the scans.
+ * (the delay before each GET for the prefetch figures, default 20), {@code bench.memoryGiB} (stored
+ * size of the large object of the memory figures, 0 to skip them); {@code bench.rows=0} skips the scans.
  */
 public final class RemoteScanBench {
   private static final int COLUMNS = 10;
@@ -47,7 +47,7 @@ public final class RemoteScanBench {
     long rows = Long.getLong("bench.rows", 20_000_000L);
     int repeats = Integer.getInteger("bench.repeats", 3);
     long delay = Long.getLong("bench.delayMillis", 20);
-    long memoryRows = Long.getLong("bench.memoryRows", 0);
+    double memoryGiB = Double.parseDouble(System.getProperty("bench.memoryGiB", "0"));
     String master = System.getProperty("bench.master", "local[2]");
     Path scratch = Files.createTempDirectory("lazyq-remote-bench");
     StorageServers.Target s3 = StorageServers.target("s3a", scratch);
@@ -61,8 +61,8 @@ public final class RemoteScanBench {
     if (rows > 0) {
       scans(spark, s3, rows, repeats, delay, master);
     }
-    if (memoryRows > 0) {
-      memory(s3, memoryRows);
+    if (memoryGiB > 0) {
+      memory(s3, memoryGiB);
     }
     spark.stop();
   }
@@ -145,17 +145,25 @@ public final class RemoteScanBench {
   }
 
   /**
-   * Peak RSS of a scan of every column in a child JVM under {@code -Xmx512m}: a large object, and
-   * one 8x smaller, each one file of sensor rows ({@code ts}, {@code sensor}, three float channels,
-   * plain) written locally and uploaded. The child's figures are its own {@code VmHWM}.
+   * Peak RSS of a scan of every column in a child JVM under {@code -Xmx512m}: a large object of
+   * {@code gib} GiB, and one 8x smaller, each one file of sensor rows ({@code ts}, {@code sensor},
+   * three float channels, plain and without a lossless stage, so that the stored bytes are the bytes
+   * a scan fetches) written locally and uploaded. The child's figures are its own {@code VmHWM}.
    */
-  private static void memory(StorageServers.Target s3, long rows) throws Exception {
+  private static void memory(StorageServers.Target s3, double gib) throws Exception {
     System.out.printf(Locale.ROOT, "%n| object | stored bytes | scan s (child JVM, -Xmx512m) | peak RSS | heap committed"
         + " | direct buffers |%n|---|---:|---:|---:|---:|---:|%n");
     Path local = Files.createTempDirectory("lazyq-remote-memory");
-    for (long n : new long[] {rows / 8, rows}) {
+    EncodingSpec stored = EncodingSpec.NONE.withLossless("none");
+    long sampleRows = 1 << 20;
+    Path sample = ScanBench.write(new SensorDay(sampleRows, 16, 1), Files.createDirectories(local.resolve("sample")),
+        "plain", stored);
+    double bytesPerRow = (double) Files.size(sample) / sampleRows;
+    Files.delete(sample);
+    long large = (long) (gib * (1L << 30) / bytesPerRow);
+    for (long n : new long[] {large / 8, large}) {
       Path dir = Files.createDirectories(local.resolve("memory-" + n));
-      Path file = ScanBench.write(new SensorDay(n, 16, 1), dir, "plain", EncodingSpec.NONE);
+      Path file = ScanBench.write(new SensorDay(n, 16, 1), dir, "plain", stored);
       long bytes = Files.size(file);
       String path = StorageServers.copyOf(dir, s3);
       Files.delete(file);
@@ -167,11 +175,15 @@ public final class RemoteScanBench {
         }
       }
       s3.hadoop().forEach((k, v) -> command.add("-Dspark.hadoop." + k + "=" + v));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanInChild.class.getName(), path));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanInChild.class.getName(), path,
+          Long.toString(n)));
       Path log = Files.createTempFile("lazyq-remote-scan-child", ".log");
       Process child = new ProcessBuilder(command).redirectError(log.toFile()).start();
       String out = new String(child.getInputStream().readAllBytes()).trim();
-      if (child.waitFor() != 0) {
+      int exit = child.waitFor();
+      // The server keeps its objects on this machine's disk: 9 GiB of them for an 8 GiB run.
+      StorageServers.fileSystem(s3).delete(new org.apache.hadoop.fs.Path(path), true);
+      if (exit != 0) {
         throw new IllegalStateException("the scan in the child JVM failed: " + out + "; see " + log);
       }
       String[] figures = out.lines().reduce((x, y) -> y).orElse("").split(" ");
@@ -190,8 +202,8 @@ public final class RemoteScanBench {
       Row r = spark.read().format("lazyq").load(args[0]).selectExpr("count(ts)", "count(sensor)", "sum(temperature)",
           "sum(pressure)", "sum(vibration)").first();
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (r.getLong(0) == 0) {
-        throw new IllegalStateException("no rows");
+      if (r.getLong(0) != Long.parseLong(args[1])) {
+        throw new IllegalStateException("counted " + r.getLong(0) + " rows of " + args[1]);
       }
       long hwmKb = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
           .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
