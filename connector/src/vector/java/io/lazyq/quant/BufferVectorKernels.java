@@ -1,0 +1,102 @@
+package io.lazyq.quant;
+
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector kernels, also reading q8_0, q4_0, f16 and bf16 straight from a direct buffer (a
+ * mapping) with {@code ByteVector.fromByteBuffer}, where the others copy the bytes into a heap
+ * array a chunk at a time. That method exists in the incubator module of JDK 17 and 18 only
+ * ({@link Kernels} loads this class there), so a later JVM never links these calls. The lane
+ * arithmetic is {@link VectorKernels}', so the bits are the same.
+ */
+final class BufferVectorKernels extends VectorKernels {
+  private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+  @Override
+  String describe() {
+    return super.describe().replace(")", ", direct buffers read in place)");
+  }
+
+  @Override
+  boolean decodeInPlace(QuantType type, ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
+    if (src.order() != LE) {
+      return false;
+    }
+    switch (type) {
+      case Q8_0:
+        decodeQ8_0(src, srcOff, blocks, dst, dstOff);
+        return true;
+      case Q4_0:
+        decodeQ4_0(src, srcOff, blocks, dst, dstOff);
+        return true;
+      case F16:
+        decodeF16(src, srcOff, blocks, dst, dstOff);
+        return true;
+      case BF16:
+        decodeBf16(src, srcOff, blocks, dst, dstOff);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static ByteVector load(VectorSpecies<Byte> species, ByteBuffer src, int off) {
+    return ByteVector.fromByteBuffer(species, src, off, LE);
+  }
+
+  private static float half(ByteBuffer src, int off) {
+    return Fp16.toFloat(src.getShort(off));
+  }
+
+  private static void decodeQ8_0(ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
+    for (int b = 0; b < blocks; b++, srcOff += 34, dstOff += 32) {
+      float d = half(src, srcOff);
+      for (int j = 0; j < 32; j += L) {
+        floats(load(B, src, srcOff + 2 + j)).mul(d).intoArray(dst, dstOff + j);
+      }
+    }
+  }
+
+  private static void decodeQ4_0(ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
+    for (int b = 0; b < blocks; b++, srcOff += 18, dstOff += 32) {
+      float d = half(src, srcOff);
+      for (int j = 0; j < 16; j += L) {
+        ByteVector q = load(B, src, srcOff + 2 + j);
+        floats(q.and((byte) 0x0F).sub((byte) 8)).mul(d).intoArray(dst, dstOff + j);
+        floats(q.lanewise(LSHR, 4).sub((byte) 8)).mul(d).intoArray(dst, dstOff + j + 16);
+      }
+    }
+  }
+
+  private static void decodeF16(ByteBuffer src, int srcOff, int n, float[] dst, int dstOff) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      widen(halves(src, srcOff + 2 * i)).intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = half(src, srcOff + 2 * i);
+    }
+  }
+
+  private static void decodeBf16(ByteBuffer src, int srcOff, int n, float[] dst, int dstOff) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      halves(src, srcOff + 2 * i).lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = Bf16.toFloat(src.getShort(srcOff + 2 * i));
+    }
+  }
+
+  /** L little-endian 16-bit fields, sign-extended into int lanes. */
+  private static IntVector halves(ByteBuffer src, int off) {
+    return (IntVector) load(B2, src, off).reinterpretAsShorts().castShape(I, 0);
+  }
+}
