@@ -568,38 +568,59 @@ class VectorKernels extends ScalarKernels {
     return d == 0f || normal(d);
   }
 
+  /** In groups of L blocks, as {@link #encodeQ8_0}. */
   @Override
   void encodeQ4_1(float[] x, int off, int blocks, byte[] y, int yOff) {
-    for (int b = 0; b < blocks; b++, off += 32, yOff += 20) {
-      FloatVector lowest = FloatVector.fromArray(F, x, off);
-      FloatVector highest = lowest;
-      for (int j = L; j < 32; j += L) {
-        FloatVector v = FloatVector.fromArray(F, x, off + j);
-        lowest = lowest.min(v);
-        highest = highest.max(v);
+    float[] mins = new float[L];
+    float[] maxs = new float[L];
+    float[] ds = new float[L];
+    float[] ids = new float[L];
+    int[] dBits = new int[L];
+    int[] minBits = new int[L];
+    for (int b = 0; b < blocks; b += L) {
+      int m = Math.min(L, blocks - b);
+      for (int k = 0; k < m; k++) {
+        minMax(x, off + 32 * (b + k), mins, maxs, k);
       }
-      // The vector min orders -0.0 below 0.0; ggml's loop keeps the first zero it meets.
-      float min = lowest.reduceLanes(MIN);
-      if (min == 0f) {
-        min = GgmlRef.min(x, off, 32);
-      }
-      float max = highest.reduceLanes(MAX);
-      if (max == 0f) {
-        max = GgmlRef.max(x, off, 32);
-      }
-      float d = (max - min) / 15f;
-      float id = GgmlRef.inverse(d);
-      if (!normal(d)) {
-        super.encodeQ4_1(x, off, 1, y, yOff);
-        continue;
-      }
-      LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
-      LittleEndian.putShort(y, yOff + 2, Fp16.fromFloat(min));
-      for (int j = 0; j < 16; j += L) {
-        IntVector lo = nibble(FloatVector.fromArray(F, x, off + j).sub(min).mul(id).add(0.5f));
-        IntVector hi = nibble(FloatVector.fromArray(F, x, off + 16 + j).sub(min).mul(id).add(0.5f));
-        bytes(lo.or(hi.lanewise(LSHL, 4))).intoArray(y, yOff + 4 + j);
+      FloatVector min = FloatVector.fromArray(F, mins, 0);
+      FloatVector d = FloatVector.fromArray(F, maxs, 0).sub(min).div(15f);
+      d.intoArray(ds, 0);
+      inverse(d).intoArray(ids, 0);
+      fp16Bits(d).intoArray(dBits, 0);
+      fp16Bits(min).intoArray(minBits, 0);
+      for (int k = 0; k < m; k++) {
+        int xo = off + 32 * (b + k);
+        int yo = yOff + 20 * (b + k);
+        if (!normal(ds[k])) {
+          super.encodeQ4_1(x, xo, 1, y, yo);
+          continue;
+        }
+        float lowest = mins[k];
+        float id = ids[k];
+        LittleEndian.putShort(y, yo, (short) dBits[k]);
+        LittleEndian.putShort(y, yo + 2, (short) minBits[k]);
+        for (int j = 0; j < 16; j += L) {
+          IntVector lo = nibble(FloatVector.fromArray(F, x, xo + j).sub(lowest).mul(id).add(0.5f));
+          IntVector hi = nibble(FloatVector.fromArray(F, x, xo + 16 + j).sub(lowest).mul(id).add(0.5f));
+          bytes(lo.or(hi.lanewise(LSHL, 4))).intoArray(y, yo + 4 + j);
+        }
       }
     }
+  }
+
+  /** {@link GgmlRef#min} and {@link GgmlRef#max} of a block of 32 finite values, into {@code mins[k]} and {@code maxs[k]}. */
+  private static void minMax(float[] x, int off, float[] mins, float[] maxs, int k) {
+    FloatVector lowest = FloatVector.fromArray(F, x, off);
+    FloatVector highest = lowest;
+    for (int j = L; j < 32; j += L) {
+      FloatVector v = FloatVector.fromArray(F, x, off + j);
+      lowest = lowest.min(v);
+      highest = highest.max(v);
+    }
+    // The vector min orders -0.0 below 0.0; ggml's loop keeps the first zero it meets.
+    float min = lowest.reduceLanes(MIN);
+    float max = highest.reduceLanes(MAX);
+    mins[k] = min == 0f ? GgmlRef.min(x, off, 32) : min;
+    maxs[k] = max == 0f ? GgmlRef.max(x, off, 32) : max;
   }
 }

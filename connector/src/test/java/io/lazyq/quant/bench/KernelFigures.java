@@ -15,8 +15,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 /**
  * Runs the kernel benchmarks as JMH's own {@code Main} does (same arguments), then writes their
  * figures to {@code <bench.out>/kernels-jdk<N>.tsv}, one row per benchmark: kernel, memory, values
- * per call, path (scalar or vector), JDK, GB/s of float32 from CPU time (with JMH's {@code perfnorm}
- * profiler and its {@code task-clock} event, else empty) and GB/s from wall-clock time.
+ * per call, path (scalar or vector), JDK, GB/s of float32 from CPU time (of the benchmark threads
+ * with {@link ThreadCpuProfiler}, else of the JVM with JMH's {@code perfnorm} profiler and its
+ * {@code task-clock} event, else empty) and GB/s from wall-clock time.
  */
 public final class KernelFigures {
   private KernelFigures() {}
@@ -40,9 +41,12 @@ public final class KernelFigures {
         String values = params.getParam("values");
         long n = values != null ? Long.parseLong(values) : DecodeBench.VALUES;
         double bytes = 4.0 * n;
-        Result<?> taskClock = run.getSecondaryResults().get("task-clock");
-        String cpu = taskClock == null ? ""
-            : String.format("%.1f", bytes / (taskClock.getScore() * 1e-3) / 1e9);
+        // ms of CPU per call: the benchmark threads' own if measured, else the whole JVM's.
+        Result<?> cpuTime = run.getSecondaryResults().get(ThreadCpuProfiler.RESULT);
+        if (cpuTime == null) {
+          cpuTime = run.getSecondaryResults().get("task-clock");
+        }
+        String cpu = cpuTime == null ? "" : String.format("%.1f", bytes / (cpuTime.getScore() * 1e-3) / 1e9);
         String wall = String.format("%.1f", bytes * run.getPrimaryResult().getScore() / 1e9);
         out.println(String.join("\t", op + (type != null ? " " + type : ""), memory != null ? memory : "heap",
             Long.toString(n), method, jdk, cpu, wall));
