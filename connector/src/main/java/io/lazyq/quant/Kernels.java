@@ -81,7 +81,7 @@ abstract class Kernels {
    * Decodes {@code blocks} whole blocks of {@code type} straight from {@code src}, a little-endian
    * buffer without an array (a mapping), if these kernels can; false leaves the caller to copy the
    * bytes into an array first. Only the vector kernels of JDKs whose Vector API loads from
-   * buffers can (17 and 18; later ones load from {@code MemorySegment}s), for q8_0, q4_0, f16 and bf16.
+   * buffers can (17 and 18; later ones load from {@code MemorySegment}s), for f16 and bf16.
    */
   boolean decodeInPlace(QuantType type, ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
     return false;

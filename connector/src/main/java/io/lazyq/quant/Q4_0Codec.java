@@ -1,7 +1,5 @@
 package io.lazyq.quant;
 
-import java.nio.ByteBuffer;
-
 /**
  * ggml's Q4_0: per 32 values, an fp16 scale {@code d} and 16 bytes of nibbles (value j in the low
  * nibble of byte j, value j + 16 in its high nibble); value = (q - 8) * d.
@@ -17,11 +15,6 @@ final class Q4_0Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     kernels.decodeQ4_0(src, srcOff, blocks, dst, dstOff);
-  }
-
-  @Override
-  boolean decodeInPlace(ByteBuffer region, int at, int blocks, float[] dst, int dstOff) {
-    return kernels.decodeInPlace(type, region, at, blocks, dst, dstOff);
   }
 
   @Override

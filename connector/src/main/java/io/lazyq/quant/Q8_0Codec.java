@@ -1,7 +1,5 @@
 package io.lazyq.quant;
 
-import java.nio.ByteBuffer;
-
 /** ggml's Q8_0: per 32 values, an fp16 scale {@code d} and 32 signed bytes; value = q * d. */
 final class Q8_0Codec extends FixedBlockCodec {
   private final Kernels kernels;
@@ -14,11 +12,6 @@ final class Q8_0Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     kernels.decodeQ8_0(src, srcOff, blocks, dst, dstOff);
-  }
-
-  @Override
-  boolean decodeInPlace(ByteBuffer region, int at, int blocks, float[] dst, int dstOff) {
-    return kernels.decodeInPlace(type, region, at, blocks, dst, dstOff);
   }
 
   @Override

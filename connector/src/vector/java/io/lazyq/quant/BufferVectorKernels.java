@@ -1,7 +1,6 @@
 package io.lazyq.quant;
 
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,11 +9,16 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector kernels, also reading q8_0, q4_0, f16 and bf16 straight from a direct buffer (a
- * mapping) with {@code ByteVector.fromByteBuffer}, where the others copy the bytes into a heap
- * array a chunk at a time. That method exists in the incubator module of JDK 17 and 18 only
- * ({@link Kernels} loads this class there), so a later JVM never links these calls. The lane
- * arithmetic is {@link VectorKernels}', so the bits are the same.
+ * The vector kernels, also reading f16 and bf16 straight from a direct buffer (a mapping) with
+ * {@code ByteVector.fromByteBuffer}, where the others copy the bytes into a heap array a chunk at
+ * a time. That method exists in the incubator module of JDK 17 and 18 only ({@link Kernels} loads
+ * this class there), so a later JVM never links these calls. The lane arithmetic is
+ * {@link VectorKernels}', so the bits are the same.
+ *
+ * <p>Measured on JDK 17 (CPU time, 2^18 values per call from a direct buffer): f16 36 GB/s in
+ * place against 16 copied, bf16 42 against 34; but q8_0 31 against 44 and q4_0 35 against 40, so
+ * those two are copied: every buffer load re-reads the buffer's address and limit and checks its
+ * bounds, once per 16 codes for them against once per 16 values here.
  */
 final class BufferVectorKernels extends VectorKernels {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -30,12 +34,6 @@ final class BufferVectorKernels extends VectorKernels {
       return false;
     }
     switch (type) {
-      case Q8_0:
-        decodeQ8_0(src, srcOff, blocks, dst, dstOff);
-        return true;
-      case Q4_0:
-        decodeQ4_0(src, srcOff, blocks, dst, dstOff);
-        return true;
       case F16:
         decodeF16(src, srcOff, blocks, dst, dstOff);
         return true;
@@ -53,26 +51,6 @@ final class BufferVectorKernels extends VectorKernels {
 
   private static float half(ByteBuffer src, int off) {
     return Fp16.toFloat(src.getShort(off));
-  }
-
-  private static void decodeQ8_0(ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
-    for (int b = 0; b < blocks; b++, srcOff += 34, dstOff += 32) {
-      float d = half(src, srcOff);
-      for (int j = 0; j < 32; j += L) {
-        floats(load(B, src, srcOff + 2 + j)).mul(d).intoArray(dst, dstOff + j);
-      }
-    }
-  }
-
-  private static void decodeQ4_0(ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
-    for (int b = 0; b < blocks; b++, srcOff += 18, dstOff += 32) {
-      float d = half(src, srcOff);
-      for (int j = 0; j < 16; j += L) {
-        ByteVector q = load(B, src, srcOff + 2 + j);
-        floats(q.and((byte) 0x0F).sub((byte) 8)).mul(d).intoArray(dst, dstOff + j);
-        floats(q.lanewise(LSHR, 4).sub((byte) 8)).mul(d).intoArray(dst, dstOff + j + 16);
-      }
-    }
   }
 
   private static void decodeF16(ByteBuffer src, int srcOff, int n, float[] dst, int dstOff) {
