@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bits are the same; codes are widened to float by exact conversions instead of table look-ups.
  *
  * <p>Only APIs that JDK 17's incubator module and later ones share are used: arrays and lanewise
- * operations, no {@code fromByteArray} (gone since JDK 20) and no {@code MemorySegment}. Only
+ * operations, no {@code fromByteArray} (gone since JDK 19; {@link BufferVectorKernels} has the buffer loads) and no {@code MemorySegment}. Only
  * operations that C2 compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run
  * a hundred times slower than scalar code (the float-to-int conversion). Masked operations and
  * {@code VectorMask} tests ran several times slower than the same logic on sign bits (the q8_0
