@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Only APIs that JDK 17's incubator module and later ones share are used: arrays and lanewise
  * operations, no {@code fromByteArray} (gone since JDK 19, as the buffer loads that
  * {@link BufferVectorKernels} makes) and no {@code MemorySegment}. Only operations that C2
- * compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run a hundred times slower than scalar code (the float-to-int conversion). Masked operations and
+ * compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run a hundred times
+ * slower than scalar code (the float-to-int conversion). Masked operations and
  * {@code VectorMask} tests ran several times slower than the same logic on sign bits (the q8_0
  * encoder's kernel: 5 GB/s with masked rounding, 13 with arithmetic shifts of sign bits; q4_0's
  * search for the signed maximum with a vector compare: a fifth of a scalar loop's speed), so
