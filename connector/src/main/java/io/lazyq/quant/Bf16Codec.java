@@ -1,5 +1,7 @@
 package io.lazyq.quant;
 
+import java.nio.ByteBuffer;
+
 /** bfloat16, converted as ggml converts it ({@link Bf16}). */
 final class Bf16Codec extends FixedBlockCodec {
   private final Kernels kernels;
@@ -12,6 +14,11 @@ final class Bf16Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     kernels.decodeBf16(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  boolean decodeInPlace(ByteBuffer region, int at, int blocks, float[] dst, int dstOff) {
+    return kernels.decodeInPlace(type, region, at, blocks, dst, dstOff);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.lazyq.quant;
 
+import java.nio.ByteBuffer;
+
 /** IEEE half precision, converted as ggml converts it ({@link Fp16}). */
 final class F16Codec extends FixedBlockCodec {
   private final Kernels kernels;
@@ -12,6 +14,11 @@ final class F16Codec extends FixedBlockCodec {
   @Override
   void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
     kernels.decodeF16(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  boolean decodeInPlace(ByteBuffer region, int at, int blocks, float[] dst, int dstOff) {
+    return kernels.decodeInPlace(type, region, at, blocks, dst, dstOff);
   }
 
   @Override

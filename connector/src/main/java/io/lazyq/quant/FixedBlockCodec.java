@@ -11,7 +11,8 @@ import java.util.Objects;
  * here once; subclasses supply the kernels, which see only whole blocks in a {@code byte[]}.
  *
  * <p>Kernels run on a heap array so that the JIT compiles them to plain loads it can unroll: a heap
- * region is read in place, any other (a mapping) is copied out a chunk at a time.
+ * region is read in place, any other (a mapping) is copied out a chunk at a time, unless the
+ * kernels read it in place ({@link Kernels#decodeInPlace}).
  */
 abstract class FixedBlockCodec implements BlockCodec {
   /** Bytes copied out of a region per kernel call: small enough that the copy stays in L1 for the kernel. */
@@ -39,6 +40,14 @@ abstract class FixedBlockCodec implements BlockCodec {
 
   /** Decodes {@code blocks} whole blocks at {@code src[srcOff]} into {@code dst[dstOff]}. */
   abstract void decodeBlocks(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+
+  /**
+   * Decodes {@code blocks} whole blocks at {@code region[at]}, a buffer without an array, in place
+   * if the kernels can ({@link Kernels#decodeInPlace}); false if not, and the caller copies.
+   */
+  boolean decodeInPlace(ByteBuffer region, int at, int blocks, float[] dst, int dstOff) {
+    return false;
+  }
 
   /** Encodes one whole block of values at {@code src[srcOff]}; only encoders override this. */
   void encodeBlock(float[] src, int srcOff, byte[] dst, int dstOff) {
@@ -130,6 +139,9 @@ abstract class FixedBlockCodec implements BlockCodec {
     Objects.checkFromIndexSize(at, blocks * blockBytes, region.limit());
     if (region.hasArray()) {
       decodeBlocks(region.array(), region.arrayOffset() + at, blocks, dst, dstOff);
+      return;
+    }
+    if (decodeInPlace(region, at, blocks, dst, dstOff)) {
       return;
     }
     byte[] bytes = SCRATCH.get().bytes;

@@ -2,6 +2,8 @@ package io.lazyq.quant;
 
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,6 +22,8 @@ import java.util.Optional;
 abstract class Kernels {
   private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
   private static final String VECTOR_CLASS = "io.lazyq.quant.VectorKernels";
+  /** The vector kernels that also read direct buffers in place, for a Vector API with {@code ByteVector.fromByteBuffer}. */
+  private static final String BUFFER_VECTOR_CLASS = "io.lazyq.quant.BufferVectorKernels";
 
   /** The kernels every codec uses. */
   static final Kernels SELECTED = select();
@@ -72,6 +76,16 @@ abstract class Kernels {
 
   /** ggml's {@code quantize_row_q4_1_ref} over whole blocks of finite values. */
   abstract void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /**
+   * Decodes {@code blocks} whole blocks of {@code type} straight from {@code src}, a little-endian
+   * buffer without an array (a mapping), if these kernels can; false leaves the caller to copy the
+   * bytes into an array first. Only the vector kernels of JDKs whose Vector API loads from
+   * buffers can (17 and 18; later ones load from {@code MemorySegment}s), for f16 and bf16.
+   */
+  boolean decodeInPlace(QuantType type, ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
+    return false;
+  }
 
   /** The index in {@code x[off, off + n)} of the first NaN or infinity, relative to {@code off}; -1 if none. */
   int firstNonFinite(float[] x, int off, int n) {
@@ -131,13 +145,26 @@ abstract class Kernels {
       throw new UnsupportedOperationException("the C2 compiler is off");
     }
     try {
-      return (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+      String name = loadsFromBuffers() ? BUFFER_VECTOR_CLASS : VECTOR_CLASS;
+      return (Kernels) Class.forName(name).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       if (cause instanceof UnsupportedOperationException) {
         throw (UnsupportedOperationException) cause;
       }
       throw new UnsupportedOperationException("the vector kernels did not load: " + cause, cause);
+    }
+  }
+
+  /** Whether this JDK's {@code ByteVector} has {@code fromByteBuffer} (gone since JDK 19). */
+  private static boolean loadsFromBuffers() throws ClassNotFoundException {
+    Class<?> bytes = Class.forName("jdk.incubator.vector.ByteVector");
+    try {
+      bytes.getMethod("fromByteBuffer", Class.forName("jdk.incubator.vector.VectorSpecies"), ByteBuffer.class,
+          int.class, ByteOrder.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
     }
   }
 

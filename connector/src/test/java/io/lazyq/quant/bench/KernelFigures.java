@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Objects;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -15,8 +16,10 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 /**
  * Runs the kernel benchmarks as JMH's own {@code Main} does (same arguments), then writes their
  * figures to {@code <bench.out>/kernels-jdk<N>.tsv}, one row per benchmark: kernel, memory, values
- * per call, path (scalar or vector), JDK, GB/s of float32 from CPU time (with JMH's {@code perfnorm}
- * profiler and its {@code task-clock} event, else empty) and GB/s from wall-clock time.
+ * per call, path (scalar or vector), JDK, GB/s of float32 from CPU time (of the benchmark threads
+ * in the median iteration with {@link ThreadCpuProfiler}, else of the JVM with JMH's
+ * {@code perfnorm} profiler and its {@code task-clock} event, else empty) and GB/s from
+ * wall-clock time (JMH's mean).
  */
 public final class KernelFigures {
   private KernelFigures() {}
@@ -40,14 +43,36 @@ public final class KernelFigures {
         String values = params.getParam("values");
         long n = values != null ? Long.parseLong(values) : DecodeBench.VALUES;
         double bytes = 4.0 * n;
+        // ms of CPU per call: the median iteration's of the benchmark threads if measured (an
+        // iteration still running the Java fallback before C2 compiles a kernel takes 100 times
+        // longer, and would swamp a mean), else the mean of the whole JVM's.
+        double cpuMs = medianIteration(run, ThreadCpuProfiler.RESULT);
         Result<?> taskClock = run.getSecondaryResults().get("task-clock");
-        String cpu = taskClock == null ? ""
-            : String.format("%.1f", bytes / (taskClock.getScore() * 1e-3) / 1e9);
+        if (Double.isNaN(cpuMs) && taskClock != null) {
+          cpuMs = taskClock.getScore();
+        }
+        String cpu = Double.isNaN(cpuMs) ? "" : String.format("%.1f", bytes / (cpuMs * 1e-3) / 1e9);
         String wall = String.format("%.1f", bytes * run.getPrimaryResult().getScore() / 1e9);
         out.println(String.join("\t", op + (type != null ? " " + type : ""), memory != null ? memory : "heap",
             Long.toString(n), method, jdk, cpu, wall));
       }
     }
     System.out.println("Kernel figures: " + tsv.toAbsolutePath());
+  }
+
+  /** The median over the measurement iterations of secondary result {@code name}; NaN if there is none. */
+  private static double medianIteration(RunResult run, String name) {
+    double[] scores = run.getBenchmarkResults().stream()
+        .flatMap(b -> b.getIterationResults().stream())
+        .map(i -> i.getSecondaryResults().get(name))
+        .filter(Objects::nonNull)
+        .mapToDouble(Result::getScore)
+        .sorted()
+        .toArray();
+    if (scores.length == 0) {
+      return Double.NaN;
+    }
+    int mid = scores.length / 2;
+    return scores.length % 2 == 1 ? scores[mid] : (scores[mid - 1] + scores[mid]) / 2;
   }
 }
