@@ -38,6 +38,11 @@ record ChunkBudget(long chunks, long bytes) implements ReadLimit {
       return taken < chunks && (taken == 0 || frameBytes <= bytesLeft);
     }
 
+    /** Whether any chunk was taken. */
+    boolean started() {
+      return taken > 0;
+    }
+
     void take(long frameBytes) {
       bytesLeft -= Math.min(frameBytes, bytesLeft);
       taken++;

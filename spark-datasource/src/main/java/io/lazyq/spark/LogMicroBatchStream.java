@@ -32,7 +32,8 @@ import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow
  *
  * <p>A version that is not a blind append (an overwrite, which removes files, or changes the
  * schema) fails the stream with an error naming the table and the version, since rows the stream
- * handed on may be gone; with {@code skipChangeCommits} such versions are passed over whole.
+ * handed on may be gone, once the versions before it are read; with {@code skipChangeCommits}
+ * such versions are passed over whole.
  */
 final class LogMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow {
   private final LazyQReadConf conf;
@@ -120,7 +121,14 @@ final class LogMicroBatchStream implements MicroBatchStream, SupportsTriggerAvai
     LogOffset start = (LogOffset) startOffset;
     LogOffset at = start.begin() ? LogOffset.initial(latestVersion()) : start;
     while (true) {
-      at = start.begin() ? settleWithin(at) : settle(at);
+      try {
+        at = start.begin() ? settleWithin(at) : settle(at);
+      } catch (ChangeCommit stop) {
+        if (budget.started()) {
+          return at; // the versions before it first; the next micro-batch fails
+        }
+        throw stop;
+      }
       Version v = start.begin() && !at.initial() ? null : version(at);
       if (v == null) {
         return at;
@@ -142,7 +150,7 @@ final class LogMicroBatchStream implements MicroBatchStream, SupportsTriggerAvai
     for (LogOffset at = settle(start.begin() ? end.startOf() : start); at.compareTo(end) < 0; ) {
       Version v = version(at);
       if (v == null) {
-        throw new IllegalStateException("lazyq: version " + at.version() + " of the table " + table
+        throw new ChangeCommit("lazyq: version " + at.version() + " of the table " + table
             + " is missing, though the stream's offset " + end.json() + " is past it");
       }
       FileChunks file = chunks(v, at);
@@ -237,7 +245,7 @@ final class LogMicroBatchStream implements MicroBatchStream, SupportsTriggerAvai
     }
     String what = entry.commitInfo().map(c -> "an " + c.operation().name().toLowerCase(java.util.Locale.ROOT)
         .replace('_', ' ') + " (job " + c.jobId() + ")").orElse("a change");
-    throw new IllegalStateException("lazyq: version " + entry.version() + " of the table " + table + " is " + what
+    throw new ChangeCommit("lazyq: version " + entry.version() + " of the table " + table + " is " + what
         + " that removes or replaces files, whose rows this stream may have read; a stream reads only versions that"
         + " add files. Set the option skipChangeCommits=true to pass over such versions (their added rows are not"
         + " read either), or start the stream again with a new checkpoint location");
@@ -269,5 +277,12 @@ final class LogMicroBatchStream implements MicroBatchStream, SupportsTriggerAvai
   @Override
   public String toString() {
     return "lazyq stream of the table " + table;
+  }
+
+  /** A version that a stream cannot follow, since it removes or replaces files. */
+  private static final class ChangeCommit extends IllegalStateException {
+    ChangeCommit(String message) {
+      super(message);
+    }
   }
 }
