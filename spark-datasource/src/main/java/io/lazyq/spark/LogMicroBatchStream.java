@@ -150,7 +150,7 @@ final class LogMicroBatchStream implements MicroBatchStream, SupportsTriggerAvai
     for (LogOffset at = settle(start.begin() ? end.startOf() : start); at.compareTo(end) < 0; ) {
       Version v = version(at);
       if (v == null) {
-        throw new ChangeCommit("lazyq: version " + at.version() + " of the table " + table
+        throw new IllegalStateException("lazyq: version " + at.version() + " of the table " + table
             + " is missing, though the stream's offset " + end.json() + " is past it");
       }
       FileChunks file = chunks(v, at);
