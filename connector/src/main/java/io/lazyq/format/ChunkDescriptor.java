@@ -53,6 +53,11 @@ public record ChunkDescriptor(
     return frameOffset + FileLayout.FRAME_HEADER_BYTES;
   }
 
+  /** Bytes that the chunk takes in the file: its frame header and payload. */
+  public long frameBytes() {
+    return FileLayout.FRAME_HEADER_BYTES + payloadLength;
+  }
+
   public ColumnChunk column(int ordinal) {
     return columns.get(ordinal);
   }

@@ -39,7 +39,7 @@ public record ChunkFrames(FileMetadata.Head head, List<ChunkDescriptor> descript
 
   /** Bytes that chunk {@code ordinal} takes in the file: its frame header and payload. */
   public long frameBytes(int ordinal) {
-    return FileLayout.FRAME_HEADER_BYTES + descriptors.get(ordinal).payloadLength();
+    return descriptors.get(ordinal).frameBytes();
   }
 
   /** The complete chunks as an index, as a footer would list them. */

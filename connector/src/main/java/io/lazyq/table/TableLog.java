@@ -169,6 +169,39 @@ public final class TableLog {
     return latest < 0 ? "it has no log, so no versions" : "versions available: " + first + " to " + latest;
   }
 
+  /**
+   * The entry of {@code version}, read by its name, or empty when no writer has committed it yet.
+   * A reader that follows the table asks for the version after the last it read: one request,
+   * and no listing of the log, which on object stores is slower than a read by name. Only a miss
+   * lists the log, to tell a version still to come from one that is gone.
+   *
+   * @throws LazyQFormatException when the entry is missing though later versions exist (expired or
+   *     deleted), naming the table and the version
+   */
+  public Optional<LogEntry> entry(long version) throws IOException {
+    Optional<LogEntry> entry = readIfPresent(version);
+    if (entry.isPresent()) {
+      return entry;
+    }
+    Listing listing = listing();
+    if (listing.latest() <= version) {
+      return Optional.empty();
+    }
+    // Committed between the read and the listing, together with later versions?
+    return Optional.of(readIfPresent(version).orElseThrow(() -> missing(listing, version)));
+  }
+
+  private Optional<LogEntry> readIfPresent(long version) throws IOException {
+    String file = location(version);
+    byte[] bytes;
+    try {
+      bytes = readAll(file);
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new LogEntry(version, file, LogCodec.decode(table, version, file, bytes)));
+  }
+
   /** {@code snapshot} brought up to the latest version. */
   public Snapshot update(Snapshot snapshot) throws IOException {
     Listing listing = listing();
@@ -424,7 +457,9 @@ public final class TableLog {
 
   private LazyQFormatException missing(Listing listing, long version) {
     return new LazyQFormatException(location(version), LazyQFormatException.NO_OFFSET, "version " + version
-        + " of the table " + table + ": the entry is missing, though version " + listing.latest() + " exists");
+        + " of the table " + table + ": the entry is missing, though version " + listing.latest() + " exists"
+        + (version < listing.first() ? " (the log was expired up to its checkpoint of version " + listing.first()
+            + ")" : ""));
   }
 
   private LogEntry read(Listing listing, long version) throws IOException {

@@ -1,5 +1,6 @@
 package io.lazyq.spark;
 
+import io.lazyq.LazyQFormatException;
 import io.lazyq.format.ChunkFrames;
 import io.lazyq.format.Schema;
 import io.lazyq.storage.FileEntry;
@@ -10,15 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
@@ -27,12 +25,17 @@ import org.apache.spark.sql.connector.read.streaming.ReadLimit;
 import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 
 /**
- * {@code spark.readStream.format("lazyq").load(dir)}: every complete chunk of every {@code .lzq}
- * file under the paths, including files still being appended to, read once. A micro-batch is a
- * range of chunks per file between two {@link ChunkOffset}s; complete chunks are found from their
- * frames ({@link ChunkFrames}), so a file needs no footer until it is closed. Each partition maps
- * one file's range of chunks, found the same way ({@code LzqFile.openAppending}); with
- * {@code stream=true} it reads the file front to back instead, past the chunks before its range.
+ * {@code spark.readStream.format("lazyq").load(dir)} over files without a table log: every
+ * complete chunk of every {@code .lzq} file that listing the paths finds, read once. A micro-batch
+ * is a range of chunks per file between two {@link ChunkOffset}s.
+ *
+ * <p>On a local disk complete chunks are found from their frames ({@link ChunkFrames}), so files
+ * still being appended to stream chunk by chunk and need no footer until they are closed; each
+ * partition maps its file's range of chunks the same way ({@code LzqFile.openAppending}). On
+ * remote storage a file is read once its footer is written, from the footer (one request, kept in
+ * the footer cache): an object store shows an object only when it is whole, and HDFS shows a file
+ * being written only up to what its writer last flushed, with a length that lags, so chunks cannot
+ * be found there as they are written.
  */
 final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow {
   private final LazyQReadConf conf;
@@ -41,7 +44,7 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   /** The end of the last micro-batch of a {@code Trigger.AvailableNow} run; null otherwise. */
   private ChunkOffset availableNow;
   /** Files whose footer is written: they will not change, so each is scanned once. */
-  private final Map<String, ChunkFrames> finished = new HashMap<>();
+  private final Map<String, FileChunks> finished = new HashMap<>();
 
   ChunkMicroBatchStream(LazyQReadConf conf, Schema schema, int[] columns) {
     this.conf = conf;
@@ -61,11 +64,7 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
 
   @Override
   public ReadLimit getDefaultReadLimit() {
-    if (conf.maxChunksPerTrigger() == 0 && conf.maxBytesPerTrigger() == 0) {
-      return ReadLimit.allAvailable();
-    }
-    return new Budget(conf.maxChunksPerTrigger() > 0 ? conf.maxChunksPerTrigger() : Long.MAX_VALUE,
-        conf.maxBytesPerTrigger() > 0 ? conf.maxBytesPerTrigger() : Long.MAX_VALUE);
+    return ChunkBudget.of(conf);
   }
 
   @Override
@@ -82,36 +81,31 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   /**
    * The offset after as many more chunks than {@code start} as {@code limit} allows. Files take
    * turns, a chunk each in path order, so that a file that grows fast cannot hold back the others;
-   * within a file chunks go in order. A micro-batch takes at least one chunk, however many bytes it
-   * holds.
+   * within a file chunks go in order.
    */
   @Override
   public Offset latestOffset(Offset startOffset, ReadLimit limit) {
     ChunkOffset start = (ChunkOffset) startOffset;
-    Map<String, ChunkFrames> now = available();
-    Budget budget = limit instanceof Budget b ? b : new Budget(Long.MAX_VALUE, Long.MAX_VALUE);
+    Map<String, FileChunks> now = available();
+    ChunkBudget.Spending budget = ChunkBudget.from(limit).spend();
     Map<String, Integer> next = new TreeMap<>(start.files());
     List<String> pending = new ArrayList<>();
-    for (Map.Entry<String, ChunkFrames> e : now.entrySet()) {
+    for (Map.Entry<String, FileChunks> e : now.entrySet()) {
       if (end(e.getKey(), e.getValue()) > start.chunks(e.getKey())) {
         pending.add(e.getKey());
       }
     }
-    long taken = 0;
-    long bytesLeft = budget.bytes();
     while (!pending.isEmpty()) {
       for (Iterator<String> files = pending.iterator(); files.hasNext(); ) {
         String file = files.next();
-        ChunkFrames frames = now.get(file);
+        FileChunks chunks = now.get(file);
         int at = next.getOrDefault(file, 0);
-        long bytes = frames.frameBytes(at);
-        if (taken == budget.chunks() || taken > 0 && bytes > bytesLeft) {
+        if (!budget.fits(chunks.frameBytes(at))) {
           return new ChunkOffset(next); // the next chunk does not fit: this micro-batch ends here
         }
-        bytesLeft -= Math.min(bytes, bytesLeft);
-        taken++;
+        budget.take(chunks.frameBytes(at));
         next.put(file, at + 1);
-        if (at + 1 == end(file, frames)) {
+        if (at + 1 == end(file, chunks)) {
           files.remove();
         }
       }
@@ -120,8 +114,8 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   }
 
   /** How many of a file's chunks this stream may read now: all complete ones, or, for {@code AvailableNow}, those there were. */
-  private int end(String file, ChunkFrames frames) {
-    return availableNow == null ? frames.chunks() : Math.min(frames.chunks(), availableNow.files().getOrDefault(file, 0));
+  private int end(String file, FileChunks chunks) {
+    return availableNow == null ? chunks.count() : Math.min(chunks.count(), availableNow.files().getOrDefault(file, 0));
   }
 
   @Override
@@ -131,18 +125,9 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
     List<InputPartition> parts = new ArrayList<>();
     for (Map.Entry<String, Integer> e : end.files().entrySet()) {
       int from = start.chunks(e.getKey());
-      int to = e.getValue();
-      if (to <= from) {
-        continue;
+      if (e.getValue() > from) {
+        parts.add(chunksNow(e.getKey()).group(from, e.getValue()));
       }
-      int[] rows = scan(Paths.get(e.getKey())).rows();
-      if (rows.length < to) {
-        throw new IllegalStateException(e.getKey() + " holds " + rows.length + " complete chunks; the offset says "
-            + to + ": the file was replaced or truncated");
-      }
-      int[] chunks = IntStream.range(from, to).toArray();
-      parts.add(new ChunkGroup(new String[] {e.getKey()}, new int[chunks.length], chunks,
-          Arrays.copyOfRange(rows, from, to)));
     }
     return parts.toArray(new InputPartition[0]);
   }
@@ -161,33 +146,80 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   public void stop() {}
 
   /** Every complete chunk now: the {@code .lzq} files under the paths that have begun, by path, and their chunks. */
-  private synchronized Map<String, ChunkFrames> available() {
-    Map<String, ChunkFrames> files = new TreeMap<>();
+  private synchronized Map<String, FileChunks> available() {
+    Map<String, FileChunks> files = new TreeMap<>();
     Storage storage = conf.storageConf().storage();
     for (FileEntry entry : TableFiles.list(conf.paths(), storage)) {
-      if (!Storage.isLocal(entry.location())) {
-        throw new IllegalArgumentException("lazyq streams files that writers append to on a local disk; "
-            + entry.location() + " is not on one");
+      boolean local = Storage.isLocal(entry.location());
+      String key = local ? Storage.localPath(entry.location()).toAbsolutePath().toString() : entry.location();
+      FileChunks chunks = finished.get(key);
+      if (chunks == null) {
+        chunks = local ? growing(key, entry, storage) : whole(entry, storage);
       }
-      Path p = Storage.localPath(entry.location());
-      String path = p.toAbsolutePath().toString();
-      ChunkFrames done = finished.get(path);
-      if (done != null) {
-        files.put(path, done);
-      } else if (begun(p) && TableFiles.isLazyQ(entry, storage)) {
-        ChunkFrames frames = scan(p);
-        files.put(path, frames);
-        if (frames.finished()) {
-          finished.put(path, frames);
+      if (chunks != null) {
+        files.put(key, chunks);
+        if (chunks.finished()) {
+          finished.put(key, chunks);
         }
       }
     }
     return files;
   }
 
-  private static ChunkOffset counts(Map<String, ChunkFrames> files) {
+  /** A local file's complete chunks, or null before it holds its header or when it is not a {@code .lzq} file. */
+  private FileChunks growing(String path, FileEntry entry, Storage storage) {
+    Path p = Paths.get(path);
+    if (!begun(p) || !TableFiles.isLazyQ(entry, storage)) {
+      return null;
+    }
+    ChunkFrames frames = scan(p);
+    if (frames.head() != null) {
+      TableFiles.checkSchema(schema, conf.paths().toString(), frames.head().schema(), path);
+    }
+    return FileChunks.of(path, frames);
+  }
+
+  /** A remote file's chunks from its footer, or null while it has none (or is no {@code .lzq} file). */
+  private FileChunks whole(FileEntry entry, Storage storage) {
+    if (!TableFiles.isLazyQ(entry, storage)) {
+      return null;
+    }
+    try {
+      DataFile file = DataFile.read(entry, storage);
+      TableFiles.checkSchema(schema, conf.paths().toString(), file.metadata().schema(), file.location());
+      return FileChunks.of(file);
+    } catch (LazyQFormatException noFooterYet) {
+      return null; // on HDFS, still being written: its footer tells when it is whole
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A file's chunks as they are now, for planning a micro-batch whose offsets a checkpoint may have given. */
+  private FileChunks chunksNow(String file) {
+    FileChunks known;
+    synchronized (this) {
+      known = finished.get(file);
+    }
+    if (known != null) {
+      return known;
+    }
+    if (Storage.isLocal(file)) {
+      return FileChunks.of(file, scan(Paths.get(file)));
+    }
+    Storage storage = conf.storageConf().storage();
+    try {
+      FileEntry entry = storage.status(file).orElseThrow(() -> new IllegalStateException("lazyq: " + file
+          + ", which the stream read chunks of, is gone"));
+      return FileChunks.of(DataFile.read(entry, storage));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ChunkOffset counts(Map<String, FileChunks> files) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    files.forEach((file, frames) -> counts.put(file, frames.chunks()));
+    files.forEach((file, chunks) -> counts.put(file, chunks.count()));
     return new ChunkOffset(counts);
   }
 
@@ -212,7 +244,4 @@ final class ChunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAv
   public String toString() {
     return "lazyq stream " + conf.paths();
   }
-
-  /** At most this many chunks, and this many bytes of chunk frames, per micro-batch. */
-  private record Budget(long chunks, long bytes) implements ReadLimit {}
 }

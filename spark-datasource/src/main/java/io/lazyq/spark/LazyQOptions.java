@@ -86,6 +86,16 @@ public final class LazyQOptions {
           Scope.STREAM)
       .defaultShownAs("no limit"));
 
+  /**
+   * As Delta's option of the same name: an overwrite removes rows that a stream may have handed on,
+   * so by default the stream stops there rather than go on as if they were still there.
+   */
+  public static final LazyQOption<Boolean> SKIP_CHANGE_COMMITS = define(
+      LazyQOption.bool("skipChangeCommits", false,
+          "In a stream of a table with a log, passes over versions that remove or replace files (overwrites),"
+              + " their added rows too, instead of failing.",
+          Scope.STREAM));
+
   public static final LazyQOption<LazyQReadConf.TensorView> VIEW = define(
       LazyQOption.choice("view", LazyQReadConf.TensorView.TENSORS,
           "How a GGUF or Safetensors file becomes a table.", Scope.READ)

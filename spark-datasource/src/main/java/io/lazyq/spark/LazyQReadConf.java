@@ -105,6 +105,11 @@ public final class LazyQReadConf implements Serializable {
     return values.get(LazyQOptions.MAX_BYTES_PER_TRIGGER);
   }
 
+  /** Whether a stream of a table passes over versions that remove files, rather than failing. */
+  public boolean skipChangeCommits() {
+    return values.get(LazyQOptions.SKIP_CHANGE_COMMITS);
+  }
+
   /** Chunks each task opens ahead of the one it reads; 0 for none. */
   public int prefetch() {
     return values.get(LazyQOptions.PREFETCH);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.expressions.Expressions;
@@ -78,13 +79,19 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
     return readSchema;
   }
 
-  /** Spark builds a streaming scan without pushing filters, a limit or a projection into it. */
+  /**
+   * Spark builds a streaming scan without pushing filters, a limit or a projection into it. A
+   * table directory with a log streams its versions; other paths stream the files that listing
+   * finds.
+   */
   @Override
   public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
     if (pruning.partitioned()) {
       throw new UnsupportedOperationException("lazyq does not stream partitioned tables yet; read them with spark.read");
     }
-    return new ChunkMicroBatchStream(conf, schema(), columns);
+    Optional<String> table = LogMicroBatchStream.tableOf(conf);
+    return table.isPresent() ? new LogMicroBatchStream(conf, table.get(), schema(), columns)
+        : new ChunkMicroBatchStream(conf, schema(), columns);
   }
 
   @Override
@@ -193,11 +200,7 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
         }
         read = kept.isEmpty() ? List.of() : TableFiles.read(kept, conf.storageConf().storage());
         for (DataFile f : read) {
-          String difference = TableFiles.difference(schema(), f.metadata().schema());
-          if (difference != null) {
-            throw new IllegalArgumentException("lazyq: all files of a table must share one schema; " + f.location()
-                + " differs from " + files.get(0).location() + ": " + difference);
-          }
+          TableFiles.checkSchema(schema(), files.get(0).location(), f.metadata().schema(), f.location());
         }
       }
       plan = ScanPlan.plan(read, values, columns, filter, limit, conf.stream(), sql.filesMaxPartitionBytes(),

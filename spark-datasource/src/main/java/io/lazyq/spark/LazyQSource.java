@@ -28,9 +28,11 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * by their first bytes, read as tables of tensors, tensor rows or metadata. Options:
  * {@link LazyQOptions}.
  *
- * <p>Streams: {@code spark.readStream.format("lazyq").load(dirOrFile)} reads each complete chunk of
- * every file once, including chunks appended to files still being written (see
- * {@code ChunkMicroBatchStream}); option {@code maxChunksPerTrigger}, and {@code Trigger.AvailableNow}.
+ * <p>Streams: {@code spark.readStream.format("lazyq").load(path)} reads a table with a log version
+ * by version ({@code LogMicroBatchStream}), and other paths' files as they appear, including
+ * chunks appended to local files still being written ({@code ChunkMicroBatchStream}); options
+ * {@code maxChunksPerTrigger}, {@code maxBytesPerTrigger}, {@code skipChangeCommits}, and
+ * {@code Trigger.AvailableNow}.
  *
  * <p>Writes: {@code df.write.format("lazyq").option("errorBound", "value=1e-3").save(dir)} in any
  * save mode, {@code INSERT INTO} and {@code CREATE TABLE ... USING lazyq AS SELECT}; a directory

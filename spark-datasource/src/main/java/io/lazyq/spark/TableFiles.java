@@ -382,14 +382,21 @@ final class TableFiles {
   }
 
   private static void checkOneSchema(List<DataFile> files) {
-    Schema first = files.get(0).metadata().schema();
     for (DataFile f : files) {
-      Schema s = f.metadata().schema();
-      String difference = difference(first, s);
-      if (difference != null) {
-        throw new IllegalArgumentException("lazyq: all files of a table must share one schema; " + f.location()
-            + " differs from " + files.get(0).location() + ": " + difference);
-      }
+      checkSchema(files.get(0).metadata().schema(), files.get(0).location(), f.metadata().schema(), f.location());
+    }
+  }
+
+  /**
+   * Fails where a file's schema reads differently from the table's.
+   *
+   * @param source what gave the table's schema, for the message: a file, or the table
+   */
+  static void checkSchema(Schema table, String source, Schema file, String location) {
+    String difference = difference(table, file);
+    if (difference != null) {
+      throw new IllegalArgumentException("lazyq: all files of a table must share one schema; " + location
+          + " differs from " + source + ": " + difference);
     }
   }
 

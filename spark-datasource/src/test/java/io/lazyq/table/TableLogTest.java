@@ -57,6 +57,28 @@ class TableLogTest {
     assertTrue(Files.exists(dir.resolve("_lazyq_log/00000000000000000002.json")));
   }
 
+  /** What a stream asks of the log: one version's entry by name, and whether it only adds files. */
+  @Test
+  void anEntryReadByNameTellsAppendsFromChangesAndAGapFromAVersionToCome() throws Exception {
+    TableLog log = new TableLog(dir.toString(), STORAGE);
+    log.commit(log.snapshot(), append("j1", "a.lzq"));
+    log.commit(log.snapshot(), append("j2", "b.lzq", "c.lzq"));
+    log.commit(log.snapshot(), new TableChange("j3", true, META, List.of(add("d.lzq"))));
+    LogEntry append = log.entry(1).orElseThrow();
+    assertTrue(append.onlyAdds());
+    assertEquals(List.of("b.lzq", "c.lzq"), append.adds().stream().map(AddFile::path).toList());
+    assertTrue(log.entry(0).orElseThrow().onlyAdds(), "the log's start adds the table's files");
+    LogEntry overwrite = log.entry(2).orElseThrow();
+    assertTrue(!overwrite.onlyAdds());
+    assertEquals(List.of("d.lzq"), overwrite.adds().stream().map(AddFile::path).toList());
+    assertTrue(log.entry(3).isEmpty(), "not committed yet");
+
+    Files.delete(dir.resolve("_lazyq_log/00000000000000000001.json"));
+    LazyQFormatException gone = assertThrows(LazyQFormatException.class, () -> log.entry(1));
+    assertTrue(gone.getMessage().contains("version 1 of the table") && gone.getMessage().contains("version 2 exists"),
+        gone.getMessage());
+  }
+
   @Test
   void aLosingAppendRetriesAndALosingOverwriteFailsNamingBothVersions() throws Exception {
     TableLog log = new TableLog(dir.toString(), STORAGE);
