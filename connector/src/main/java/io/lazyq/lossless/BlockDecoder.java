@@ -30,6 +30,11 @@ public final class BlockDecoder {
   /** A stream region's values (scheme 10), decoded whole on open: float32 values, or bit patterns of other kinds. */
   private float[] streamFloats;
   private long[] streamBits;
+  /**
+   * A float32 region's blocks that hold zstd frames, decoded on open: decoding them is their check,
+   * where checking them apart from decoding decompressed each frame twice.
+   */
+  private float[][] zstdFloats;
 
   private BlockDecoder(ByteBuffer region, ValueKind kind, long n, int[] offsets) {
     this.region = region;
@@ -74,6 +79,9 @@ public final class BlockDecoder {
       if (problem != null) {
         throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + problem);
       }
+      if (kind == ValueKind.FLOAT32 && d.loadedUsesZstd()) {
+        d.decodeZstdBlock(b);
+      }
     }
     return d;
   }
@@ -102,6 +110,27 @@ public final class BlockDecoder {
       streamBits = new long[(int) n];
       RegionStream.readLongs(bytes, planes, (int) n, kind, streamBits);
     }
+  }
+
+  /** Whether the loaded block holds a zstd frame: split + zstd, or codes + zstd on its own or as a decimal's or quantized block's integers. */
+  private boolean loadedUsesZstd() {
+    int s = bytes[0];
+    return s == BlockFormat.SPLIT_ZSTD || s == BlockFormat.CODES_ZSTD
+        || (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) && bytes[integersAt(s)] == BlockFormat.CODES_ZSTD;
+  }
+
+  private void decodeZstdBlock(int b) throws LazyQFormatException {
+    int m = BlockFormat.blockValues(n, b);
+    float[] values = new float[m];
+    try {
+      decodeFloats(b, m, values, 0);
+    } catch (IllegalStateException e) {
+      throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + e.getMessage());
+    }
+    if (zstdFloats == null) {
+      zstdFloats = new float[offsets.length - 1][];
+    }
+    zstdFloats[b] = values;
   }
 
   public ValueKind kind() {
@@ -273,6 +302,10 @@ public final class BlockDecoder {
       System.arraycopy(streamFloats, b * BLOCK_VALUES, dst, off, m);
       return;
     }
+    if (zstdFloats != null && zstdFloats[b] != null) {
+      System.arraycopy(zstdFloats[b], 0, dst, off, m);
+      return;
+    }
     load(b);
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
@@ -357,9 +390,11 @@ public final class BlockDecoder {
       System.arraycopy(streamBits, b * BLOCK_VALUES, ints, 0, m);
       return;
     }
-    if (streamFloats != null) {
+    float[] decoded = streamFloats != null ? streamFloats : zstdFloats != null ? zstdFloats[b] : null;
+    if (decoded != null) {
+      int from = streamFloats != null ? b * BLOCK_VALUES : 0;
       for (int i = 0; i < m; i++) {
-        ints[i] = Float.floatToRawIntBits(streamFloats[b * BLOCK_VALUES + i]);
+        ints[i] = Float.floatToRawIntBits(decoded[from + i]);
       }
       return;
     }
@@ -458,11 +493,14 @@ public final class BlockDecoder {
             return "exception position " + BlockFormat.u16(bytes, positions + 2 * j) + " of " + m + " values";
           }
         }
-        return IntBlock.zstdProblem(bytes, at, m);
+        return kind == ValueKind.FLOAT32 ? null : IntBlock.zstdProblem(bytes, at, m);
       }
       case BlockFormat.SPLIT_ZSTD: {
         if (length < 5 || BlockFormat.i32(bytes, 1) != length - 5) {
           return "a zstd block's length field does not match its " + length + " bytes";
+        }
+        if (kind == ValueKind.FLOAT32) {
+          return null;
         }
         byte[] split = new byte[m * w];
         long got = BlockFormat.unzstd(split, split.length, bytes, 5, length - 5);
@@ -471,7 +509,7 @@ public final class BlockDecoder {
       case BlockFormat.STREAM:
         return "a stream block after block 0 of a region that is not a stream";
       default:
-        return IntBlock.end(bytes, 0, m, length) == length ? IntBlock.zstdProblem(bytes, 0, m)
+        return IntBlock.end(bytes, 0, m, length) == length ? (kind == ValueKind.FLOAT32 ? null : IntBlock.zstdProblem(bytes, 0, m))
             : "integer block " + s + " does not fill its " + length + " bytes";
     }
   }
