@@ -27,6 +27,14 @@ public final class BlockDecoder {
   private final long[] tmp = new long[2 * BLOCK_VALUES];
   private float[] floats;
   private double[] doubles;
+  /** A stream region's values (scheme 10), decoded whole on open: float32 values, or bit patterns of other kinds. */
+  private float[] streamFloats;
+  private long[] streamBits;
+  /**
+   * A float32 region's blocks that hold zstd frames, decoded on open: decoding them is their check,
+   * where checking them apart from decoding decompressed each frame twice.
+   */
+  private float[][] zstdFloats;
 
   private BlockDecoder(ByteBuffer region, ValueKind kind, long n, int[] offsets) {
     this.region = region;
@@ -62,13 +70,67 @@ public final class BlockDecoder {
       }
     }
     BlockDecoder d = new BlockDecoder(r, kind, n, offsets);
+    if (blocks > 0 && r.get(offsets[0]) == BlockFormat.STREAM) {
+      d.openStream();
+      return d;
+    }
     for (int b = 0; b < blocks; b++) {
       String problem = d.check(b);
       if (problem != null) {
         throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + problem);
       }
+      if (kind == ValueKind.FLOAT32 && d.loadedUsesZstd()) {
+        d.decodeZstdBlock(b);
+      }
     }
     return d;
+  }
+
+  /** Checks a stream region (scheme 10) and decodes it whole, as a stream can only be. */
+  private void openStream() throws LazyQFormatException {
+    for (int b = 1; b < offsets.length - 1; b++) {
+      if (offsets[b + 1] - offsets[b] != 1 || region.get(offsets[b]) != BlockFormat.STREAM) {
+        throw new LazyQFormatException(null, offsets[b], "block " + b + " of a stream region is not the single byte "
+            + BlockFormat.STREAM);
+      }
+    }
+    int length = load(0);
+    String problem = RegionStream.problem(bytes, length, kind, n);
+    byte[] planes = problem == null ? RegionStream.planes(bytes, (int) n) : null;
+    if (problem == null && planes == null) {
+      problem = "the stream's zstd frame does not decode to " + n * bytes[20] + " bytes";
+    }
+    if (problem != null) {
+      throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
+    }
+    if (kind == ValueKind.FLOAT32) {
+      streamFloats = new float[(int) n];
+      RegionStream.readFloats(bytes, planes, (int) n, streamFloats);
+    } else {
+      streamBits = new long[(int) n];
+      RegionStream.readLongs(bytes, planes, (int) n, kind, streamBits);
+    }
+  }
+
+  /** Whether the loaded block holds a zstd frame: split + zstd, or codes + zstd on its own or as a decimal's or quantized block's integers. */
+  private boolean loadedUsesZstd() {
+    int s = bytes[0];
+    return s == BlockFormat.SPLIT_ZSTD || s == BlockFormat.CODES_ZSTD
+        || (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) && bytes[integersAt(s)] == BlockFormat.CODES_ZSTD;
+  }
+
+  private void decodeZstdBlock(int b) throws LazyQFormatException {
+    int m = BlockFormat.blockValues(n, b);
+    float[] values = new float[m];
+    try {
+      decodeFloats(b, m, values, 0);
+    } catch (IllegalStateException e) {
+      throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + e.getMessage());
+    }
+    if (zstdFloats == null) {
+      zstdFloats = new float[offsets.length - 1][];
+    }
+    zstdFloats[b] = values;
   }
 
   public ValueKind kind() {
@@ -90,6 +152,10 @@ public final class BlockDecoder {
       String name = BlockFormat.schemeName(s);
       if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
         name += "/" + BlockFormat.schemeName(region.get(offsets[b] + integersAt(s)));
+      } else if (s == BlockFormat.STREAM) {
+        byte[] header = new byte[RegionStream.HEADER];
+        region.get(offsets[0], header);
+        name = RegionStream.name(header);
       }
       counts.merge(name, 1, Integer::sum);
     }
@@ -232,6 +298,14 @@ public final class BlockDecoder {
   }
 
   private void decodeFloats(int b, int m, float[] dst, int off) {
+    if (streamFloats != null) {
+      System.arraycopy(streamFloats, b * BLOCK_VALUES, dst, off, m);
+      return;
+    }
+    if (zstdFloats != null && zstdFloats[b] != null) {
+      System.arraycopy(zstdFloats[b], 0, dst, off, m);
+      return;
+    }
     load(b);
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
@@ -270,6 +344,12 @@ public final class BlockDecoder {
   }
 
   private void decodeDoubles(int b, int m, double[] dst, int off) {
+    if (streamBits != null) {
+      for (int i = 0; i < m; i++) {
+        dst[off + i] = Double.longBitsToDouble(streamBits[b * BLOCK_VALUES + i]);
+      }
+      return;
+    }
     load(b);
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
@@ -306,6 +386,18 @@ public final class BlockDecoder {
 
   /** Decodes block {@code b}'s bit patterns into {@code ints}. */
   private void decodeBits(int b, int m) {
+    if (streamBits != null) {
+      System.arraycopy(streamBits, b * BLOCK_VALUES, ints, 0, m);
+      return;
+    }
+    float[] decoded = streamFloats != null ? streamFloats : zstdFloats != null ? zstdFloats[b] : null;
+    if (decoded != null) {
+      int from = streamFloats != null ? b * BLOCK_VALUES : 0;
+      for (int i = 0; i < m; i++) {
+        ints[i] = Float.floatToRawIntBits(decoded[from + i]);
+      }
+      return;
+    }
     load(b);
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
@@ -401,18 +493,23 @@ public final class BlockDecoder {
             return "exception position " + BlockFormat.u16(bytes, positions + 2 * j) + " of " + m + " values";
           }
         }
-        return IntBlock.zstdProblem(bytes, at, m);
+        return kind == ValueKind.FLOAT32 ? null : IntBlock.zstdProblem(bytes, at, m);
       }
       case BlockFormat.SPLIT_ZSTD: {
         if (length < 5 || BlockFormat.i32(bytes, 1) != length - 5) {
           return "a zstd block's length field does not match its " + length + " bytes";
         }
+        if (kind == ValueKind.FLOAT32) {
+          return null;
+        }
         byte[] split = new byte[m * w];
         long got = BlockFormat.unzstd(split, split.length, bytes, 5, length - 5);
         return got == split.length ? null : "zstd data decodes to " + (got < 0 ? "an error" : got + " bytes") + ", not " + split.length;
       }
+      case BlockFormat.STREAM:
+        return "a stream block after block 0 of a region that is not a stream";
       default:
-        return IntBlock.end(bytes, 0, m, length) == length ? IntBlock.zstdProblem(bytes, 0, m)
+        return IntBlock.end(bytes, 0, m, length) == length ? (kind == ValueKind.FLOAT32 ? null : IntBlock.zstdProblem(bytes, 0, m))
             : "integer block " + s + " does not fill its " + length + " bytes";
     }
   }

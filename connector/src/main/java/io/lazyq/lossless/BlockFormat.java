@@ -1,5 +1,6 @@
 package io.lazyq.lossless;
 
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -36,6 +37,9 @@ import java.nio.ByteOrder;
  * <tr><td>9</td><td>codes + zstd</td><td>i64 base, u8 b (1 to 8), u32 L, a zstd frame of L
  *     bytes that holds byte 0 of every {@code v - base}, then byte 1, up to byte b - 1; an integer
  *     scheme, for the integers of a decimal or quantized block as well as for integer values</td></tr>
+ * <tr><td>10</td><td>stream</td><td>in block 0: the integers of the whole region, a predictor,
+ *     byte planes under one zstd frame, exceptions ({@link RegionStream}); every other block is the
+ *     single byte 10</td></tr>
  * </table>
  *
  * <p>A decimal block (6) written under an error bound may hold integers whose decimal is within
@@ -57,9 +61,10 @@ public final class BlockFormat {
   static final int SPLIT_ZSTD = 7;
   static final int QUANTIZED = 8;
   static final int CODES_ZSTD = 9;
+  static final int STREAM = 10;
 
   static final String[] NAMES = {"verbatim", "constant", "frame", "delta", "runs", "dictionary", "decimal", "split+zstd",
-      "quantized", "codes+zstd"};
+      "quantized", "codes+zstd", "stream"};
 
   /** Bytes before the integer block: scheme, exponent, exception count. */
   static final int DECIMAL_HEADER = 4;
@@ -68,6 +73,9 @@ public final class BlockFormat {
 
   /** The zstd level of split + zstd and codes + zstd blocks. */
   static final int ZSTD_LEVEL = 3;
+
+  /** The most code bytes a stream decodes to, whatever its header claims: a chunk's bytes. */
+  static final long MAX_STREAM_BYTES = 1L << 30;
 
   /** The largest decimal exponent: 10^e and 10^-e are exact or correctly rounded doubles up to 22. */
   static final int MAX_EXPONENT = 22;
@@ -80,6 +88,13 @@ public final class BlockFormat {
       INV_POW10[e] = Double.parseDouble("1e-" + e);
     }
   }
+
+  /**
+   * One decompression context per thread, reused: a context made per call (what
+   * {@code Zstd.decompressByteArray} does) cost more than the decompression of a block of 1024
+   * values. Its native memory lives as long as the thread, as pooled reader threads do.
+   */
+  private static final ThreadLocal<ZstdDecompressCtx> UNZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -122,8 +137,7 @@ public final class BlockFormat {
    */
   static long unzstd(byte[] dst, int capacity, byte[] src, int off, int length) {
     try {
-      long got = com.github.luben.zstd.Zstd.decompressByteArray(dst, 0, capacity, src, off, length);
-      return com.github.luben.zstd.Zstd.isError(got) ? -1 : got;
+      return UNZSTD.get().decompressByteArray(dst, 0, capacity, src, off, length);
     } catch (RuntimeException e) {
       // zstd-jni throws ZstdException on corrupt data rather than returning its error code.
       return -1;

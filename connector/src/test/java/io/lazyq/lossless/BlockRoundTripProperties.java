@@ -70,6 +70,8 @@ class BlockRoundTripProperties {
     }
     assertRoundTrip(ValueKind.FLOAT32, fb);
     assertRoundTrip(ValueKind.FLOAT64, db);
+    RegionStreamProperties.assertStreamRoundTrip(ValueKind.FLOAT32, fb);
+    RegionStreamProperties.assertStreamRoundTrip(ValueKind.FLOAT64, db);
   }
 
   @Property(tries = 200)
@@ -87,6 +89,8 @@ class BlockRoundTripProperties {
     assertRoundTrip(ValueKind.FLOAT32, v);
     assertRoundTrip(ValueKind.INT32, v);
     assertRoundTrip(ValueKind.INT64, v);
+    RegionStreamProperties.assertStreamRoundTrip(ValueKind.FLOAT32, v);
+    RegionStreamProperties.assertStreamRoundTrip(ValueKind.INT64, v);
   }
 
   /** All-null blocks hold zeros in their slots, as a column's null rows do. */
@@ -148,8 +152,12 @@ class BlockRoundTripProperties {
       Float.MAX_VALUE, 1e-40f, 3.4e38f};
 
   static ByteBuffer assertRoundTrip(ValueKind kind, long[] bits) {
+    return assertRoundTrip(kind, bits, new BlockEncoder(kind).encode(plain(kind, bits), bits.length));
+  }
+
+  /** Every value of {@code region} against {@code bits}, read whole and in an unaligned range; returns the region. */
+  static ByteBuffer assertRoundTrip(ValueKind kind, long[] bits, ByteBuffer region) {
     int n = bits.length;
-    ByteBuffer region = new BlockEncoder(kind).encode(plain(kind, bits), n);
     BlockDecoder d;
     try {
       d = BlockDecoder.open(region, kind, n);

@@ -52,6 +52,8 @@ class BoundedBlockProperties {
     }
     assertWithinBound(ValueKind.FLOAT32, v, bound);
     assertWithinBound(ValueKind.FLOAT64, doubles(v), bound);
+    RegionStreamProperties.assertBoundedStream(ValueKind.FLOAT32, v, bound);
+    RegionStreamProperties.assertBoundedStream(ValueKind.FLOAT64, doubles(v), bound);
   }
 
   /**
@@ -152,8 +154,12 @@ class BoundedBlockProperties {
 
   /** Every value of the region against its input; returns the decoded bit patterns. */
   static long[] assertWithinBound(ValueKind kind, long[] bits, double bound) {
+    return assertWithinBound(kind, bits, bound, new BlockEncoder(kind, bound).encode(plain(kind, bits), bits.length));
+  }
+
+  /** Every value of {@code region} within {@code bound} of {@code bits}; returns the decoded bit patterns. */
+  static long[] assertWithinBound(ValueKind kind, long[] bits, double bound, ByteBuffer region) {
     int n = bits.length;
-    ByteBuffer region = new BlockEncoder(kind, bound).encode(plain(kind, bits), n);
     BlockDecoder d;
     try {
       d = BlockDecoder.open(region, kind, n);

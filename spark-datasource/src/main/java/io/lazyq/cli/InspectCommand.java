@@ -42,6 +42,10 @@ public final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
+  @Option(names = "--blocks", description = "Also read every column chunk of a local .lzq file and show the block schemes "
+      + "its values use, as scheme=count (blocks of 1024 values; stream/... is a whole chunk in one stream).")
+  boolean blocks;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -63,10 +67,23 @@ public final class InspectCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> report = describe(meta);
+    Map<String, String> schemes = blocks && Storage.isLocal(location) ? schemes(Path.of(location)) : Map.of();
     if (json) {
+      List<?> columns = (List<?>) report.get("columns");
+      for (Object c : columns) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> col = (Map<String, Object>) c;
+        if (schemes.containsKey((String) col.get("name"))) {
+          col.put("blocks", schemes.get((String) col.get("name")));
+        }
+      }
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
     } else {
       printTable(out, meta);
+      if (!schemes.isEmpty()) {
+        out.printf("%nblock schemes (chunk by chunk)%n");
+        schemes.forEach((column, summary) -> out.printf("  %-20s %s%n", column, summary));
+      }
     }
     out.flush();
     return LazyQ.OK;
@@ -142,6 +159,28 @@ public final class InspectCommand implements Callable<Integer> {
       out.printf("%nmetadata%n");
       schema.metadata().forEach((k, v) -> out.printf("  %s = %s%n", k, v));
     }
+  }
+
+  /** Per block-encoded column, its chunks' block schemes ({@code ColumnView#encodingSummary}), joined by "; ". */
+  private static Map<String, String> schemes(Path file) throws java.io.IOException {
+    Map<String, String> m = new LinkedHashMap<>();
+    try (io.lazyq.format.LzqFile f = io.lazyq.format.LzqFile.open(file)) {
+      for (int c = 0; c < f.schema().size(); c++) {
+        List<String> chunks = new ArrayList<>();
+        for (int k = 0; k < f.index().size(); k++) {
+          try (io.lazyq.format.ColumnView view = f.column(k, c)) {
+            String summary = view.encodingSummary();
+            if (summary.startsWith("blocks ")) {
+              chunks.add(summary.substring("blocks ".length()));
+            }
+          }
+        }
+        if (!chunks.isEmpty()) {
+          m.put(f.schema().field(c).name(), String.join("; ", chunks));
+        }
+      }
+    }
+    return m;
   }
 
   /** How many chunks of a column each lossless stage stored, from the index alone. */

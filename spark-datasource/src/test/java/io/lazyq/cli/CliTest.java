@@ -103,6 +103,19 @@ public class CliTest {
     assertTrue(inspect.out().contains("\"type\" : \"timestamp\""), inspect.out());
     assertTrue(inspect.out().contains("\"type\" : \"float64\""), inspect.out());
     assertTrue(inspect.out().contains("\"chunks\" : 3"), inspect.out());
+    // --blocks: per block-encoded column, its three chunks' schemes, each chunk of 1000 rows one block.
+    Run blocks = run("inspect", out.toString(), "--blocks");
+    assertEquals(0, blocks.exit(), blocks.err());
+    String schemes = blocks.out().substring(blocks.out().indexOf("block schemes"));
+    List<String> lines = schemes.lines().skip(1).filter(l -> !l.isBlank()).toList();
+    assertTrue(!lines.isEmpty(), blocks.out());
+    for (String line : lines) {
+      String[] chunks = line.trim().split("\\s+", 2)[1].split("; ");
+      assertEquals(3, chunks.length, line);
+      for (String chunk : chunks) {
+        assertTrue(chunk.matches("[a-z+/]+=1"), line);
+      }
+    }
 
     Run cat = run("cat", out.toString(), "--format", "csv");
     List<String[]> back = new com.univocity.parsers.csv.CsvParser(csvSettings()).parseAll(new java.io.StringReader(cat.out()));

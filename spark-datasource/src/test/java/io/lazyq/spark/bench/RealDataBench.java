@@ -37,8 +37,11 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Prints bytes per value per column and per file, each as a ratio to Parquet zstd; checks every
  * value of every LazyQ file against the source (bit-exact lossless, within the bound otherwise);
- * and measures single-thread decode of the float columns (GB/s of float32 output) and a Spark
- * scan that sums every float column (rows/s), beside Parquet zstd's.
+ * and measures single-thread decode of the float columns (GB/s of float32 output, reading alone
+ * and with the column's opening, which checks every block and decodes zstd frames and streams) and a Spark scan that sums
+ * every float column over enough copies of the data to read {@code bench.scanRows} rows (10 M by
+ * default), in M rows/s of wall time and in CPU nanoseconds per row of the whole JVM, beside the
+ * same data written as plain float32 ({@code lossless=none}) and as Parquet zstd.
  *
  * <p>{@code mvn -pl spark-datasource -Pbench test-compile exec:exec -Dbench.main=io.lazyq.spark.bench.RealDataBench}
  */
@@ -59,8 +62,9 @@ public final class RealDataBench {
       }
     }
     System.out.println();
-    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq 1e-3 | lazyq 1e-2 | decode GB/s | scan M rows/s lazyq / parquet zstd |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq 1e-3 | lazyq 1e-2 | decode GB/s read / open+read"
+        + " | scan M rows/s: lossless / plain / parquet zstd | scan CPU ns/row: lossless / plain / parquet zstd |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     summary.forEach(System.out::println);
     spark.stop();
   }
@@ -100,6 +104,8 @@ public final class RealDataBench {
     df.write().format("lazyq").save(out.get("lazyq lossless").toString());
     df.write().format("lazyq").option("errorBound", bounds1).save(out.get("lazyq 1e-3").toString());
     df.write().format("lazyq").option("errorBound", bounds2).save(out.get("lazyq 1e-2").toString());
+    Path plain = work.resolve(name + "-lazyq-plain");
+    df.write().format("lazyq").option("lossless", "none").save(plain.toString());
 
     Map<String, Map<String, Long>> bytes = new LinkedHashMap<>();
     for (String v : VARIANTS) {
@@ -125,17 +131,23 @@ public final class RealDataBench {
       }
       System.out.println();
     }
-    double gbs = decodeGbPerSecond(out.get("lazyq lossless"), repeats);
-    double lazyqScan = scan(spark, spark.read().format("lazyq").load(out.get("lazyq lossless").toString()), floats, rows, repeats);
-    double parquetScan = scan(spark, spark.read().parquet(out.get("parquet zstd").toString()), floats, rows, repeats);
-    System.out.printf("decode of the float columns, one thread: %.2f GB/s of float32 per CPU second; scan (sum of every float column): lazyq %.1f M rows/s, parquet zstd %.1f M rows/s%n",
-        gbs, lazyqScan, parquetScan);
+    double[] gbs = decodeGbPerSecond(out.get("lazyq lossless"), repeats);
+    int copies = (int) Math.max(1, Math.ceil(Long.getLong("bench.scanRows", 10_000_000L) / (double) rows));
+    double[] lazyqScan = scan(spark.read().format("lazyq").load(out.get("lazyq lossless").toString()), floats, rows, copies, repeats);
+    double[] plainScan = scan(spark.read().format("lazyq").load(plain.toString()), floats, rows, copies, repeats);
+    double[] parquetScan = scan(spark.read().parquet(out.get("parquet zstd").toString()), floats, rows, copies, repeats);
+    System.out.printf("decode of the float columns, one thread: %.2f GB/s of float32 per CPU second reading, %.2f with the"
+        + " columns' opening%n", gbs[0], gbs[1]);
+    System.out.printf("scan (sum of every float column) of %d copies, %.1f M rows, median of %d: lazyq lossless %.2f M rows/s"
+        + " (%.0f CPU ns/row), lazyq plain float32 %.2f (%.0f), parquet zstd %.2f (%.0f)%n", copies, copies * rows / 1e6, repeats,
+        lazyqScan[0], lazyqScan[1], plainScan[0], plainScan[1], parquetScan[0], parquetScan[1]);
     df.unpersist();
     double zstdFile = value(bytes.get("parquet zstd"), "(file)", rows);
-    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f / %.1f |", name, rows, floats.size(),
+    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f / %.2f | %.0f / %.0f / %.0f |",
+        name, rows, floats.size(),
         value(bytes.get("parquet snappy"), "(file)", rows) / zstdFile, value(bytes.get("lazyq lossless"), "(file)", rows) / zstdFile,
         value(bytes.get("lazyq 1e-3"), "(file)", rows) / zstdFile, value(bytes.get("lazyq 1e-2"), "(file)", rows) / zstdFile,
-        gbs, lazyqScan, parquetScan);
+        gbs[0], gbs[1], lazyqScan[0], plainScan[0], parquetScan[0], lazyqScan[1], plainScan[1], parquetScan[1]);
   }
 
   private static double value(Map<String, Long> m, String column, long rows) {
@@ -222,15 +234,27 @@ public final class RealDataBench {
   /**
    * Decodes every float column of every chunk, one thread, in batches of 4096; best of the
    * repeats, per second of this thread's CPU time, so that other processes on a loaded machine
-   * count less than they do in wall time.
+   * count less than they do in wall time: reading alone, and with each column's opening.
    */
-  private static double decodeGbPerSecond(Path dir, int repeats) throws IOException {
+  private static double[] decodeGbPerSecond(Path dir, int repeats) throws IOException {
     java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     float[] batch = new float[4096];
-    double best = 0;
-    for (int rep = 0; rep < repeats + 5; rep++) {
+    double[] best = new double[2];
+    // Enough passes to decode about 20 M values, so that the JIT has compiled the decoders before
+    // the best pass: on the 45,626 rows of NAB, 8 passes measured a third of the warm rate.
+    long perPass = 0;
+    for (Path f : dataFiles(dir, ".lzq")) {
+      try (LzqFile file = LzqFile.open(f)) {
+        for (int c = 0; c < file.schema().size(); c++) {
+          perPass += file.schema().field(c).type().equals(ColumnType.FLOAT32) ? file.index().rowCount() : 0;
+        }
+      }
+    }
+    long passes = Math.max(repeats + 5, 20_000_000L / Math.max(1, perPass));
+    for (int rep = 0; rep < passes; rep++) {
       long values = 0;
       long nanos = 0;
+      long reading = 0;
       for (Path f : dataFiles(dir, ".lzq")) {
         try (LzqFile file = LzqFile.open(f)) {
           for (int k = 0; k < file.index().size(); k++) {
@@ -239,35 +263,56 @@ public final class RealDataBench {
               if (!file.schema().field(c).type().equals(ColumnType.FLOAT32)) {
                 continue;
               }
+              long t0 = cpu.getCurrentThreadCpuTime();
               try (ColumnView view = file.column(k, c)) {
-                long t0 = cpu.getCurrentThreadCpuTime();
+                long t1 = cpu.getCurrentThreadCpuTime();
                 for (int at = 0; at < n; at += batch.length) {
                   view.readFloats(at, Math.min(batch.length, n - at), batch, 0);
                 }
-                nanos += cpu.getCurrentThreadCpuTime() - t0;
-                values += n;
+                long t2 = cpu.getCurrentThreadCpuTime();
+                reading += t2 - t1;
+                nanos += t2 - t0;
               }
+              values += n;
             }
           }
         }
       }
-      best = Math.max(best, 4.0 * values / nanos);
+      best[0] = Math.max(best[0], 4.0 * values / reading);
+      best[1] = Math.max(best[1], 4.0 * values / nanos);
     }
     return best;
   }
 
-  /** Median M rows/s of summing every float column. */
-  private static double scan(SparkSession spark, Dataset<Row> table, List<String> floats, long rows, int repeats) {
+  /**
+   * Sums every float column of {@code copies} unions of the table, so that a query reads enough
+   * rows for Spark's per-query overhead not to be what is measured: the median M rows/s of wall
+   * time and the median CPU nanoseconds per row of the whole JVM (the local executors' threads, the
+   * driver's and the garbage collector's), after a warm-up query.
+   */
+  private static double[] scan(Dataset<Row> table, List<String> floats, long rows, int copies, int repeats) {
+    Dataset<Row> all = table;
+    for (int i = 1; i < copies; i++) {
+      all = all.union(table);
+    }
     Column[] sums = floats.stream().map(f -> functions.sum(f)).toArray(Column[]::new);
+    Dataset<Row> query = all.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length));
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     double[] rates = new double[repeats];
-    table.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length)).collect();
+    double[] cpu = new double[repeats];
+    query.collect();
     for (int i = 0; i < repeats; i++) {
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
-      table.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length)).collect();
-      rates[i] = rows / ((System.nanoTime() - t0) / 1e3);
+      query.collect();
+      long wall = System.nanoTime() - t0;
+      rates[i] = copies * rows / (wall / 1e3);
+      cpu[i] = (os.getProcessCpuTime() - c0) / (double) (copies * rows);
     }
     Arrays.sort(rates);
-    return rates[repeats / 2];
+    Arrays.sort(cpu);
+    return new double[] {rates[repeats / 2], cpu[repeats / 2]};
   }
 
   private static List<Path> dataFiles(Path dir, String suffix) throws IOException {
