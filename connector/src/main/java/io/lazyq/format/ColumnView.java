@@ -45,6 +45,8 @@ public final class ColumnView implements Closeable {
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
+  /** A dictionary-encoded utf8 chunk's decoded dictionary; null for any other chunk. */
+  private final StringDictionary.Decoded dictionary;
   /** The buffer {@link #valuesRange} decodes into, reused from call to call. */
   private ByteBuffer range;
 
@@ -68,7 +70,7 @@ public final class ColumnView implements Closeable {
     }
     this.validity = stored(region, chunk.validity(), 0, source, regionOffset);
     boolean dictionary = chunk.compression() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.isUtf8(field.type());
-    ByteBuffer dictionaryValues = null;
+    StringDictionary.Decoded decodedDictionary = null;
     if (dictionary) {
       ByteBuffer indexes = slice(region, chunk.offsets());
       ByteBuffer strings = slice(region, chunk.values());
@@ -76,7 +78,7 @@ public final class ColumnView implements Closeable {
         StringDictionary.Decoded d = StringDictionary.decode(indexes == null ? ByteBuffer.allocate(0) : indexes,
             strings == null ? ByteBuffer.allocate(0) : strings, rows, chunk.valueCount(), validity);
         this.offsets = d.offsets();
-        dictionaryValues = d.values();
+        decodedDictionary = d;
       } catch (LazyQFormatException e) {
         throw e.locate(source, regionOffset + chunk.offsets().offset());
       }
@@ -88,9 +90,10 @@ public final class ColumnView implements Closeable {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
           + " cannot be delta-coded");
     }
+    this.dictionary = decodedDictionary;
     if (dictionary) {
       this.blocks = null;
-      this.values = dictionaryValues;
+      this.values = decodedDictionary.values();
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
       if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
@@ -300,6 +303,29 @@ public final class ColumnView implements Closeable {
     byte[] b = new byte[end - start];
     values.get(start, b);
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Whether this utf8 chunk is dictionary-encoded: its distinct strings then read by
+   * {@link #dictionaryString}, and each row's by {@link #dictionaryId}, without a copy per row.
+   */
+  public boolean hasDictionary() {
+    return dictionary != null;
+  }
+
+  /** The number of distinct strings of a dictionary-encoded chunk. */
+  public int dictionarySize() {
+    return dictionary.strings().length;
+  }
+
+  /** String {@code id} of a dictionary-encoded chunk's dictionary, as UTF-8 bytes (a copy). */
+  public byte[] dictionaryString(int id) {
+    return dictionary.strings()[id].clone();
+  }
+
+  /** The dictionary index of {@code row}'s string in a dictionary-encoded chunk; 0 for a null row. */
+  public int dictionaryId(int row) {
+    return dictionary.ids()[row];
   }
 
   /** Index of the first element of {@code row}'s list in the values buffer. */

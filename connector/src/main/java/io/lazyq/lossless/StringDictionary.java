@@ -24,8 +24,12 @@ public final class StringDictionary {
   /** The two buffers of a dictionary-encoded chunk. */
   public record Encoded(ByteBuffer indexes, ByteBuffer dictionary) {}
 
-  /** The two plain buffers of a decoded chunk. */
-  public record Decoded(ByteBuffer offsets, ByteBuffer values) {}
+  /**
+   * A decoded chunk: its two plain buffers, and the dictionary itself, which readers that can use
+   * it read instead of copying each row's string: {@code strings[ids[row]]} is the row's string
+   * (for a null row, {@code ids[row]} is 0). The arrays are the decoder's own, not copies.
+   */
+  public record Decoded(ByteBuffer offsets, ByteBuffer values, int[] ids, byte[][] strings) {}
 
   /**
    * Encodes {@code rows} strings given as int32 {@code offsets} ({@code rows + 1}) and
@@ -95,6 +99,7 @@ public final class StringDictionary {
     long[] ids = new long[rows];
     BlockDecoder.open(indexes, ValueKind.INT32, rows).readLongs(0, rows, ids, 0);
     ByteBuffer offsets = ByteBuffer.allocate(4 * (rows + 1)).order(ByteOrder.LITTLE_ENDIAN);
+    int[] rowIds = new int[rows];
     long total = 0;
     for (int r = 0; r < rows; r++) {
       boolean isNull = valid != null && (valid.get(r >>> 3) & (1 << (r & 7))) == 0;
@@ -104,6 +109,7 @@ public final class StringDictionary {
           throw new LazyQFormatException(null, 0, "row " + r + " indexes string " + id + " of a dictionary of " + k);
         }
         total += ends[(int) id] - (id == 0 ? 0 : ends[(int) id - 1]);
+        rowIds[r] = (int) id;
       }
       if (total > stringBytes) {
         throw new LazyQFormatException(null, 0, "the strings exceed the " + stringBytes + " bytes declared");
@@ -122,6 +128,12 @@ public final class StringDictionary {
         d.get(base + (id == 0 ? 0 : ends[id - 1]), values, at, length);
       }
     }
-    return new Decoded(offsets, ByteBuffer.wrap(values).order(ByteOrder.LITTLE_ENDIAN));
+    byte[][] strings = new byte[(int) k][];
+    for (int i = 0; i < k; i++) {
+      int from = i == 0 ? 0 : ends[i - 1];
+      strings[i] = new byte[ends[i] - from];
+      d.get(base + from, strings[i]);
+    }
+    return new Decoded(offsets, ByteBuffer.wrap(values).order(ByteOrder.LITTLE_ENDIAN), rowIds, strings);
   }
 }
