@@ -36,7 +36,8 @@ public final class ColumnView implements Closeable {
   private final ColumnChunk chunk;
   private final int rows;
   private final ByteBuffer validity;
-  private final ByteBuffer offsets;
+  /** Offsets of a utf8 or list column; for a dictionary-encoded chunk, {@code null} until first built. */
+  private ByteBuffer offsets;
   /** Plain values; for block-encoded ones, {@code null} until first decoded whole. */
   private ByteBuffer values;
   private final BlockDecoder blocks;
@@ -77,8 +78,7 @@ public final class ColumnView implements Closeable {
       try {
         StringDictionary.Decoded d = StringDictionary.decode(indexes == null ? ByteBuffer.allocate(0) : indexes,
             strings == null ? ByteBuffer.allocate(0) : strings, rows, chunk.valueCount(), validity);
-        this.offsets = d.offsets();
-        decodedDictionary = d;
+        decodedDictionary = d; // its plain buffers are built on first use, by offsets() and plain()
       } catch (LazyQFormatException e) {
         throw e.locate(source, regionOffset + chunk.offsets().offset());
       }
@@ -93,7 +93,7 @@ public final class ColumnView implements Closeable {
     this.dictionary = decodedDictionary;
     if (dictionary) {
       this.blocks = null;
-      this.values = decodedDictionary.values();
+      this.values = null;
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
       if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
@@ -283,7 +283,9 @@ public final class ColumnView implements Closeable {
    * keeps every value), so that raw readers see the type's layout.
    */
   private ByteBuffer plain() {
-    if (values == null && codec != null) {
+    if (values == null && dictionary != null) {
+      values = dictionary.values();
+    } else if (values == null && codec != null) {
       int n = Math.toIntExact(chunk.valueCount());
       float[] decoded = new float[n];
       blocks.readFloats(0, n, decoded, 0);
@@ -298,10 +300,10 @@ public final class ColumnView implements Closeable {
   }
 
   public String getString(int row) {
-    int start = offsets.getInt(row << 2);
-    int end = offsets.getInt((row + 1) << 2);
+    int start = offsets().getInt(row << 2);
+    int end = offsets().getInt((row + 1) << 2);
     byte[] b = new byte[end - start];
-    values.get(start, b);
+    plain().get(start, b);
     return new String(b, StandardCharsets.UTF_8);
   }
 
@@ -330,11 +332,11 @@ public final class ColumnView implements Closeable {
 
   /** Index of the first element of {@code row}'s list in the values buffer. */
   public int listStart(int row) {
-    return offsets.getInt(row << 2);
+    return offsets().getInt(row << 2);
   }
 
   public int listLength(int row) {
-    return offsets.getInt((row + 1) << 2) - offsets.getInt(row << 2);
+    return offsets().getInt((row + 1) << 2) - offsets().getInt(row << 2);
   }
 
   /** Element {@code i} of a {@code list<float32>} row; reads only the bytes (or block) that hold it. */
@@ -433,7 +435,16 @@ public final class ColumnView implements Closeable {
 
   /** The int32 offsets of a utf8 or list column, or {@code null}. */
   public ByteBuffer offsetsBuffer() {
-    return offsets == null ? null : offsets.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer o = offsets();
+    return o == null ? null : o.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The offsets, built from the dictionary on first use for a dictionary-encoded chunk. */
+  private ByteBuffer offsets() {
+    if (offsets == null && dictionary != null) {
+      offsets = dictionary.offsets();
+    }
+    return offsets;
   }
 
   /** The values: plain values, utf8 bytes, list elements or quantized blocks. */
@@ -459,8 +470,8 @@ public final class ColumnView implements Closeable {
   }
 
   private int elementIndex(int row, int i) {
-    int start = offsets.getInt(row << 2);
-    int end = offsets.getInt((row + 1) << 2);
+    int start = offsets().getInt(row << 2);
+    int end = offsets().getInt((row + 1) << 2);
     if (i < 0 || i >= end - start) {
       throw new IndexOutOfBoundsException("element " + i + " of a list of " + (end - start));
     }
