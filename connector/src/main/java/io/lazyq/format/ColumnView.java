@@ -36,7 +36,8 @@ public final class ColumnView implements Closeable {
   private final ColumnChunk chunk;
   private final int rows;
   private final ByteBuffer validity;
-  private final ByteBuffer offsets;
+  /** Offsets of a utf8 or list column; for a dictionary-encoded chunk, {@code null} until first built. */
+  private ByteBuffer offsets;
   /** Plain values; for block-encoded ones, {@code null} until first decoded whole. */
   private ByteBuffer values;
   private final BlockDecoder blocks;
@@ -45,6 +46,8 @@ public final class ColumnView implements Closeable {
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
+  /** A dictionary-encoded utf8 chunk's decoded dictionary; null for any other chunk. */
+  private final StringDictionary.Decoded dictionary;
   /** The buffer {@link #valuesRange} decodes into, reused from call to call. */
   private ByteBuffer range;
 
@@ -68,15 +71,14 @@ public final class ColumnView implements Closeable {
     }
     this.validity = stored(region, chunk.validity(), 0, source, regionOffset);
     boolean dictionary = chunk.compression() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.isUtf8(field.type());
-    ByteBuffer dictionaryValues = null;
+    StringDictionary.Decoded decodedDictionary = null;
     if (dictionary) {
       ByteBuffer indexes = slice(region, chunk.offsets());
       ByteBuffer strings = slice(region, chunk.values());
       try {
         StringDictionary.Decoded d = StringDictionary.decode(indexes == null ? ByteBuffer.allocate(0) : indexes,
             strings == null ? ByteBuffer.allocate(0) : strings, rows, chunk.valueCount(), validity);
-        this.offsets = d.offsets();
-        dictionaryValues = d.values();
+        decodedDictionary = d; // its plain buffers are built on first use, by offsets() and plain()
       } catch (LazyQFormatException e) {
         throw e.locate(source, regionOffset + chunk.offsets().offset());
       }
@@ -88,9 +90,10 @@ public final class ColumnView implements Closeable {
       throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' of type " + field.type()
           + " cannot be delta-coded");
     }
+    this.dictionary = decodedDictionary;
     if (dictionary) {
       this.blocks = null;
-      this.values = dictionaryValues;
+      this.values = null;
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
       if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
@@ -280,7 +283,9 @@ public final class ColumnView implements Closeable {
    * keeps every value), so that raw readers see the type's layout.
    */
   private ByteBuffer plain() {
-    if (values == null && codec != null) {
+    if (values == null && dictionary != null) {
+      values = dictionary.values();
+    } else if (values == null && codec != null) {
       int n = Math.toIntExact(chunk.valueCount());
       float[] decoded = new float[n];
       blocks.readFloats(0, n, decoded, 0);
@@ -295,20 +300,43 @@ public final class ColumnView implements Closeable {
   }
 
   public String getString(int row) {
-    int start = offsets.getInt(row << 2);
-    int end = offsets.getInt((row + 1) << 2);
+    int start = offsets().getInt(row << 2);
+    int end = offsets().getInt((row + 1) << 2);
     byte[] b = new byte[end - start];
-    values.get(start, b);
+    plain().get(start, b);
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Whether this utf8 chunk is dictionary-encoded: its distinct strings then read by
+   * {@link #dictionaryString}, and each row's by {@link #dictionaryId}, without a copy per row.
+   */
+  public boolean hasDictionary() {
+    return dictionary != null;
+  }
+
+  /** The number of distinct strings of a dictionary-encoded chunk. */
+  public int dictionarySize() {
+    return dictionary.strings().length;
+  }
+
+  /** String {@code id} of a dictionary-encoded chunk's dictionary, as UTF-8 bytes (a copy). */
+  public byte[] dictionaryString(int id) {
+    return dictionary.strings()[id].clone();
+  }
+
+  /** The dictionary index of {@code row}'s string in a dictionary-encoded chunk; 0 for a null row. */
+  public int dictionaryId(int row) {
+    return dictionary.ids()[row];
   }
 
   /** Index of the first element of {@code row}'s list in the values buffer. */
   public int listStart(int row) {
-    return offsets.getInt(row << 2);
+    return offsets().getInt(row << 2);
   }
 
   public int listLength(int row) {
-    return offsets.getInt((row + 1) << 2) - offsets.getInt(row << 2);
+    return offsets().getInt((row + 1) << 2) - offsets().getInt(row << 2);
   }
 
   /** Element {@code i} of a {@code list<float32>} row; reads only the bytes (or block) that hold it. */
@@ -407,7 +435,16 @@ public final class ColumnView implements Closeable {
 
   /** The int32 offsets of a utf8 or list column, or {@code null}. */
   public ByteBuffer offsetsBuffer() {
-    return offsets == null ? null : offsets.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer o = offsets();
+    return o == null ? null : o.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The offsets, built from the dictionary on first use for a dictionary-encoded chunk. */
+  private ByteBuffer offsets() {
+    if (offsets == null && dictionary != null) {
+      offsets = dictionary.offsets();
+    }
+    return offsets;
   }
 
   /** The values: plain values, utf8 bytes, list elements or quantized blocks. */
@@ -433,8 +470,8 @@ public final class ColumnView implements Closeable {
   }
 
   private int elementIndex(int row, int i) {
-    int start = offsets.getInt(row << 2);
-    int end = offsets.getInt((row + 1) << 2);
+    int start = offsets().getInt(row << 2);
+    int end = offsets().getInt((row + 1) << 2);
     if (i < 0 || i >= end - start) {
       throw new IndexOutOfBoundsException("element " + i + " of a list of " + (end - start));
     }

@@ -81,6 +81,36 @@ class BlockEncodedColumnsTest {
         }
         assertTrue(v.isBlockEncoded(), "ranges leave the chunk undecoded");
       }
+      // The sensor chunks are dictionary-encoded: each row's index names its string, and null rows index 0.
+      for (int k = 0; k < f.index().size(); k++) {
+        try (ColumnView sensor = f.column(k, 1)) {
+          assertTrue(sensor.hasDictionary(), "sensor chunk " + k);
+          int base = k * 8192;
+          java.util.Set<String> distinct = new java.util.HashSet<>();
+          for (int i = 0; i < sensor.rows(); i++) {
+            String expected = (String) rows.get(base + i)[1];
+            String viaDictionary = new String(sensor.dictionaryString(sensor.dictionaryId(i)),
+                java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(expected, sensor.isNull(i) ? null : viaDictionary, "row " + (base + i));
+            if (expected == null) {
+              assertEquals(0, sensor.dictionaryId(i), "null row " + (base + i));
+            } else {
+              distinct.add(expected);
+            }
+          }
+          // The dictionary holds each distinct string once (and "" where null rows took a slot).
+          java.util.Set<String> dictionary = new java.util.HashSet<>();
+          for (int id = 0; id < sensor.dictionarySize(); id++) {
+            dictionary.add(new String(sensor.dictionaryString(id), java.nio.charset.StandardCharsets.UTF_8));
+          }
+          assertEquals(sensor.dictionarySize(), dictionary.size(), "distinct entries in chunk " + k);
+          dictionary.remove("");
+          assertEquals(distinct, dictionary, "strings of chunk " + k);
+        }
+      }
+      try (ColumnView plain = f.column(0, 2)) {
+        assertTrue(!plain.hasDictionary(), "a float column has no dictionary");
+      }
       try (ColumnView ts = f.column(1, 0)) {
         java.nio.ByteBuffer range = ts.valuesRange(5, 3000);
         for (int i = 0; i < 3000; i++) {

@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,10 +29,13 @@ import org.apache.spark.sql.SparkSession;
 /**
  * End-to-end scans, LazyQ against Parquet, on the same sensor data, in one Spark session, warm
  * page cache: {@code mvn -pl spark-datasource -Pbench test-compile exec:exec [-Dbench.rows=N]
- * [-Dbench.master=local[2]]}.
+ * [-Dbench.master=local[2]] [-Dbench.queries=1,3] [-Dbench.formats=lazyq q8_0,parquet float32 snappy]
+ * [-Dbench.profile=dir]} (the last three select queries by number and formats by the start of their
+ * names, and write a JFR recording of each one's timed runs, to profile it).
  *
  * <p>For each format and query it prints the best wall time of several runs as rows/s, the ratio to
- * Parquet (snappy), the bytes on disk, the bytes the scan read (LazyQ: mapped or streamed, from its
+ * Parquet (snappy), the same two for the JVM's CPU time (the best run's; steadier than wall time
+ * on a machine that others load), the bytes on disk, the bytes the scan read (LazyQ: mapped or streamed, from its
  * metrics; Parquet: the selected column chunks' stored sizes, from the footers) and the heap's peak
  * during the query. Parquet's BYTE_STREAM_SPLIT is not compared: Spark 4.1.3's writer ignores it
  * and its vectorized reader rejects it.
@@ -49,6 +55,11 @@ public final class ScanBench {
     Files.createDirectories(dir);
     SensorDay day = new SensorDay(rows, 16, 1);
 
+    // Optional filters, for profiling one query of one format: query numbers from 1, format names' starts.
+    List<String> onlyQueries = List.of(System.getProperty("bench.queries", "1,2,3").split(","));
+    List<String> onlyFormats = List.of(System.getProperty("bench.formats", "").split(","));
+    // A directory to write a JFR recording of each query's timed runs into (after its warm-up run), or none.
+    Path profile = System.getProperty("bench.profile") == null ? null : Path.of(System.getProperty("bench.profile"));
     Map<String, Path> lazyq = new LinkedHashMap<>();
     lazyq.put("lazyq q8_0", write(day, dir, "q8_0", EncodingSpec.parse("q8_0", null)));
     lazyq.put("lazyq affine8", write(day, dir, "affine8", EncodingSpec.parse("affine8", null)));
@@ -61,7 +72,7 @@ public final class ScanBench {
     spark.sparkContext().setLogLevel("WARN");
     Map<String, Path> all = new LinkedHashMap<>(lazyq);
     for (String codec : List.of("snappy", "zstd")) {
-      Path p = dir.resolve("parquet-" + codec);
+      Path p = dir.resolve("parquet-" + codec + "-" + rows);
       if (!Files.exists(p)) {
         spark.read().format("lazyq").load(lazyq.get("lazyq plain float32").toString())
             .write().option("compression", codec).parquet(p.toString());
@@ -70,6 +81,9 @@ public final class ScanBench {
     }
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, Path> e : all.entrySet()) {
+      if (onlyFormats.stream().noneMatch(e.getKey()::startsWith)) {
+        continue;
+      }
       String view = "t" + names.size();
       names.add(e.getKey());
       Dataset<Row> df = e.getKey().startsWith("lazyq") ? spark.read().format("lazyq").load(e.getValue().toString())
@@ -80,43 +94,80 @@ public final class ScanBench {
 
     System.out.printf(Locale.ROOT, "%n%,d rows x 3 float channels, %s, best of %d, Java %s%n%n", rows, master, repeats,
         System.getProperty("java.version"));
-    System.out.println("| query | format | M rows/s | vs Parquet snappy | bytes on disk | bytes read | heap peak MB |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|");
-    for (String q : QUERIES) {
+    System.out.println("| query | format | M rows/s | vs Parquet snappy | M rows per CPU s | vs Parquet snappy, CPU"
+        + " | bytes on disk | bytes read | heap peak MB |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    for (int qi = 0; qi < QUERIES.length; qi++) {
+      if (!onlyQueries.contains(Integer.toString(qi + 1))) {
+        continue;
+      }
+      String q = QUERIES[qi];
       double parquetRate = 0;
+      double parquetCpuRate = 0;
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
         String sql = String.format(Locale.ROOT, q, "t" + i);
         spark.sql(sql).collectAsList(); // warm-up: JIT, page cache
+        Recording recording = profile == null ? null : profile(profile);
         double best = Double.MAX_VALUE;
+        double bestCpu = Double.MAX_VALUE;
         long heapPeak = 0;
         Dataset<Row> last = null;
         for (int r = 0; r < repeats; r++) {
           last = spark.sql(sql);
           System.gc();
           HeapWatch watch = HeapWatch.start();
+          long cpu = os.getProcessCpuTime();
           long start = System.nanoTime();
           last.collectAsList();
           best = Math.min(best, (System.nanoTime() - start) / 1e9);
+          bestCpu = Math.min(bestCpu, (os.getProcessCpuTime() - cpu) / 1e9);
           heapPeak = Math.max(heapPeak, watch.stop());
         }
+        if (recording != null) {
+          recording.dump(profile.resolve(String.format(Locale.ROOT, "q%d-%s.jfr", qi + 1, names.get(i).replace(' ', '_'))));
+          recording.close();
+        }
         double rate = rows / best / 1e6;
+        double cpuRate = rows / bestCpu / 1e6;
         String name = names.get(i);
         if (name.equals("parquet float32 snappy")) {
           parquetRate = rate;
+          parquetCpuRate = cpuRate;
         }
         long read = name.startsWith("lazyq")
             ? ScanMetrics.of(last).getOrDefault("bytesMapped", 0L) + ScanMetrics.of(last).getOrDefault("bytesStreamed", 0L)
             : parquetBytes.of(last);
-        lines.add(String.format(Locale.ROOT, "| `%s` | %s | %.1f | %%s | %,d | %,d | %d |", q.replace(" FROM %s", ""),
-            name, rate, size(all.get(name)), read, heapPeak >> 20) + "\t" + rate);
+        lines.add(String.format(Locale.ROOT, "| `%s` | %s | %.1f | %%s | %.1f | %%s | %,d | %,d | %d |",
+            q.replace(" FROM %s", ""), name, rate, cpuRate, size(all.get(name)), read, heapPeak >> 20)
+            + "\t" + rate + "\t" + cpuRate);
       }
       for (String line : lines) {
         String[] parts = line.split("\t");
-        System.out.println(String.format(Locale.ROOT, parts[0], String.format(Locale.ROOT, "%.2fx", Double.parseDouble(parts[1]) / parquetRate)));
+        System.out.println(String.format(Locale.ROOT, parts[0], ratio(Double.parseDouble(parts[1]), parquetRate),
+            ratio(Double.parseDouble(parts[2]), parquetCpuRate)));
       }
     }
     spark.stop();
+  }
+
+  /** A recording of the JVM's execution samples every 2 ms (the profile settings' default is 10 ms). */
+  private static Recording profile(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try {
+      Recording r = new Recording(Configuration.getConfiguration("profile"));
+      r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+      r.start();
+      return r;
+    } catch (java.text.ParseException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static String ratio(double rate, double parquet) {
+    return parquet == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", rate / parquet);
   }
 
   /** Writes (once) the sensor day with every channel encoded as {@code spec}. */
