@@ -80,11 +80,6 @@ class SparkWriteKillIT {
   private static final double VALUE_ERROR = 0.005;
 
   private static Path dir;
-  /**
-   * The classes that a writer JVM loads, archived by the first one (JDK 13+ dynamic class data
-   * sharing), so that each killed writer starts and makes its first write sooner.
-   */
-  private static Path classes;
   private static SparkSession spark;
   /** The table of the run under way: its location, its file system, and its root there. */
   private static String table;
@@ -96,7 +91,6 @@ class SparkWriteKillIT {
   @BeforeAll
   static void start() throws Exception {
     dir = ItData.freshDir("spark-write-kill");
-    classes = dir.resolve("writer-classes.jsa");
     spark = SparkSession.builder().appName("spark-write-kill-check").master("local[2]")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
@@ -126,11 +120,7 @@ class SparkWriteKillIT {
     // the raw local file system: the checksummed one hides .crc files, and the connector writes none
     fs = kind.equals("local") ? FileSystem.getLocal(conf).getRaw() : FileSystem.get(java.net.URI.create(table), conf);
     root = fs.makeQualified(new org.apache.hadoop.fs.Path(table));
-    // Version 0 by a child that ends normally, saving the classes it loaded for the killed children's JVMs
-    ChildJvm first = writer(ItData.log("spark-write-kill-first.log"), 0, 0)
-        .jvmOption("-XX:ArchiveClassesAtExit=" + classes);
-    ChildJvm.Result created = first.await(first.start(), 10);
-    assertEquals(0, created.exitCode(), created.output());
+    OverwriteLoopMain.write(OverwriteLoopMain.version(spark, ROWS, 0), table);
     Checked initial = check(0, 0, 0);
     long version = initial.version;
 
@@ -154,7 +144,7 @@ class SparkWriteKillIT {
       double aim = random.nextDouble();
       String plan;
       Path log = ItData.log("spark-write-kill.log");
-      Process p = writer(log, first, Long.MAX_VALUE).jvmOption("-XX:SharedArchiveFile=" + classes).start();
+      Process p = writer(log, first).start();
       Progress progress = new Progress(log, p);
       long t0 = System.nanoTime();
       try {
@@ -262,12 +252,12 @@ class SparkWriteKillIT {
   }
 
   /**
-   * A writer JVM from version {@code first} to {@code last}. C1 only: a child lives for seconds,
-   * and C2's compiler threads would double its start on two cores.
+   * A writer JVM from version {@code first} on. C1 only: a child lives for seconds, and C2's
+   * compiler threads would double its start on two cores.
    */
-  private static ChildJvm writer(Path log, long first, long last) {
+  private static ChildJvm writer(Path log, long first) {
     return ChildJvm.of("512m", log, OverwriteLoopMain.class.getName(), table, Long.toString(ROWS),
-        Long.toString(first), Long.toString(last)).jvmOption("-XX:TieredStopAtLevel=1");
+        Long.toString(first)).jvmOption("-XX:TieredStopAtLevel=1");
   }
 
   /** What a check found: the version that the table holds and the files of its latest log version, by path in the table. */
