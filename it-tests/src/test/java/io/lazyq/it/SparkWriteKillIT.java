@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -193,7 +191,9 @@ class SparkWriteKillIT {
           if (inLog && name.startsWith(".") && name.endsWith(".tmp")) {
             logTemps.add(f);
           } else if (!now.listed.contains(f) && !inLog && !leftovers.contains(f)) {
-            assertTrue(isPart(f) || f.startsWith(STAGING + "/") && PART_TEMP.matcher(name).matches(),
+            // a part file in the table's directory, or one in staging, whole or being written
+            boolean staged = f.startsWith(STAGING + "/");
+            assertTrue(isPart(f) || staged && (isPart(name) || PART_TEMP.matcher(name).matches()),
                 "kill " + kill + ": unexpected file " + f);
             int code = inspect(f);
             assertTrue(code == LazyQ.OK || code == LazyQ.BAD_INPUT, "kill " + kill + ": lazyq inspect " + location(f)
@@ -444,7 +444,7 @@ class SparkWriteKillIT {
     }
   }
 
-  /** Whether {@code f} is a part file in the table's directory itself. */
+  /** Whether {@code f} is a part file in the table's directory itself (or, given a name, is named as one). */
   private static boolean isPart(String f) {
     return PART.matcher(f).matches();
   }
@@ -472,21 +472,31 @@ class SparkWriteKillIT {
   /** The files in a directory of the table ({@code ""} for its own), or under it, by their paths in the table. */
   private static List<String> walk(String under, boolean recursive) throws IOException {
     org.apache.hadoop.fs.Path top = under.isEmpty() ? root : path(under);
-    if (!fs.exists(top)) {
-      return List.of();
-    }
-    String prefix = root + "/";
     List<String> files = new ArrayList<>();
-    RemoteIterator<LocatedFileStatus> all = fs.listFiles(top, recursive);
-    while (all.hasNext()) {
-      String p = all.next().getPath().toString();
-      if (!p.startsWith(prefix)) {
-        throw new IllegalStateException(p + " listed under " + root);
-      }
-      files.add(p.substring(prefix.length()));
+    if (fs.exists(top)) {
+      walk(top, recursive, root + "/", files);
     }
     files.sort(null);
     return files;
+  }
+
+  /**
+   * Lists with {@code listStatus}, not {@code listFiles}: on the local file system the latter asks
+   * {@code ls} for each file's permissions, a process per file and per poll.
+   */
+  private static void walk(org.apache.hadoop.fs.Path dir, boolean recursive, String prefix, List<String> files)
+      throws IOException {
+    for (FileStatus s : fs.listStatus(dir)) {
+      String p = s.getPath().toString();
+      if (!p.startsWith(prefix)) {
+        throw new IllegalStateException(p + " listed under " + root);
+      }
+      if (s.isDirectory() && recursive) {
+        walk(s.getPath(), true, prefix, files);
+      } else if (!s.isDirectory()) {
+        files.add(p.substring(prefix.length()));
+      }
+    }
   }
 
   /** The table's directory as it is: every file with its size, and the number of versions. */
