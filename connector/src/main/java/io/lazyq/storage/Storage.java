@@ -131,6 +131,16 @@ public final class Storage {
 
   /** Deletes a file, or a directory with everything in it; false where nothing was. */
   public boolean delete(String location, boolean recursive) throws IOException {
+    if (!recursive && isLocal(location)) {
+      // One unlink or rmdir, which refuses a directory with anything in it. Hadoop's local delete
+      // checks that a directory is empty and then deletes it recursively, so that a file another
+      // job created between the two went too (a racing writer's staged part file, in ConcurrentWritesIT).
+      try {
+        return java.nio.file.Files.deleteIfExists(localPath(location));
+      } catch (IOException e) {
+        throw HadoopStorage.named(location, e);
+      }
+    }
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
     try {
       return fileSystem(p, location).delete(p, recursive);

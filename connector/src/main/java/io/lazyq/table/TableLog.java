@@ -40,6 +40,13 @@ import java.util.zip.CRC32;
  * Checkpoints are never needed for correctness: a missing or damaged one falls back to an older one
  * or to replaying from version 0, and {@link #checkCheckpoints()} reports the damage. Once a
  * checkpoint covers them, {@link #expire(long)} deletes the entries before it.
+ *
+ * <p>A listing of the log's directory only says where to start: a store's LIST may omit objects
+ * that exist (s3proxy over a directory omits some while others are being uploaded beside them;
+ * Delta's readers meet the same with lagging listings). So a version is there when its entry
+ * exists, whatever the listing says: after the last version listed the next ones are probed by
+ * name until one is absent, version 0 is probed where the listing starts later, and a version
+ * between is read by name. The committer's put-if-absent on the next version decides races anyway.
  */
 public final class TableLog {
   /** The log's directory under the table's. */
@@ -89,7 +96,8 @@ public final class TableLog {
 
   /**
    * How many files of the log (entries, checkpoints, the hint) this object has read so far: what
-   * finding a version costs in storage requests, besides one listing of the log's directory.
+   * finding a version costs in storage requests, besides one listing of the log's directory and the
+   * probe for the version after the last one listed.
    */
   public long filesRead() {
     return filesRead.get();
@@ -462,12 +470,11 @@ public final class TableLog {
             + ")" : ""));
   }
 
+  /** A version's entry, read by name whether or not the listing had it; missing is an error naming it. */
   private LogEntry read(Listing listing, long version) throws IOException {
-    if (!listing.versions().contains(version)) {
-      throw missing(listing, version);
-    }
-    return read(version);
+    return readIfPresent(version).orElseThrow(() -> missing(listing, version));
   }
+
 
   /** A version's entry or checkpoint, whole; missing is an error naming it. */
   private byte[] readLogFile(String file, long version, String what) throws IOException {
@@ -486,13 +493,12 @@ public final class TableLog {
     }
   }
 
-  private LogEntry read(long version) throws IOException {
-    String file = location(version);
-    byte[] bytes = readLogFile(file, version, "entry");
-    return new LogEntry(version, file, LogCodec.decode(table, version, file, bytes));
-  }
-
-  /** The entries and checkpoints that the log directory lists; temporary files of commits do not count. */
+  /**
+   * The entries and checkpoints that the log directory lists, with the versions that exist beyond
+   * it: those after the last one listed, and version 0 where the listing starts later and it
+   * exists (then nothing was expired, since expiry deletes oldest first). Temporary files of
+   * commits do not count.
+   */
   private Listing listing() throws IOException {
     TreeSet<Long> versions = new TreeSet<>();
     TreeSet<Long> checkpoints = new TreeSet<>();
@@ -503,7 +509,17 @@ public final class TableLog {
         checkpoints.add(Long.parseLong(f.name().substring(0, 20)));
       }
     }
+    for (long v = versions.isEmpty() ? 0 : versions.last() + 1; exists(location(v)); v++) {
+      versions.add(v);
+    }
+    if (!versions.isEmpty() && versions.first() > 0 && exists(location(0))) {
+      versions.add(0L);
+    }
     return new Listing(versions, checkpoints);
+  }
+
+  private boolean exists(String file) throws IOException {
+    return storage.status(file).isPresent();
   }
 
   /**

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Writer JVMs racing on one table, on each file system (a local disk, and HDFS: a
  * {@link MiniHdfs} in this JVM that the writers reach by its URI): appends that report success are
  * all there, once; overwrites fail with the conflict error or win whole; readers always see one
- * committed version. The system property {@code lazyq.it.storage} picks the file systems.
+ * committed version. The system property {@code lazyq.it.storage} picks the file systems ({@link StorageKinds}).
  */
 class ConcurrentWritesIT {
   private static SparkSession spark;
@@ -83,17 +83,9 @@ class ConcurrentWritesIT {
     s.stop();
   }
 
-  static List<String> storage() {
-    return List.of(System.getProperty("lazyq.it.storage", "local,hdfs").split(","));
-  }
-
   /** A fresh table directory on {@code kind}. */
   private static String table(String kind, String name) throws Exception {
-    return switch (kind) {
-      case "local" -> dir.resolve(name).toString();
-      case "hdfs" -> MiniHdfs.uri() + "/" + name;
-      default -> throw new IllegalArgumentException(kind);
-    };
+    return StorageKinds.table(kind, dir, name);
   }
 
   @BeforeAll
@@ -108,7 +100,7 @@ class ConcurrentWritesIT {
   }
 
   @ParameterizedTest
-  @MethodSource("storage")
+  @MethodSource("io.lazyq.it.StorageKinds#kinds")
   void fourWritersAppendingLoseNothing(String kind) throws Exception {
     String table = table(kind, "appends");
     long started = System.nanoTime();
@@ -136,7 +128,7 @@ class ConcurrentWritesIT {
   }
 
   @ParameterizedTest
-  @MethodSource("storage")
+  @MethodSource("io.lazyq.it.StorageKinds#kinds")
   void overwritesRacingAppendsAndReaders(String kind) throws Exception {
     String table = table(kind, "overwrites");
     long started = System.nanoTime();

@@ -27,14 +27,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
@@ -56,6 +58,10 @@ import picocli.CommandLine;
  * follow must cope with them, and so do the files of earlier versions, which overwrites remove from
  * the table but not from storage. At the end {@link TableVacuum}, with no retention, removes them
  * all, and the table still reads as the same complete version.
+ *
+ * <p>On each file system of {@link StorageKinds}: a local disk, and HDFS, whose writers and checks
+ * go through the Hadoop client (files under the table are named by their path in it). Vacuum
+ * deletes through the local file system only, so on HDFS the leftovers stay and are counted.
  */
 class SparkWriteKillIT {
   private static final int KILLS = Integer.getInteger("lazyq.it.sparkKills", 50);
@@ -72,14 +78,17 @@ class SparkWriteKillIT {
   private static final double VALUE_ERROR = 0.005;
 
   private static Path dir;
-  private static Path table;
   private static SparkSession spark;
-  private static boolean passed;
+  /** The table of the run under way: its location, its file system, and its root there. */
+  private static String table;
+  private static FileSystem fs;
+  private static org.apache.hadoop.fs.Path root;
+  /** Kinds of storage whose run passed; the local directory goes when all did. */
+  private static final Set<String> PASSED = new HashSet<>();
 
   @BeforeAll
   static void start() throws Exception {
     dir = ItData.freshDir("spark-write-kill");
-    table = dir.resolve("table");
     spark = SparkSession.builder().appName("spark-write-kill-check").master("local[2]")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
@@ -93,28 +102,34 @@ class SparkWriteKillIT {
     if (spark != null) {
       spark.stop();
     }
-    if (passed) {
+    if (PASSED.containsAll(StorageKinds.kinds())) {
       ItData.delete(dir);
     } else if (dir != null) {
-      System.out.println("spark write kill: the table is kept for inspection at " + table);
+      System.out.println("spark write kill: the local table is kept for inspection under " + dir);
     }
   }
 
-  @Test
-  void killedSparkWriterLeavesOneCompleteVersion() throws Exception {
+  @ParameterizedTest
+  @MethodSource("io.lazyq.it.StorageKinds#kinds")
+  void killedSparkWriterLeavesOneCompleteVersion(String kind) throws Exception {
     long began = System.nanoTime();
-    OverwriteLoopMain.write(OverwriteLoopMain.version(spark, ROWS, 0), table.toString());
+    table = StorageKinds.table(kind, dir, "table-" + kind);
+    Configuration conf = new Configuration();
+    // the raw local file system: the checksummed one hides .crc files, and the connector writes none
+    fs = kind.equals("local") ? FileSystem.getLocal(conf).getRaw() : FileSystem.get(java.net.URI.create(table), conf);
+    root = fs.makeQualified(new org.apache.hadoop.fs.Path(table));
+    OverwriteLoopMain.write(OverwriteLoopMain.version(spark, ROWS, 0), table);
     Checked initial = check(0, 0, 0);
     long version = initial.version;
 
     long seed = Long.getLong("lazyq.it.seed", System.nanoTime());
-    System.out.printf("spark write kill: %d kills of a writer overwriting %d rows per version (-Dlazyq.it.sparkKills,"
-        + " -Dlazyq.it.seed=%d)%n", KILLS, ROWS, seed);
+    System.out.printf("spark write kill, %s: %d kills of a writer overwriting %d rows per version"
+        + " (-Dlazyq.it.sparkKills, -Dlazyq.it.seed=%d)%n", kind, KILLS, ROWS, seed);
     Random random = new Random(seed);
     Map<String, Integer> phases = new TreeMap<>();
     Map<Integer, Integer> leftoverCodes = new TreeMap<>();
-    Set<Path> leftovers = new HashSet<>();
-    Set<Path> logTemps = new HashSet<>();
+    Set<String> leftovers = new HashSet<>();
+    Set<String> logTemps = new HashSet<>();
     long checkNanos = 0;
     long committedByChildren = 0;
     int midWrite = 0;
@@ -122,14 +137,12 @@ class SparkWriteKillIT {
     long firstWriteNanos = 0;
     int firstWrites = 0;
     for (int kill = 1; kill <= KILLS; kill++) {
-      Set<Path> before = new HashSet<>(walk());
+      Set<String> before = new HashSet<>(walk());
       long first = version + 1;
       double aim = random.nextDouble();
       String plan;
       Path log = ItData.log("spark-write-kill.log");
-      // C1 only: a child lives for seconds, and C2's compiler threads would double its start on two cores
-      Process p = ChildJvm.of("512m", log, OverwriteLoopMain.class.getName(), table.toString(), Long.toString(ROWS),
-          Long.toString(first)).jvmOption("-XX:TieredStopAtLevel=1").start();
+      Process p = writer(log, first).start();
       Progress progress = new Progress(log, p);
       long t0 = System.nanoTime();
       try {
@@ -172,17 +185,18 @@ class SparkWriteKillIT {
         long t2 = System.nanoTime();
         now = check(kill, lastCommitted, inFlight ? lastCommitted + 1 : lastCommitted);
         checkNanos += System.nanoTime() - t2;
-        for (Path f : walk()) {
-          String name = f.getFileName().toString();
-          boolean top = f.getParent().equals(table);
-          boolean inLog = f.getParent().equals(table.resolve(LOG));
+        for (String f : walk()) {
+          String name = name(f);
+          boolean inLog = f.equals(LOG + "/" + name);
           if (inLog && name.startsWith(".") && name.endsWith(".tmp")) {
             logTemps.add(f);
           } else if (!now.listed.contains(f) && !inLog && !leftovers.contains(f)) {
-            assertTrue(isPart(f) || f.startsWith(table.resolve(STAGING)) && PART_TEMP.matcher(name).matches(),
+            // a part file in the table's directory, or one in staging, whole or being written
+            boolean staged = f.startsWith(STAGING + "/");
+            assertTrue(isPart(f) || staged && (isPart(name) || PART_TEMP.matcher(name).matches()),
                 "kill " + kill + ": unexpected file " + f);
             int code = inspect(f);
-            assertTrue(code == LazyQ.OK || code == LazyQ.BAD_INPUT, "kill " + kill + ": lazyq inspect " + f
+            assertTrue(code == LazyQ.OK || code == LazyQ.BAD_INPUT, "kill " + kill + ": lazyq inspect " + location(f)
                 + " exited " + code);
             if (leftovers.add(f)) {
               leftoverCodes.merge(code, 1, Integer::sum);
@@ -198,39 +212,56 @@ class SparkWriteKillIT {
       committedByChildren += now.version - version;
       String phase = phase(inFlight, now.version > lastCommitted, now.listed, before);
       phases.merge(phase, 1, Integer::sum);
-      System.out.printf("spark write kill %d (%s): writing v=%d, committed v=%d; the table holds v=%d, complete;"
-          + " %s%n", kill, plan, lastWriting, lastCommitted, now.version, phase);
+      System.out.printf("spark write kill, %s, %d (%s): writing v=%d, committed v=%d; the table holds v=%d,"
+          + " complete; %s%n", kind, kill, plan, lastWriting, lastCommitted, now.version, phase);
       version = now.version;
     }
     long leftoverBytes = 0;
-    for (Path f : leftovers) {
-      leftoverBytes += Files.exists(f) ? Files.size(f) : 0;
+    for (String f : leftovers) {
+      leftoverBytes += fs.exists(path(f)) ? fs.getFileStatus(path(f)).getLen() : 0;
     }
-    // With no writer left and no retention, everything the latest version lacks goes, and nothing else.
-    TableVacuum vacuum = TableVacuum.plan(table, Duration.ZERO, Duration.ZERO);
-    vacuum.delete();
-    Checked clean = check(KILLS + 1, version, version);
-    for (Path f : walk()) {
-      // the log stays whole: its entries, checkpoints and the hint to the latest checkpoint
-      boolean log = f.getParent().equals(table.resolve(LOG))
-          && (f.toString().endsWith(".json") || f.getFileName().toString().equals(TableLog.LAST_CHECKPOINT));
-      assertTrue(clean.listed.contains(f) || log, "left after vacuum: " + f);
+    if (kind.equals("local")) {
+      vacuumLeavesTheVersion(version);
     }
-    assertTrue(Files.notExists(table.resolve(STAGING)), "the staging directory is left after vacuum");
-    System.out.printf("spark write kill: vacuum deleted %d leftovers (%,d bytes); the table still v=%d, complete%n",
-        vacuum.leftovers().size(), vacuum.bytes(), clean.version);
-    passed = true;
-    System.out.printf("spark write kill: %d kills (-Dlazyq.it.seed=%d) in %.0f s; %d versions committed by the"
+    PASSED.add(kind);
+    if (!kind.equals("local")) {
+      fs.delete(root, true);
+    }
+    System.out.printf("spark write kill, %s: %d kills (-Dlazyq.it.seed=%d) in %.0f s; %d versions committed by the"
         + " killed writers, the table at v=%d, one complete version after every kill; %d kills mid-write; where"
         + " they landed: %s; %d leftover files inspected (%d bytes), by exit code: %s; child start %.1f s and first"
         + " write %.1f s and check %.1f s on average; %d temporary log entries left%n",
-        KILLS, seed, (System.nanoTime() - began) / 1e9, committedByChildren, version, midWrite, phases,
+        kind, KILLS, seed, (System.nanoTime() - began) / 1e9, committedByChildren, version, midWrite, phases,
         leftovers.size(), leftoverBytes, leftoverCodes, startNanos / 1e9 / KILLS,
         firstWrites == 0 ? 0 : firstWriteNanos / 1e9 / firstWrites, checkNanos / 1e9 / KILLS, logTemps.size());
   }
 
-  /** What a check found: the version that the table holds and the files of its latest log version. */
-  private record Checked(long version, Set<Path> listed) {}
+  /** With no writer left and no retention, vacuum deletes everything the latest version lacks, and nothing else. */
+  private static void vacuumLeavesTheVersion(long version) throws IOException {
+    TableVacuum vacuum = TableVacuum.plan(Path.of(table), Duration.ZERO, Duration.ZERO);
+    vacuum.delete();
+    Checked clean = check(KILLS + 1, version, version);
+    for (String f : walk()) {
+      // the log stays whole: its entries, checkpoints and the hint to the latest checkpoint
+      boolean log = f.equals(LOG + "/" + name(f)) && (f.endsWith(".json") || name(f).equals(TableLog.LAST_CHECKPOINT));
+      assertTrue(clean.listed.contains(f) || log, "left after vacuum: " + f);
+    }
+    assertTrue(!fs.exists(path(STAGING)), "the staging directory is left after vacuum");
+    System.out.printf("spark write kill: vacuum deleted %d leftovers (%,d bytes); the table still v=%d, complete%n",
+        vacuum.leftovers().size(), vacuum.bytes(), clean.version);
+  }
+
+  /**
+   * A writer JVM from version {@code first} on. C1 only: a child lives for seconds, and C2's
+   * compiler threads would double its start on two cores.
+   */
+  private static ChildJvm writer(Path log, long first) {
+    return ChildJvm.of("512m", log, OverwriteLoopMain.class.getName(), table, Long.toString(ROWS),
+        Long.toString(first)).jvmOption("-XX:TieredStopAtLevel=1");
+  }
+
+  /** What a check found: the version that the table holds and the files of its latest log version, by path in the table. */
+  private record Checked(long version, Set<String> listed) {}
 
   /**
    * Reads the table with the connector and checks that it holds one complete version, one of
@@ -238,18 +269,19 @@ class SparkWriteKillIT {
    */
   private static Checked check(int kill, long low, long high) throws IOException {
     String at = "after kill " + kill + ": ";
-    Snapshot latest = new TableLog(table.toString(), Storage.of(new Configuration())).snapshot();
-    Set<Path> listed = new HashSet<>();
+    Snapshot latest = new TableLog(table, Storage.of(new Configuration())).snapshot();
+    Set<String> listed = new HashSet<>();
     for (AddFile f : latest.files()) {
-      Path file = table.resolve(f.path());
-      assertTrue(Files.isRegularFile(file), at + "version " + latest.version() + " holds " + file + ", which is missing");
-      assertEquals(LazyQ.OK, inspect(file), at + "lazyq inspect " + file + ", which the latest version holds");
+      String file = f.path();
+      assertTrue(fs.isFile(path(file)), at + "version " + latest.version() + " holds " + location(file)
+          + ", which is missing");
+      assertEquals(LazyQ.OK, inspect(file), at + "lazyq inspect " + location(file) + ", which the latest version holds");
       listed.add(file);
     }
     assertEquals(ROWS, latest.rows(), at + "rows of the latest version's files");
 
     // Distinct ids counted with a bitmap per bucket of 32768 ids, so that the rows need no shuffle.
-    Row r = spark.read().format("lazyq").load(table.toString())
+    Row r = spark.read().format("lazyq").load(table)
         .selectExpr("bitmap_bucket_number(id) AS bucket", "id", "version", "value", "level")
         .groupBy("bucket").agg(functions.expr("count(*) AS n"), functions.expr("min(version) AS low"),
             functions.expr("max(version) AS high"),
@@ -278,7 +310,7 @@ class SparkWriteKillIT {
    * the table's directory that no version holds (moved in by a commit not yet published), and files
    * in the staging directory.
    */
-  private static String phase(boolean inFlight, boolean swapped, Set<Path> listed, Set<Path> before)
+  private static String phase(boolean inFlight, boolean swapped, Set<String> listed, Set<String> before)
       throws IOException {
     if (!inFlight) {
       return "between versions";
@@ -286,12 +318,12 @@ class SparkWriteKillIT {
     boolean unlisted = false;
     boolean staged = false;
     boolean writing = false;
-    for (Path f : walk()) {
-      if (f.getParent().equals(table) && isPart(f) && !listed.contains(f) && !before.contains(f)) {
+    for (String f : walk()) {
+      if (isPart(f) && !listed.contains(f) && !before.contains(f)) {
         unlisted = true;
-      } else if (f.startsWith(table.resolve(STAGING)) && !before.contains(f)) {
+      } else if (f.startsWith(STAGING + "/") && !before.contains(f)) {
         staged = true;
-        writing |= f.getFileName().toString().endsWith(".tmp");
+        writing |= f.endsWith(".tmp");
       }
     }
     if (swapped) {
@@ -320,7 +352,7 @@ class SparkWriteKillIT {
   /** Waits until the write under way takes {@code step}. */
   private static void await(Process p, Step step) throws Exception {
     long versions = versions();
-    Set<Path> present = null;
+    Set<String> present = null;
     while (present == null) {
       try {
         present = new HashSet<>(walk());
@@ -328,12 +360,14 @@ class SparkWriteKillIT {
         // a file or directory went while listed: again
       }
     }
+    Set<String> before = present;
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline && p.isAlive()) {
       try {
         boolean taken = switch (step) {
-          case STAGED -> appeared(table.resolve(STAGING), present, false);
-          case MOVED -> appeared(table, present, true);
+          // the staging directory alone, and the table's directory alone: on HDFS each listing is a NameNode call
+          case STAGED -> walk(STAGING, true).stream().anyMatch(f -> !before.contains(f));
+          case MOVED -> walk("", false).stream().anyMatch(f -> !before.contains(f) && isPart(f));
           case SWAPPED -> versions() > versions;
         };
         if (taken) {
@@ -346,16 +380,6 @@ class SparkWriteKillIT {
     }
     throw new AssertionError("the writer ended before " + step.what + ":\n"
         + Files.readString(ItData.log("spark-write-kill.log")));
-  }
-
-  /** Whether a file not {@code present} is under {@code root} (a part file directly in it, with {@code parts}). */
-  private static boolean appeared(Path root, Set<Path> present, boolean parts) throws IOException {
-    if (!Files.isDirectory(root)) {
-      return false;
-    }
-    try (Stream<Path> s = parts ? Files.list(root) : Files.walk(root)) {
-      return s.anyMatch(f -> !present.contains(f) && Files.isRegularFile(f) && (!parts || isPart(f)));
-    }
   }
 
   /** A child's progress, from its {@code writing} and {@code committed} lines. */
@@ -420,17 +444,58 @@ class SparkWriteKillIT {
     }
   }
 
-  private static boolean isPart(Path f) {
-    return PART.matcher(f.getFileName().toString()).matches();
+  /** Whether {@code f} is a part file in the table's directory itself (or, given a name, is named as one). */
+  private static boolean isPart(String f) {
+    return PART.matcher(f).matches();
   }
 
-  /** Every regular file under the table's directory. */
-  private static List<Path> walk() throws IOException {
-    if (!Files.exists(table)) {
-      return List.of();
+  /** A file's name, the last element of its path in the table. */
+  private static String name(String f) {
+    return f.substring(f.lastIndexOf('/') + 1);
+  }
+
+  /** A file of the table on its file system, from its path in the table. */
+  private static org.apache.hadoop.fs.Path path(String f) {
+    return new org.apache.hadoop.fs.Path(root, f);
+  }
+
+  /** A file of the table as a location that LazyQ reads. */
+  private static String location(String f) {
+    return Storage.resolve(table, f);
+  }
+
+  /** Every file under the table's directory, by its path in the table, sorted. */
+  private static List<String> walk() throws IOException {
+    return walk("", true);
+  }
+
+  /** The files in a directory of the table ({@code ""} for its own), or under it, by their paths in the table. */
+  private static List<String> walk(String under, boolean recursive) throws IOException {
+    org.apache.hadoop.fs.Path top = under.isEmpty() ? root : path(under);
+    List<String> files = new ArrayList<>();
+    if (fs.exists(top)) {
+      walk(top, recursive, root + "/", files);
     }
-    try (Stream<Path> s = Files.walk(table)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
+    files.sort(null);
+    return files;
+  }
+
+  /**
+   * Lists with {@code listStatus}, not {@code listFiles}: on the local file system the latter asks
+   * {@code ls} for each file's permissions, a process per file and per poll.
+   */
+  private static void walk(org.apache.hadoop.fs.Path dir, boolean recursive, String prefix, List<String> files)
+      throws IOException {
+    for (FileStatus s : fs.listStatus(dir)) {
+      String p = s.getPath().toString();
+      if (!p.startsWith(prefix)) {
+        throw new IllegalStateException(p + " listed under " + root);
+      }
+      if (s.isDirectory() && recursive) {
+        walk(s.getPath(), true, prefix, files);
+      } else if (!s.isDirectory()) {
+        files.add(p.substring(prefix.length()));
+      }
     }
   }
 
@@ -438,8 +503,8 @@ class SparkWriteKillIT {
   private static String describe() {
     StringBuilder out = new StringBuilder();
     try {
-      for (Path f : walk()) {
-        out.append(String.format("  %10d %s%n", Files.size(f), table.relativize(f)));
+      for (String f : walk()) {
+        out.append(String.format("  %10d %s%n", fs.getFileStatus(path(f)).getLen(), f));
       }
       out.append(versions()).append(" versions in the log");
     } catch (IOException e) {
@@ -450,16 +515,18 @@ class SparkWriteKillIT {
 
   /** How many versions the log holds. */
   private static long versions() throws IOException {
-    try (Stream<Path> s = Files.list(table.resolve(LOG))) {
-      return s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.json")).count();
+    long n = 0;
+    for (FileStatus s : fs.listStatus(path(LOG))) {
+      n += s.getPath().getName().matches("\\d{20}\\.json") ? 1 : 0;
     }
+    return n;
   }
 
   /** {@code lazyq inspect FILE}, its output kept out of the test log. */
-  private static int inspect(Path f) {
+  private static int inspect(String f) {
     CommandLine cli = LazyQ.commandLine();
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(new StringWriter()));
-    return cli.execute("inspect", f.toString());
+    return cli.execute("inspect", location(f));
   }
 }

@@ -332,7 +332,8 @@ final class TableFiles {
 
   /**
    * The files of one version of a table, each of which must exist: one listing per directory
-   * (the table's, and each partition directory that the version has files in).
+   * (the table's, and each partition directory that the version has files in), and a look-up by
+   * name for a file the listing lacks.
    */
   private static List<FileEntry> inSnapshot(Snapshot snapshot, Storage storage) throws IOException {
     Map<String, FileEntry> present = new HashMap<>();
@@ -348,9 +349,11 @@ final class TableFiles {
           present.put(sub + e.name(), e);
         }
       }
-      FileEntry e = present.get(f.path());
+      String location = Storage.resolve(snapshot.table(), f.path());
+      // a listing may omit a file that exists (an object store's LIST while uploads land): asked by name
+      FileEntry e = present.containsKey(f.path()) ? present.get(f.path()) : storage.status(location).orElse(null);
       if (e == null || e.directory()) {
-        throw new LazyQFormatException(Storage.resolve(snapshot.table(), f.path()), LazyQFormatException.NO_OFFSET,
+        throw new LazyQFormatException(location, LazyQFormatException.NO_OFFSET,
             "missing, though version " + snapshot.version() + " of the table " + snapshot.table() + " holds it");
       }
       files.add(e);

@@ -233,9 +233,11 @@ class LazyQWriteTest extends SparkTestBase {
     assertEquals(100, lazyq(out).count());
     assertEquals(100, spark.read().format("lazyq").load(out + "/*.lzq").count());
     assertEquals(100, spark.read().format("lazyq").load(out + "/part-*").count());
-    Files.delete(out.resolve(dataFiles(out).get(0)));
+    Path gone = out.resolve(dataFiles(out).get(0));
+    Files.delete(gone);
     Exception e = assertThrows(Exception.class, () -> lazyq(out).count());
-    assertTrue(e.getMessage().contains("missing, though version 1 of the table " + out + " holds it"), e.getMessage());
+    assertTrue(e.getMessage().contains(gone + ": missing, though version 1 of the table " + out + " holds it"),
+        e.getMessage());
   }
 
   /** The log's entries, by name. */

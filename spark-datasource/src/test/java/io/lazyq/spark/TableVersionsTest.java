@@ -97,8 +97,13 @@ class TableVersionsTest extends SparkTestBase {
     assertFalse(Files.exists(Path.of(log.location(3))));
 
     Files.delete(one);
-    assertTrue(cause(assertThrows(Exception.class, () -> lazyq(t).count())).getMessage()
-        .contains("missing, though version 2 exists"));
+    LazyQFormatException gap = cause(assertThrows(Exception.class, () -> lazyq(t).count()));
+    assertTrue(gap.getMessage().contains("missing, though version 2 exists") && gap.getMessage().contains(one.toString())
+        && gap.getMessage().contains("version 1 of the table " + t), gap.getMessage());
+    LazyQFormatException onGap = cause(assertThrows(Exception.class, () -> write(t, 20, 10, SaveMode.Append)));
+    assertTrue(onGap.getMessage().contains("missing, though version 2 exists"), "nothing written over a gap");
+    assertFalse(Files.exists(Path.of(log.location(3))));
+    assertFalse(Files.exists(one));
   }
 
   @Test

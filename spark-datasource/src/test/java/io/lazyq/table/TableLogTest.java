@@ -127,6 +127,28 @@ class TableLogTest {
   }
 
   @Test
+  void versionsThatAListingOmitsAreFoundByName() throws Exception {
+    TableLog writer = new TableLog(dir.toString(), STORAGE);
+    for (String name : List.of("a.lzq", "b.lzq", "c.lzq", "d.lzq", "e.lzq")) {
+      writer.commit(writer.snapshot(), append("j-" + name, name));
+    }
+    Snapshot two = writer.snapshotAt(2);
+    // the listing shows version 1 alone: 0 before it, 2 between, 3 and 4 after it are found by name
+    Storage omitting = Storage.of(OmittingLocalFileSystem.omitting(TableLog.fileName(0), TableLog.fileName(2),
+        TableLog.fileName(3), TableLog.fileName(4)));
+    assertEquals(List.of(TableLog.fileName(1)), omitting.list(dir.resolve(TableLog.DIRECTORY).toString()).stream()
+        .map(io.lazyq.storage.FileEntry::name).toList());
+    TableLog lagging = new TableLog(dir.toString(), omitting);
+    assertEquals(4, lagging.latestVersion());
+    assertEquals(List.of("a.lzq", "b.lzq", "c.lzq", "d.lzq", "e.lzq"), names(lagging.snapshot()));
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L), lagging.entries().stream().map(LogEntry::version).toList());
+    assertEquals(List.of("a.lzq", "b.lzq", "c.lzq"), names(lagging.snapshotAt(2)));
+    // a commit that read version 2 loses the race for version 3, finds 3 and 4 by name, and takes 5
+    assertEquals(5, lagging.commit(two, append("j-f", "f.lzq")));
+    assertEquals(List.of("a.lzq", "b.lzq", "c.lzq", "d.lzq", "e.lzq", "f.lzq"), names(writer.snapshot()));
+  }
+
+  @Test
   void badEntriesNameTheTableTheVersionAndTheFile() throws Exception {
     TableLog log = new TableLog(dir.toString(), STORAGE);
     log.commit(log.snapshot(), append("j1", "a.lzq"));
