@@ -220,9 +220,7 @@ class SparkWriteKillIT {
     for (String f : leftovers) {
       leftoverBytes += fs.exists(path(f)) ? fs.getFileStatus(path(f)).getLen() : 0;
     }
-    if (kind.equals("local")) {
-      vacuumLeavesTheVersion(version);
-    }
+    vacuumLeavesTheVersion(version, conf);
     PASSED.add(kind);
     if (!kind.equals("local")) {
       fs.delete(root, true);
@@ -237,9 +235,10 @@ class SparkWriteKillIT {
   }
 
   /** With no writer left and no retention, vacuum deletes everything the latest version lacks, and nothing else. */
-  private static void vacuumLeavesTheVersion(long version) throws IOException {
-    TableVacuum vacuum = TableVacuum.plan(Path.of(table), Duration.ZERO, Duration.ZERO);
-    vacuum.delete();
+  private static void vacuumLeavesTheVersion(long version, Configuration conf) throws IOException {
+    Storage storage = Storage.of(conf);
+    TableVacuum vacuum = TableVacuum.plan(table, storage, Duration.ZERO, Duration.ZERO);
+    vacuum.delete(storage);
     Checked clean = check(KILLS + 1, version, version);
     for (String f : walk()) {
       // the log stays whole: its entries, checkpoints and the hint to the latest checkpoint

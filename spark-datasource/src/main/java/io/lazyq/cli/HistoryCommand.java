@@ -3,7 +3,6 @@ package io.lazyq.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lazyq.storage.Storage;
 import io.lazyq.table.LogAction;
 import io.lazyq.table.LogAction.AddFile;
 import io.lazyq.table.LogAction.CommitInfo;
@@ -13,15 +12,14 @@ import io.lazyq.table.Snapshot;
 import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -32,8 +30,10 @@ import picocli.CommandLine;
         + " the files it added and removed, and the rows and bytes of the table as of it. Any of them reads with"
         + " the option versionAsOf or timestampAsOf.")
 public final class HistoryCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "DIR", description = "The table's directory.")
-  Path directory;
+  @Parameters(index = "0", paramLabel = "DIR", description = "The table's directory: a path, or a URI (hdfs://, s3a://).")
+  String directory;
+
+  @Mixin StorageOptions storage = new StorageOptions();
 
   @Option(names = "--json", description = "One JSON array of versions instead of a table.")
   boolean json;
@@ -46,7 +46,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    TableLog log = new TableLog(directory.toString(), Storage.of(new Configuration()));
+    TableLog log = new TableLog(directory, storage.storage());
     List<Version> versions = versions(log);
     if (versions.isEmpty()) {
       throw new IllegalArgumentException(directory + " has no log (" + TableLog.DIRECTORY + "), so no history");

@@ -5,15 +5,13 @@ import io.lazyq.storage.Storage;
 import io.lazyq.table.TableLog;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.network.util.JavaUtils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -27,8 +25,10 @@ import picocli.CommandLine;
         + " killed Spark writes left (staging directories, part files in no version, temporary log entries) that"
         + " nothing has modified for --min-age. Readers of the versions retained never miss a file.")
 public final class VacuumCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "DIR", description = "The table's directory.")
-  Path directory;
+  @Parameters(index = "0", paramLabel = "DIR", description = "The table's directory: a path, or a URI (hdfs://, s3a://).")
+  String directory;
+
+  @Mixin StorageOptions storageOptions = new StorageOptions();
 
   @Option(names = "--min-age", defaultValue = "24h", paramLabel = "AGE",
       description = "Only what is older than this (30m, 24h, 7d; default: ${DEFAULT-VALUE}): a running write looks"
@@ -62,17 +62,17 @@ public final class VacuumCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--retain " + retain + " may delete files that running queries read;"
           + " add --unsafe-for-running-readers to do it anyway");
     }
-    TableVacuum plan = TableVacuum.plan(directory, age, retention);
+    Storage storage = storageOptions.storage();
+    TableVacuum plan = TableVacuum.plan(directory, storage, age, retention);
     PrintWriter out = spec.commandLine().getOut();
-    for (Path p : plan.leftovers()) {
-      out.println((dryRun ? "would delete " : "deleting ") + directory.relativize(p) + (Files.isDirectory(p) ? "/" : ""));
+    for (TableVacuum.Leftover l : plan.leftovers()) {
+      out.println((dryRun ? "would delete " : "deleting ") + l.name() + (l.directory() ? "/" : ""));
     }
     if (!dryRun) {
-      plan.delete();
+      plan.delete(storage);
     }
     if (expireLog && !dryRun) {
-      List<String> expired = new TableLog(directory.toString(), Storage.of(new Configuration()))
-          .expire(Instant.now().minus(retention).toEpochMilli());
+      List<String> expired = new TableLog(directory, storage).expire(Instant.now().minus(retention).toEpochMilli());
       out.printf("expired %d log files before the newest checkpoint older than %s%n", expired.size(), retain);
     }
     out.printf("%s %d leftovers, %,d bytes, in %s%n", dryRun ? "would delete" : "deleted", plan.leftovers().size(),

@@ -6,18 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lazyq.LazyQFormatException;
+import io.lazyq.cli.LazyQ;
 import io.lazyq.storage.Storage;
 import io.lazyq.table.LogAction.Operation;
 import io.lazyq.table.TableLog;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /** Tables as versions of their log: what a scan reads, how old tables move to the log, what vacuum keeps. */
 class TableVersionsTest extends SparkTestBase {
@@ -59,24 +66,39 @@ class TableVersionsTest extends SparkTestBase {
         .filter(a -> a instanceof io.lazyq.table.LogAction.AddFile).count(), "version 0 takes over the manifest's files");
   }
 
-  @Test
-  void vacuumKeepsWhatRetainedVersionsNeed() throws Exception {
-    Path t = dir.resolve("vacuum");
+  @ParameterizedTest
+  @MethodSource("io.lazyq.spark.StorageServers#kinds")
+  void vacuumKeepsWhatRetainedVersionsNeed(String kind) throws Exception {
+    StorageServers.Target target = StorageServers.reach(kind, dir, spark);
+    String t = target.path("vacuum");
+    Configuration conf = new Configuration();
+    target.hadoop().forEach(conf::set);
+    Storage storage = Storage.of(conf);
     write(t, 0, 100, SaveMode.ErrorIfExists);
-    List<String> first = LazyQWriteTest.dataFiles(t);
+    List<String> first = LazyQWriteTest.dataFiles(storage, t);
     write(t, 100, 10, SaveMode.Overwrite);
-    List<String> all = LazyQWriteTest.dataFiles(t);
+    List<String> all = LazyQWriteTest.dataFiles(storage, t);
     assertTrue(all.containsAll(first) && all.size() > first.size(), all.toString());
 
-    TableVacuum kept = TableVacuum.plan(t, Duration.ZERO);
+    TableVacuum kept = TableVacuum.plan(t, storage, Duration.ZERO);
     assertEquals(List.of(), kept.leftovers(), "removed a moment ago: within the retention of 7 days");
-    TableVacuum expired = TableVacuum.plan(t, Duration.ofDays(1), Duration.ZERO);
-    assertEquals(first.stream().map(t::resolve).toList(), expired.leftovers());
-    expired.delete();
-    List<String> left = LazyQWriteTest.dataFiles(t);
+    TableVacuum expired = TableVacuum.plan(t, storage, Duration.ofDays(1), Duration.ZERO);
+    assertEquals(first, expired.leftovers().stream().map(TableVacuum.Leftover::name).toList());
+    // the command line reaches the same table by its URI, with the settings as --conf
+    String dryRun = cli(target, "vacuum", t, "--dry-run", "--min-age", "1d", "--retain", "0s",
+        "--unsafe-for-running-readers");
+    assertEquals(first.stream().map(n -> "would delete " + n).toList(),
+        dryRun.lines().filter(l -> l.startsWith("would delete ") && !l.contains(" leftovers, ")).toList(), dryRun);
+    String history = cli(target, "history", t);
+    assertEquals(4, history.lines().count(), "a heading and versions 2, 1 and 0: " + history);
+    assertTrue(history.contains("overwrite"), history);
+    expired.delete(storage);
+    List<String> left = LazyQWriteTest.dataFiles(storage, t);
     assertTrue(left.stream().noneMatch(first::contains) && left.size() == all.size() - first.size(), left.toString());
     assertEquals(10, lazyq(t).count());
+    assertEquals(0.5 * (100 + 109) * 10, lazyq(t).selectExpr("sum(x)").first().getDouble(0));
   }
+
 
   @Test
   void aBrokenLogFailsNamingTheTableTheVersionAndTheFile() throws Exception {
@@ -190,8 +212,23 @@ class TableVersionsTest extends SparkTestBase {
     throw new AssertionError("no LazyQFormatException in " + e, e);
   }
 
+  /** A {@code lazyq} command on the target's storage, its Hadoop settings as {@code --conf}; what it printed. */
+  private static String cli(StorageServers.Target target, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    target.hadoop().forEach((k, v) -> all.addAll(List.of("--conf", k + "=" + v)));
+    StringWriter out = new StringWriter();
+    CommandLine cli = LazyQ.commandLine();
+    cli.setOut(new PrintWriter(out));
+    assertEquals(LazyQ.OK, cli.execute(all.toArray(String[]::new)), out.toString());
+    return out.toString();
+  }
+
   private static void write(Path t, long from, long rows, SaveMode mode) {
+    write(t.toString(), from, rows, mode);
+  }
+
+  private static void write(String t, long from, long rows, SaveMode mode) {
     spark.range(from, from + rows, 1, 2).selectExpr("id", "CAST(id AS DOUBLE) AS x").write().format("lazyq").mode(mode)
-        .save(t.toString());
+        .save(t);
   }
 }
