@@ -147,15 +147,19 @@ public final class BlockDecoder {
    */
   public String schemeSummary() {
     Map<String, Integer> counts = new HashMap<>();
+    String stream = null; // every block of a stream region is the one stream, named by its header in block 0
     for (int b = 0; b < offsets.length - 1; b++) {
       int s = region.get(offsets[b]);
       String name = BlockFormat.schemeName(s);
       if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
         name += "/" + BlockFormat.schemeName(region.get(offsets[b] + integersAt(s)));
       } else if (s == BlockFormat.STREAM) {
-        byte[] header = new byte[RegionStream.HEADER];
-        region.get(offsets[0], header);
-        name = RegionStream.name(header);
+        if (stream == null) {
+          byte[] header = new byte[RegionStream.HEADER];
+          region.get(offsets[0], header);
+          stream = RegionStream.name(header);
+        }
+        name = stream;
       }
       counts.merge(name, 1, Integer::sum);
     }
