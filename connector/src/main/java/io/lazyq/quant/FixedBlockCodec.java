@@ -62,6 +62,21 @@ abstract class FixedBlockCodec implements BlockCodec {
   }
 
   /**
+   * Encodes whole blocks of a type that refuses NaN and infinity, checking as it goes: -1 when every
+   * block was finite and is written, else the index of the first block holding a NaN or an
+   * infinity (which blocks were written is then not said). Kernels that check while they encode
+   * override this.
+   */
+  int encodeFiniteBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    int bad = Kernels.SELECTED.firstNonFinite(src, srcOff, blocks * blockSize);
+    if (bad >= 0) {
+      return bad / blockSize;
+    }
+    encodeBlocks(src, srcOff, blocks, dst, dstOff);
+    return -1;
+  }
+
+  /**
    * Whether the encoder refuses NaN and infinities: quantized types cannot hold them, while the
    * plain float types (one value per block) convert them as ggml does.
    */
@@ -168,6 +183,14 @@ abstract class FixedBlockCodec implements BlockCodec {
           + " can be decoded but not encoded: its quantizer's output depends on ggml's build");
     }
     Objects.checkFromIndexSize(srcOff, n, src.length);
+    long total = type.byteSize(n);
+    if (dst.remaining() < total) {
+      throw new BufferOverflowException();
+    }
+    if (finiteOnly() && dst.hasArray()) {
+      encodeInPlace(src, srcOff, n, dst);
+      return (int) total;
+    }
     if (finiteOnly()) {
       // Every kernel finds the same index; the selected ones find it fastest.
       int bad = Kernels.SELECTED.firstNonFinite(src, srcOff, n);
@@ -175,27 +198,61 @@ abstract class FixedBlockCodec implements BlockCodec {
         throw new QuantizationException(bad, src[srcOff + bad], type);
       }
     }
-    long total = type.byteSize(n);
-    if (dst.remaining() < total) {
-      throw new BufferOverflowException();
-    }
     Scratch scratch = SCRATCH.get();
     int whole = n / blockSize;
     int perChunk = CHUNK_BYTES / blockBytes;
     for (int b = 0; b < whole; ) {
       int nb = Math.min(perChunk, whole - b);
-      encodeBlocks(src, srcOff + b * blockSize, nb, scratch.bytes, 0);
+      encodeChunk(src, srcOff + b * blockSize, nb, scratch.bytes);
       dst.put(scratch.bytes, 0, nb * blockBytes);
       b += nb;
     }
     int rest = n - whole * blockSize;
     if (rest > 0) {
-      float[] last = scratch.block;
-      System.arraycopy(src, srcOff + whole * blockSize, last, 0, rest);
-      padTail(last, rest);
-      encodeBlocks(last, 0, 1, scratch.bytes, 0);
+      encodeChunk(lastBlock(src, srcOff + whole * blockSize, rest, scratch), 0, 1, scratch.bytes);
       dst.put(scratch.bytes, 0, blockBytes);
     }
     return (int) total;
+  }
+
+  /**
+   * Encodes a finite-only type straight into a heap buffer's array, the kernels checking for NaN
+   * and infinity as they go: a separate pass over the input first cost a fifth of the q8_0
+   * encoder's time, the copy out of a scratch array a little more. On a refusal the position is
+   * unchanged; the bytes after it may have been written.
+   */
+  private void encodeInPlace(float[] src, int srcOff, int n, ByteBuffer dst) {
+    byte[] out = dst.array();
+    int at = dst.arrayOffset() + dst.position();
+    int whole = n / blockSize;
+    int bad = encodeFiniteBlocks(src, srcOff, whole, out, at);
+    int rest = n - whole * blockSize;
+    if (bad < 0 && rest > 0) {
+      float[] last = lastBlock(src, srcOff + whole * blockSize, rest, SCRATCH.get());
+      bad = encodeFiniteBlocks(last, 0, 1, out, at + whole * blockBytes) < 0 ? -1 : whole;
+    }
+    if (bad >= 0) {
+      int first = bad * blockSize;
+      int index = first + Kernels.SELECTED.firstNonFinite(src, srcOff + first, Math.min(blockSize, n - first));
+      throw new QuantizationException(index, src[srcOff + index], type);
+    }
+    dst.position(dst.position() + (int) type.byteSize(n));
+  }
+
+  /** Encodes blocks whose values were checked already, if the type refuses NaN and infinity. */
+  private void encodeChunk(float[] src, int srcOff, int blocks, byte[] dst) {
+    if (finiteOnly()) {
+      encodeFiniteBlocks(src, srcOff, blocks, dst, 0);
+    } else {
+      encodeBlocks(src, srcOff, blocks, dst, 0);
+    }
+  }
+
+  /** The last {@code rest} values, padded to a whole block in the scratch block. */
+  private float[] lastBlock(float[] src, int from, int rest, Scratch scratch) {
+    float[] last = scratch.block;
+    System.arraycopy(src, from, last, 0, rest);
+    padTail(last, rest);
+    return last;
   }
 }

@@ -68,11 +68,15 @@ abstract class Kernels {
   /** {@link AffineCodec}'s 4-bit blocks of 64. */
   abstract void decodeAffine4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
 
-  /** ggml's {@code quantize_row_q8_0_ref} over whole blocks of finite values. */
-  abstract void encodeQ8_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+  /**
+   * ggml's {@code quantize_row_q8_0_ref} over whole blocks, refusing NaN and infinity as it goes:
+   * -1 when every block was finite and is written, else the index of the first block that holds a
+   * NaN or an infinity (and which blocks were written is not said).
+   */
+  abstract int encodeQ8_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
 
-  /** ggml's {@code quantize_row_q4_0_ref} over whole blocks of finite values. */
-  abstract void encodeQ4_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+  /** ggml's {@code quantize_row_q4_0_ref} over whole blocks, refusing NaN and infinity as {@link #encodeQ8_0}. */
+  abstract int encodeQ4_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
 
   /** ggml's {@code quantize_row_q4_1_ref} over whole blocks of finite values. */
   abstract void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);

@@ -18,7 +18,7 @@ final class Q4_0Codec extends FixedBlockCodec {
   }
 
   @Override
-  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
-    kernels.encodeQ4_0(src, srcOff, blocks, dst, dstOff);
+  int encodeFiniteBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    return kernels.encodeQ4_0(src, srcOff, blocks, dst, dstOff);
   }
 }

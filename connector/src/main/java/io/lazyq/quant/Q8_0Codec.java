@@ -15,7 +15,7 @@ final class Q8_0Codec extends FixedBlockCodec {
   }
 
   @Override
-  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
-    kernels.encodeQ8_0(src, srcOff, blocks, dst, dstOff);
+  int encodeFiniteBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    return kernels.encodeQ8_0(src, srcOff, blocks, dst, dstOff);
   }
 }

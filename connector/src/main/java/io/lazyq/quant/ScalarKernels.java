@@ -268,7 +268,11 @@ class ScalarKernels extends Kernels {
   }
 
   @Override
-  void encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+  int encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+    int bad = firstNonFinite(x, off, 32 * blocks);
+    if (bad >= 0) {
+      return bad / 32;
+    }
     for (int b = 0; b < blocks; b++, off += 32, yOff += 34) {
       float d = GgmlRef.absMax(x, off, 32) / 127f;
       float id = GgmlRef.inverse(d);
@@ -277,10 +281,15 @@ class ScalarKernels extends Kernels {
         y[yOff + 2 + j] = (byte) GgmlRef.roundf(x[off + j] * id);
       }
     }
+    return -1;
   }
 
   @Override
-  void encodeQ4_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+  int encodeQ4_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+    int bad = firstNonFinite(x, off, 32 * blocks);
+    if (bad >= 0) {
+      return bad / 32;
+    }
     for (int b = 0; b < blocks; b++, off += 32, yOff += 18) {
       float d = GgmlRef.signedAbsMax(x, off, 32) / -8f;
       float id = GgmlRef.inverse(d);
@@ -291,6 +300,7 @@ class ScalarKernels extends Kernels {
         y[yOff + 2 + j] = (byte) (xi0 | xi1 << 4);
       }
     }
+    return -1;
   }
 
   @Override

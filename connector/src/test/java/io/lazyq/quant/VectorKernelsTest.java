@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -104,16 +105,80 @@ class VectorKernelsTest {
       first++;
     }
     for (QuantType type : ENCODERS) {
-      QuantizationException scalar = refusal(SCALAR.get(type), x);
-      QuantizationException vector = refusal(VECTOR.get(type), x);
-      assertEquals(first, scalar.index(), type.label());
-      assertEquals(first, vector.index(), type.label());
-      assertEquals(scalar.getMessage(), vector.getMessage());
+      for (boolean direct : new boolean[] {false, true}) {
+        QuantizationException scalar = refusal(SCALAR.get(type), x, direct);
+        QuantizationException vector = refusal(VECTOR.get(type), x, direct);
+        assertEquals(first, scalar.index(), type.label());
+        assertEquals(first, vector.index(), type.label());
+        assertEquals(scalar.getMessage(), vector.getMessage());
+      }
     }
   }
 
-  private static QuantizationException refusal(BlockCodec codec, float[] x) {
-    ByteBuffer dst = ByteBuffer.allocate((int) codec.maxEncodedBytes(x.length)).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * The kernels alone, on blocks of arbitrary floats: NaN, infinities, -0.0, subnormals, whole
+   * blocks of zeros. Both refuse at the same first block holding a NaN or an infinity (the
+   * heap-buffer path encodes straight into the destination and relies on it), and write the same
+   * bytes where every value is finite.
+   */
+  @Property(tries = 400)
+  void encoderKernelsAgreeOnArbitraryFloats(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int blocks) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] x = arbitraryBlocks(blocks, random);
+    Kernels scalar = new ScalarKernels();
+    Kernels vector = Kernels.vector().orElseThrow();
+    byte[] expected = new byte[34 * blocks];
+    byte[] actual = new byte[34 * blocks];
+    int refused = firstNonFiniteBlock(x);
+    assertEquals(refused, scalar.encodeQ8_0(x, 0, blocks, expected, 0), "q8_0 scalar");
+    assertEquals(refused, vector.encodeQ8_0(x, 0, blocks, actual, 0), "q8_0 vector");
+    if (refused < 0) {
+      assertArrayEquals(expected, actual, "q8_0");
+    }
+    // Without the blocks that are not finite, whose first has been found: the rest again.
+    int finite = refused < 0 ? blocks : refused;
+    if (finite > 0) {
+      assertEquals(-1, scalar.encodeQ4_0(x, 0, finite, expected, 0), "q4_0 scalar");
+      assertEquals(-1, vector.encodeQ4_0(x, 0, finite, actual, 0), "q4_0 vector");
+      assertArrayEquals(Arrays.copyOf(expected, 18 * finite), Arrays.copyOf(actual, 18 * finite), "q4_0");
+      assertEquals(-1, vector.encodeQ8_0(x, 0, finite, actual, 0), "q8_0 vector");
+      assertEquals(-1, scalar.encodeQ8_0(x, 0, finite, expected, 0), "q8_0 scalar");
+      assertArrayEquals(Arrays.copyOf(expected, 34 * finite), Arrays.copyOf(actual, 34 * finite), "q8_0");
+    }
+    assertEquals(refused, scalar.encodeQ4_0(x, 0, blocks, expected, 0), "q4_0 scalar");
+    assertEquals(refused, vector.encodeQ4_0(x, 0, blocks, actual, 0), "q4_0 vector");
+  }
+
+  /** Blocks of 32: all zeros (either sign), a few special values among Gaussians, or bit patterns of any float. */
+  private static float[] arbitraryBlocks(int blocks, SplittableRandom random) {
+    float[] x = new float[32 * blocks];
+    for (int b = 0; b < blocks; b++) {
+      int kind = random.nextInt(4);
+      float scale = (float) Math.scalb(1.0, random.nextInt(-150, 128));
+      for (int i = 32 * b; i < 32 * b + 32; i++) {
+        x[i] = switch (kind) {
+          case 0 -> random.nextBoolean() ? 0f : -0f;
+          case 1 -> Float.intBitsToFloat(random.nextInt());
+          default -> random.nextInt(40) == 0 ? SPECIAL_FLOATS[random.nextInt(SPECIAL_FLOATS.length)]
+              : (float) random.nextGaussian() * scale;
+        };
+      }
+    }
+    return x;
+  }
+
+  private static int firstNonFiniteBlock(float[] x) {
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        return i / 32;
+      }
+    }
+    return -1;
+  }
+
+  private static QuantizationException refusal(BlockCodec codec, float[] x, boolean direct) {
+    int size = (int) codec.maxEncodedBytes(x.length);
+    ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size)).order(ByteOrder.LITTLE_ENDIAN);
     QuantizationException e = assertThrows(QuantizationException.class, () -> codec.encode(x, 0, x.length, dst));
     assertEquals(0, dst.position(), "bytes written before the refusal");
     return e;

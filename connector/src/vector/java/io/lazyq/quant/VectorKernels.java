@@ -361,6 +361,9 @@ class VectorKernels extends ScalarKernels {
     }
   }
 
+  /** The bits of a magnitude from which a float is infinite or NaN. */
+  private static final int NON_FINITE = 0x7F80_0000;
+
   /**
    * The largest magnitude's bits over 16 vectors at a time (one int maximum per vector, no
    * branch): NaN and infinity are the magnitudes from 0x7F800000 up. A group that has one is
@@ -375,7 +378,7 @@ class VectorKernels extends ScalarKernels {
       for (int j = i; j < i + group; j += L) {
         amax = amax.max(FloatVector.fromArray(F, x, off + j).reinterpretAsInts().and(0x7FFF_FFFF));
       }
-      if (amax.reduceLanes(MAX) >= 0x7F80_0000) {
+      if (amax.reduceLanes(MAX) >= NON_FINITE) {
         return i + super.firstNonFinite(x, off + i, group);
       }
     }
@@ -383,11 +386,18 @@ class VectorKernels extends ScalarKernels {
     return rest < 0 ? -1 : i + rest;
   }
 
-  /** One block at a time: grouping blocks as {@link #encodeQ4_0} does measured 10% slower here. */
+  /**
+   * One block at a time: grouping blocks as {@link #encodeQ4_0} does measured 10% slower here. The
+   * block's maximum magnitude is also the check for NaN and infinity (bits from 0x7F800000 up).
+   */
   @Override
-  void encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+  int encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
     for (int b = 0; b < blocks; b++, off += 32, yOff += 34) {
-      float d = Float.intBitsToFloat(absMaxBits(x, off)) / 127f;
+      int amax = absMaxBits(x, off);
+      if (amax >= NON_FINITE) {
+        return b;
+      }
+      float d = Float.intBitsToFloat(amax) / 127f;
       float id = GgmlRef.inverse(d);
       if (Float.isInfinite(id)) {
         // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
@@ -399,6 +409,7 @@ class VectorKernels extends ScalarKernels {
         bytes(roundf(FloatVector.fromArray(F, x, off + j).mul(id))).intoArray(y, yOff + 2 + j);
       }
     }
+    return -1;
   }
 
   /*
@@ -498,7 +509,7 @@ class VectorKernels extends ScalarKernels {
    * and q4_1, whose blocks have less scalar work, grouping measured 10% slower.
    */
   @Override
-  void encodeQ4_0(float[] x, int off, int blocks, byte[] y, int yOff) {
+  int encodeQ4_0(float[] x, int off, int blocks, byte[] y, int yOff) {
     float[] max = new float[L];
     float[] ds = new float[L];
     float[] ids = new float[L];
@@ -507,7 +518,11 @@ class VectorKernels extends ScalarKernels {
       // A last group of fewer than L blocks leaves the other lanes as they were, unused.
       int m = Math.min(L, blocks - b);
       for (int k = 0; k < m; k++) {
-        max[k] = signedAbsMax(x, off + 32 * (b + k));
+        int amax = absMaxBits(x, off + 32 * (b + k));
+        if (amax >= NON_FINITE) {
+          return b + k;
+        }
+        max[k] = signedAbsMax(x, off + 32 * (b + k), amax);
       }
       q4_0Scales(max, ds, ids, halfBits);
       for (int k = 0; k < m; k++) {
@@ -521,6 +536,7 @@ class VectorKernels extends ScalarKernels {
         quantize4(x, xo, ids[k], y, yo + 2);
       }
     }
+    return -1;
   }
 
   /*
@@ -547,14 +563,13 @@ class VectorKernels extends ScalarKernels {
   }
 
   /**
-   * {@link GgmlRef#signedAbsMax} of a block of 32 finite values: the first value of largest
-   * magnitude. Which signs that magnitude has is an or of one flag per lane (1 positive, 2
+   * {@link GgmlRef#signedAbsMax} of a block of 32 finite values whose largest magnitude's bits are
+   * {@code amax}: the first value of that magnitude. Which signs that magnitude has is an or of one flag per lane (1 positive, 2
    * negative) over the lanes that hold it, whose bits, less the maximum's, have a clear sign bit;
    * only a block that has both searches for the first, with a scalar loop (a vector compare and
    * {@code firstTrue} ran the kernel at a fifth of the speed on JDK 17).
    */
-  private static float signedAbsMax(float[] x, int off) {
-    int amax = absMaxBits(x, off);
+  private static float signedAbsMax(float[] x, int off, int amax) {
     if (amax == 0) {
       return 0f;
     }
