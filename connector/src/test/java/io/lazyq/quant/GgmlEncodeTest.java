@@ -22,19 +22,23 @@ class GgmlEncodeTest {
   void encodesByteExact(QuantType type, String tensor) {
     float[] src = GgmlFixtures.source(tensor);
     byte[] expected = GgmlFixtures.quantized(type, tensor);
-    ByteBuffer dst = ByteBuffer.allocate(expected.length + 8);
-    dst.position(5);
-    int written = type.codec().encode(src, 0, src.length, dst);
-    assertEquals(expected.length, written, type + " " + tensor + ": bytes written");
-    assertEquals(5 + written, dst.position(), "position advanced past the region");
-    byte[] actual = new byte[written];
-    dst.get(5, actual);
-    for (int i = 0; i < expected.length; i++) {
-      if (expected[i] != actual[i]) {
-        int block = i / type.blockBytes();
-        fail(type + " " + tensor + ": first difference at byte " + i + " (block " + block
-            + ", byte " + (i % type.blockBytes()) + "): expected " + (expected[i] & 0xFF) + ", got "
-            + (actual[i] & 0xFF));
+    // A heap buffer whose array starts 3 bytes before it (the kernels write into the array), and a
+    // direct one (written through a scratch array).
+    for (ByteBuffer dst : new ByteBuffer[] {ByteBuffer.allocate(expected.length + 11).position(3).slice(),
+        ByteBuffer.allocateDirect(expected.length + 8)}) {
+      dst.position(5);
+      int written = type.codec().encode(src, 0, src.length, dst);
+      String what = type + " " + tensor + (dst.isDirect() ? " (direct)" : " (heap)");
+      assertEquals(expected.length, written, what + ": bytes written");
+      assertEquals(5 + written, dst.position(), "position advanced past the region");
+      byte[] actual = new byte[written];
+      dst.get(5, actual);
+      for (int i = 0; i < expected.length; i++) {
+        if (expected[i] != actual[i]) {
+          int block = i / type.blockBytes();
+          fail(what + ": first difference at byte " + i + " (block " + block + ", byte "
+              + (i % type.blockBytes()) + "): expected " + (expected[i] & 0xFF) + ", got " + (actual[i] & 0xFF));
+        }
       }
     }
   }
