@@ -39,7 +39,8 @@ public interface BlockCodec {
    * region. The last block is padded as ggml pads it.
    *
    * @return the number of bytes written
-   * @throws QuantizationException if a value cannot be encoded (NaN or infinite)
+   * @throws QuantizationException if a value cannot be encoded (NaN or infinite); the position is
+   *     then unchanged, though bytes after it in a heap buffer may have been written
    */
   int encode(float[] src, int srcOff, int n, ByteBuffer dst);
 }
