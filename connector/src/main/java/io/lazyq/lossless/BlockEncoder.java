@@ -239,10 +239,15 @@ public final class BlockEncoder {
     int scheme = bitsPlan.scheme();
     int exponent = -1;
     int exceptionCount = 0;
+    // Decimals coarser than the bound's resolution, all exact beside few exceptions: the block
+    // stays lossless, in whichever exact scheme is smallest (on few distinct readings a dictionary
+    // of their bits can beat the decimals, and must not open the door to the step).
+    boolean coarseDecimals = false;
     if (kind.isFloating() && best > 9) {
       exponent = exponent(bits, m, SAMPLE);
       if (exponent >= 0) {
         exceptionCount = decimals(bits, m, exponent, ints, exceptions);
+        coarseDecimals = approximated == 0 && BlockFormat.INV_POW10[exponent] >= 2 * bound;
         if (exceptionCount < m) {
           int size = BlockFormat.DECIMAL_HEADER + decimalPlan.plan(ints, m) + exceptionCount * (2 + kind.width());
           if (size < best) {
@@ -252,10 +257,9 @@ public final class BlockEncoder {
         }
       }
     }
+    boolean exactCoarse = coarseDecimals && (scheme == BlockFormat.DECIMAL || exceptionCount <= m / 4);
     double step = 0;
     int codeExceptionCount = 0;
-    // Decimals coarser than the bound's resolution, all exact: the block stays lossless.
-    boolean exactCoarse = scheme == BlockFormat.DECIMAL && approximated == 0 && BlockFormat.INV_POW10[exponent] >= 2 * bound;
     if (bound > 0 && best > 9 && !exactCoarse) {
       double[] steps = steps(bits, m);
       double last = 0;

@@ -85,6 +85,15 @@ class BoundedBlockProperties {
     }
   }
 
+  /**
+   * A block of few distinct two-decimal readings, where a dictionary of their bits is smaller than
+   * the decimals: still exact, not quantized at the finer step.
+   */
+  @Example
+  void coarseDecimalsInADictionaryStayExact() {
+    coarseDecimalsStayExact(1885, 2, 8, 2, -233);
+  }
+
   @Property(tries = 100)
   void runsAndZeros(@ForAll @IntRange(min = 1, max = 5000) int n, @ForAll @IntRange(min = 1, max = 2000) int meanRun,
       @ForAll("bounds") double bound, @ForAll long seed) {
