@@ -78,8 +78,11 @@ public final class KernelChoice {
       throw new UnsupportedOperationException("the C2 compiler is off");
     }
     try {
-      return (T) Class.forName(vectorClass.name()).getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
+      // The kernels are package-private in their family's package.
+      var constructor = Class.forName(vectorClass.name()).getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return (T) constructor.newInstance();
+    } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       if (cause instanceof UnsupportedOperationException) {
         throw (UnsupportedOperationException) cause;
