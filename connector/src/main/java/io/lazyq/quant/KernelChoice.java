@@ -30,6 +30,14 @@ public final class KernelChoice {
    * {@code vectorClass} (a subclass of the scalar kernels' type with a no-argument constructor).
    */
   public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass) {
+    return select(what, scalar, vectorClass, true);
+  }
+
+  /**
+   * As {@link #select(String, Supplier, VectorClass)}; a family whose vector kernels are not
+   * {@code vectorByDefault} runs them only under {@code lazyq.kernels=vector}.
+   */
+  public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, boolean vectorByDefault) {
     String wanted = System.getProperty("lazyq.kernels", "auto").toLowerCase(Locale.ROOT);
     T chosen;
     String why = "";
@@ -42,6 +50,11 @@ public final class KernelChoice {
         chosen = load(vectorClass);
         break;
       case "auto":
+        if (!vectorByDefault) {
+          chosen = scalar.get();
+          why = " (vector only with -Dlazyq.kernels=vector)";
+          break;
+        }
         try {
           chosen = load(vectorClass);
         } catch (UnsupportedOperationException e) {
