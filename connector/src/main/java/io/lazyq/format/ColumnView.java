@@ -464,6 +464,9 @@ public final class ColumnView implements Closeable {
   /** Releases the bytes under this view; the view must not be used afterwards. */
   @Override
   public void close() {
+    if (blocks != null) {
+      blocks.release();
+    }
     if (owner != null) {
       owner.close();
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Reads a region written by {@link BlockEncoder}: validates its whole structure once, on
- * {@link #open}, then decodes any range of values, touching only the blocks that overlap it. A
+ * {@link #open}, then decodes any range of values, touching only the blocks that overlap it (a
+ * float32 stream only the range, {@link StreamCursor}). A
  * block is copied out of the region (mapped or not) into scratch before it is decoded, so the
  * kernels run on a {@code byte[]}. Not thread-safe: a decoder holds one block's scratch.
  */
@@ -22,19 +23,24 @@ public final class BlockDecoder {
   private final ValueKind kind;
   private final long n;
   private final int[] offsets;
-  private byte[] bytes = new byte[1 + 2 * BLOCK_VALUES * 8 + SLACK];
-  private final long[] ints = new long[BLOCK_VALUES];
-  private final long[] tmp = new long[2 * BLOCK_VALUES];
+  /** Scratch, made on first use: a stream's decoder needs none of it. */
+  private byte[] bytes;
+  private long[] ints;
+  private long[] tmp;
   private float[] floats;
   private double[] doubles;
-  /** A stream region's values (scheme 10), decoded whole on open: float32 values, or bit patterns of other kinds. */
-  private float[] streamFloats;
+  /** A float32 stream region (scheme 10), read per range. */
+  private StreamCursor stream;
+  /** A stream region of another kind, decoded whole on open into bit patterns. */
   private long[] streamBits;
   /**
-   * A float32 region's blocks that hold zstd frames, decoded on open: decoding them is their check,
-   * where checking them apart from decoding decompressed each frame twice.
+   * A float32 region's blocks that hold zstd frames, decoded on open into {@code zstdFloats} (from
+   * {@link ScratchPool}), block {@code b} at {@code zstdSlots[b] * 1024}, -1 for other blocks:
+   * decoding them is their check, where checking them apart from decoding decompressed each frame
+   * twice.
    */
-  private float[][] zstdFloats;
+  private float[] zstdFloats;
+  private int[] zstdSlots;
 
   private BlockDecoder(ByteBuffer region, ValueKind kind, long n, int[] offsets) {
     this.region = region;
@@ -74,19 +80,31 @@ public final class BlockDecoder {
       d.openStream();
       return d;
     }
+    int[] slots = null;
+    int zstd = 0;
     for (int b = 0; b < blocks; b++) {
       String problem = d.check(b);
       if (problem != null) {
         throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + problem);
       }
       if (kind == ValueKind.FLOAT32 && d.loadedUsesZstd()) {
-        d.decodeZstdBlock(b);
+        if (slots == null) {
+          slots = new int[blocks];
+          java.util.Arrays.fill(slots, -1);
+        }
+        slots[b] = zstd++;
       }
+    }
+    if (slots != null) {
+      d.decodeZstdBlocks(slots, zstd);
     }
     return d;
   }
 
-  /** Checks a stream region (scheme 10) and decodes it whole, as a stream can only be. */
+  /**
+   * Checks a stream region (scheme 10) and decompresses its frame, the one check that needs the
+   * data; a float32 stream is then read per range, a stream of another kind decoded whole.
+   */
   private void openStream() throws LazyQFormatException {
     for (int b = 1; b < offsets.length - 1; b++) {
       if (offsets[b + 1] - offsets[b] != 1 || region.get(offsets[b]) != BlockFormat.STREAM) {
@@ -94,21 +112,34 @@ public final class BlockDecoder {
             + BlockFormat.STREAM);
       }
     }
-    int length = load(0);
-    String problem = RegionStream.problem(bytes, length, kind, n);
-    byte[] planes = problem == null ? RegionStream.planes(bytes, (int) n) : null;
-    if (problem == null && planes == null) {
-      problem = "the stream's zstd frame does not decode to " + n * bytes[20] + " bytes";
-    }
-    if (problem != null) {
-      throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
-    }
-    if (kind == ValueKind.FLOAT32) {
-      streamFloats = new float[(int) n];
-      RegionStream.readFloats(bytes, planes, (int) n, streamFloats);
-    } else {
-      streamBits = new long[(int) n];
-      RegionStream.readLongs(bytes, planes, (int) n, kind, streamBits);
+    // The block (the region's compressed bytes) is copied into pooled scratch, not the decoder's
+    // own, which would be a fresh array per region.
+    int length = offsets[1] - offsets[0];
+    byte[] block = ScratchPool.bytes(length + SLACK);
+    try {
+      region.get(offsets[0], block, 0, length);
+      String problem = RegionStream.problem(block, length, kind, n);
+      byte[] planes = null;
+      if (problem == null) {
+        planes = kind == ValueKind.FLOAT32 ? ScratchPool.bytes((int) n * block[20]) : RegionStream.planes(block, (int) n);
+        if (planes == null || kind == ValueKind.FLOAT32 && !RegionStream.planes(block, (int) n, planes)) {
+          if (kind == ValueKind.FLOAT32) {
+            ScratchPool.giveBack(planes);
+          }
+          problem = "the stream's zstd frame does not decode to " + n * block[20] + " bytes";
+        }
+      }
+      if (problem != null) {
+        throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
+      }
+      if (kind == ValueKind.FLOAT32) {
+        stream = new StreamCursor(block, (int) n, planes);
+      } else {
+        streamBits = new long[(int) n];
+        RegionStream.readLongs(block, planes, (int) n, kind, streamBits);
+      }
+    } finally {
+      ScratchPool.giveBack(block);
     }
   }
 
@@ -119,18 +150,20 @@ public final class BlockDecoder {
         || (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) && bytes[integersAt(s)] == BlockFormat.CODES_ZSTD;
   }
 
-  private void decodeZstdBlock(int b) throws LazyQFormatException {
-    int m = BlockFormat.blockValues(n, b);
-    float[] values = new float[m];
-    try {
-      decodeFloats(b, m, values, 0);
-    } catch (IllegalStateException e) {
-      throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + e.getMessage());
+  private void decodeZstdBlocks(int[] slots, int count) throws LazyQFormatException {
+    float[] values = ScratchPool.floats(count * BLOCK_VALUES);
+    for (int b = 0; b < slots.length; b++) {
+      if (slots[b] >= 0) {
+        try {
+          decodeFloats(b, BlockFormat.blockValues(n, b), values, slots[b] * BLOCK_VALUES);
+        } catch (IllegalStateException e) {
+          ScratchPool.giveBack(values);
+          throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + e.getMessage());
+        }
+      }
     }
-    if (zstdFloats == null) {
-      zstdFloats = new float[offsets.length - 1][];
-    }
-    zstdFloats[b] = values;
+    zstdFloats = values;
+    zstdSlots = slots;
   }
 
   public ValueKind kind() {
@@ -170,9 +203,26 @@ public final class BlockDecoder {
     return out.toString();
   }
 
+  /**
+   * Gives the scratch a float32 stream holds back to this thread's pool; the decoder reads no more.
+   * A decoder that is never released leaves its scratch to the collector.
+   */
+  public void release() {
+    if (stream != null) {
+      stream.release();
+    }
+    ScratchPool.giveBack(zstdFloats);
+    zstdFloats = null;
+    zstdSlots = null;
+  }
+
   /** Reads values {@code [first, first + count)} of a float32 region into {@code dst[dstOff ..]}. */
   public void readFloats(long first, int count, float[] dst, int dstOff) {
     require(ValueKind.FLOAT32, first, count);
+    if (stream != null) {
+      stream.read((int) first, count, dst, dstOff);
+      return;
+    }
     long end = first + count;
     for (int b = (int) (first / BLOCK_VALUES); (long) b * BLOCK_VALUES < end; b++) {
       long start = (long) b * BLOCK_VALUES;
@@ -283,12 +333,21 @@ public final class BlockDecoder {
 
   /** Copies block {@code b} into {@code bytes}; returns its length. */
   private int load(int b) {
+    scratch();
     int length = offsets[b + 1] - offsets[b];
     if (bytes.length < length + SLACK) {
       bytes = new byte[length + SLACK];
     }
     region.get(offsets[b], bytes, 0, length);
     return length;
+  }
+
+  private void scratch() {
+    if (bytes == null) {
+      bytes = new byte[1 + 2 * BLOCK_VALUES * 8 + SLACK];
+      ints = new long[BLOCK_VALUES];
+      tmp = new long[2 * BLOCK_VALUES];
+    }
   }
 
   /** Where the integer block of a decimal or quantized block starts. */
@@ -302,12 +361,12 @@ public final class BlockDecoder {
   }
 
   private void decodeFloats(int b, int m, float[] dst, int off) {
-    if (streamFloats != null) {
-      System.arraycopy(streamFloats, b * BLOCK_VALUES, dst, off, m);
+    if (stream != null) {
+      stream.read(b * BLOCK_VALUES, m, dst, off);
       return;
     }
-    if (zstdFloats != null && zstdFloats[b] != null) {
-      System.arraycopy(zstdFloats[b], 0, dst, off, m);
+    if (zstdFloats != null && zstdSlots[b] >= 0) {
+      System.arraycopy(zstdFloats, zstdSlots[b] * BLOCK_VALUES, dst, off, m);
       return;
     }
     load(b);
@@ -390,15 +449,18 @@ public final class BlockDecoder {
 
   /** Decodes block {@code b}'s bit patterns into {@code ints}. */
   private void decodeBits(int b, int m) {
+    scratch();
     if (streamBits != null) {
       System.arraycopy(streamBits, b * BLOCK_VALUES, ints, 0, m);
       return;
     }
-    float[] decoded = streamFloats != null ? streamFloats : zstdFloats != null ? zstdFloats[b] : null;
-    if (decoded != null) {
-      int from = streamFloats != null ? b * BLOCK_VALUES : 0;
+    if (stream != null || zstdFloats != null && zstdSlots[b] >= 0) {
+      if (floats == null) {
+        floats = new float[BLOCK_VALUES];
+      }
+      decodeFloats(b, m, floats, 0);
       for (int i = 0; i < m; i++) {
-        ints[i] = Float.floatToRawIntBits(decoded[from + i]);
+        ints[i] = Float.floatToRawIntBits(floats[i]);
       }
       return;
     }

@@ -28,9 +28,9 @@ import com.github.luben.zstd.Zstd;
  * x values of the region's width: at each position, the value's bit pattern instead
  * </pre>
  *
- * An exception's slot carries the previous integer, so it costs the predictor nothing. Decoding
- * takes the whole region at once (the reader keeps it), which {@link BlockDecoder#open} does
- * while it checks the structure. Not thread-safe: an instance holds one region's scratch.
+ * An exception's slot carries the previous integer, so it costs the predictor nothing.
+ * {@link BlockDecoder#open} decompresses the frame while it checks the structure; a float32
+ * stream is then read per range ({@link StreamCursor}), a stream of another kind decoded whole.
  */
 final class RegionStream {
   static final int HEADER = 29;
@@ -224,8 +224,13 @@ final class RegionStream {
       planes = new byte[n * b];
       PLANES.set(planes);
     }
-    long got = BlockFormat.unzstd(planes, n * b, block, HEADER, BlockFormat.i32(block, 25));
-    return got == n * b ? planes : null;
+    return planes(block, n, planes) ? planes : null;
+  }
+
+  /** Decodes the code planes of a checked stream block into {@code into[0, n * b)}; false where its frame does not decode to exactly that many bytes. */
+  static boolean planes(byte[] block, int n, byte[] into) {
+    int size = n * block[20];
+    return BlockFormat.unzstd(into, size, block, HEADER, BlockFormat.i32(block, 25)) == size;
   }
 
   /**
@@ -235,59 +240,7 @@ final class RegionStream {
    */
   private static final ThreadLocal<byte[]> PLANES = ThreadLocal.withInitial(() -> new byte[0]);
 
-  /**
-   * Decodes a checked float32 stream of {@code n} values from its {@code planes} into {@code out},
-   * a tile of 1024 codes at a time: the codes gathered from their planes (a loop per width, small
-   * methods that the JIT compiles after a few tiles), then predictor and scale in one pass.
-   */
-  static void readFloats(byte[] block, byte[] planes, int n, float[] out) {
-    int form = block[1];
-    if (form == INTEGER) {
-      long[] v = new long[n];
-      readLongs(block, planes, n, ValueKind.FLOAT32, v);
-      for (int i = 0; i < n; i++) {
-        out[i] = Float.intBitsToFloat((int) v[i]);
-      }
-      return;
-    }
-    double scale = form == DECIMAL ? BlockFormat.INV_POW10[block[2]] : BlockFormat.f64(block, 3);
-    boolean delta = block[11] == 1;
-    long acc = BlockFormat.i64(block, 12);
-    int b = block[20];
-    long[] codes = new long[TILE];
-    for (int from = 0; from < n; from += TILE) {
-      int count = Math.min(TILE, n - from);
-      codes(planes, n, b, from, count, codes);
-      if (delta) {
-        acc = deltaFloats(codes, count, acc, scale, out, from);
-      } else {
-        offsetFloats(codes, count, acc, scale, out, from);
-      }
-    }
-    int x = BlockFormat.i32(block, 21);
-    int positions = HEADER + BlockFormat.i32(block, 25);
-    int values = positions + 4 * x;
-    for (int j = 0; j < x; j++) {
-      out[BlockFormat.i32(block, positions + 4 * j)] = Float.intBitsToFloat(BlockFormat.i32(block, values + 4 * j));
-    }
-  }
-
   private static final int TILE = 1024;
-
-  private static long deltaFloats(long[] codes, int count, long acc, double scale, float[] out, int at) {
-    for (int k = 0; k < count; k++) {
-      long z = codes[k];
-      acc += (z >>> 1) ^ -(z & 1);
-      out[at + k] = (float) (acc * scale);
-    }
-    return acc;
-  }
-
-  private static void offsetFloats(long[] codes, int count, long base, double scale, float[] out, int at) {
-    for (int k = 0; k < count; k++) {
-      out[at + k] = (float) ((base + codes[k]) * scale);
-    }
-  }
 
   /** Codes {@code [from, from + count)} of {@code n}, of {@code b} bytes each, gathered from their planes. */
   private static void codes(byte[] p, int n, int b, int from, int count, long[] c) {

@@ -1,10 +1,7 @@
 package io.lazyq.quant;
 
-import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -14,13 +11,10 @@ import java.util.Optional;
  * in every driver and executor JVM. {@link #SELECTED} is chosen once, when this class loads, and
  * one log line names it.
  *
- * <p>The vector implementation is compiled from a source root of its own and loaded by name, only
- * once the module is known to be readable: a JVM without the module never loads a class that
- * refers to it. System property {@code lazyq.kernels}: {@code auto} (the default), {@code scalar},
- * or {@code vector}, which fails when the vector kernels cannot be used instead of falling back.
+ * <p>{@link KernelChoice} makes the choice (system property {@code lazyq.kernels}) as it does for
+ * the lossless streams' kernels.
  */
 abstract class Kernels {
-  private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
   private static final String VECTOR_CLASS = "io.lazyq.quant.VectorKernels";
   /** The vector kernels that also read direct buffers in place, for a Vector API with {@code ByteVector.fromByteBuffer}. */
   private static final String BUFFER_VECTOR_CLASS = "io.lazyq.quant.BufferVectorKernels";
@@ -30,6 +24,11 @@ abstract class Kernels {
 
   /** A short description for the log: the path and, for vectors, their width. */
   abstract String describe();
+
+  @Override
+  public String toString() {
+    return describe();
+  }
 
   /** ggml's Q8_0: per 32 values, fp16 {@code d} and 32 int8; value = q * d. */
   abstract void decodeQ8_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
@@ -103,61 +102,15 @@ abstract class Kernels {
 
   /** The vector kernels, if this JVM can run them well (the conditions above). */
   static Optional<Kernels> vector() {
-    try {
-      return Optional.of(loadVector());
-    } catch (UnsupportedOperationException e) {
-      return Optional.empty();
-    }
+    return KernelChoice.vector(Kernels::vectorClass);
   }
 
   private static Kernels select() {
-    String wanted = System.getProperty("lazyq.kernels", "auto").toLowerCase(Locale.ROOT);
-    Kernels chosen;
-    String why = "";
-    switch (wanted) {
-      case "scalar":
-        chosen = new ScalarKernels();
-        why = " (-Dlazyq.kernels=scalar)";
-        break;
-      case "vector":
-        chosen = loadVector();
-        break;
-      case "auto":
-        try {
-          chosen = loadVector();
-        } catch (UnsupportedOperationException e) {
-          chosen = new ScalarKernels();
-          why = " (" + e.getMessage() + ")";
-        }
-        break;
-      default:
-        throw new IllegalArgumentException("lazyq.kernels must be auto, scalar or vector, not " + wanted);
-    }
-    LOG.log(Level.INFO, "LazyQ codec kernels: {0}{1}", chosen.describe(), why);
-    return chosen;
+    return KernelChoice.select("codec", ScalarKernels::new, Kernels::vectorClass);
   }
 
-  /** @throws UnsupportedOperationException saying why the vector kernels are not used */
-  private static Kernels loadVector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      throw new UnsupportedOperationException(
-          "jdk.incubator.vector is not readable: start the JVM with --add-modules=jdk.incubator.vector");
-    }
-    // Without C2 the Vector API is interpreted or compiled by C1, and runs many times slower than scalar code.
-    String vmInfo = System.getProperty("java.vm.info", "");
-    if (vmInfo.contains("interpreted mode") || vmInfo.contains("emulated-client") || !c2Enabled()) {
-      throw new UnsupportedOperationException("the C2 compiler is off");
-    }
-    try {
-      String name = loadsFromBuffers() ? BUFFER_VECTOR_CLASS : VECTOR_CLASS;
-      return (Kernels) Class.forName(name).getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof UnsupportedOperationException) {
-        throw (UnsupportedOperationException) cause;
-      }
-      throw new UnsupportedOperationException("the vector kernels did not load: " + cause, cause);
-    }
+  private static String vectorClass() throws ClassNotFoundException {
+    return loadsFromBuffers() ? BUFFER_VECTOR_CLASS : VECTOR_CLASS;
   }
 
   /** Whether this JDK's {@code ByteVector} has {@code fromByteBuffer} (gone since JDK 19). */
@@ -169,17 +122,6 @@ abstract class Kernels {
       return true;
     } catch (NoSuchMethodException e) {
       return false;
-    }
-  }
-
-  /** False if HotSpot reports that compilation stops before C2 ({@code -XX:TieredStopAtLevel=1}). */
-  private static boolean c2Enabled() {
-    try {
-      var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-      return hotspot == null || Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue()) >= 4;
-    } catch (LinkageError | RuntimeException e) {
-      // Not HotSpot, or jdk.management left out of the runtime: assume a JIT that vectorises.
-      return true;
     }
   }
 }

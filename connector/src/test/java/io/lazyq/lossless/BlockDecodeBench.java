@@ -9,7 +9,7 @@ import java.util.Random;
 /**
  * Single-thread decode of float32 block encodings, in GB/s of float32 output per CPU second (CPU
  * time of this thread, so that other processes on a loaded machine count less), opening
- * included (which checks every block and decodes streams and zstd blocks whole): readings of the
+ * included (which checks every block, decompresses a stream's frame and decodes zstd blocks whole): readings of the
  * shapes the real sensor data has. Run:
  *
  * <pre>
@@ -64,6 +64,7 @@ public final class BlockDecodeBench {
         d.readFloats(at, batch.length, batch, 0);
         sink += batch[at & 4095];
       }
+      d.release();
       long cpu = threads.getCurrentThreadCpuTime() - start;
       best = Math.max(best, 4.0 * n / cpu);
     }

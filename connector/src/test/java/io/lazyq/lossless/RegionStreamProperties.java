@@ -94,6 +94,42 @@ class RegionStreamProperties {
     assertStream(chosen);
   }
 
+  /**
+   * Two streams open together on one thread (as a reader holds a chunk's columns) and read in
+   * batches of arbitrary position and order: every value as written, so the pooled scratch of one
+   * is never the other's, and a read anywhere (after others, before them, in the middle of a block)
+   * finds its delta predictor's running integer.
+   */
+  @Property(tries = 60)
+  void batchesInAnyOrder(@ForAll @IntRange(min = 1, max = 20000) int n, @ForAll long seed) throws LazyQFormatException {
+    Random r = new Random(seed);
+    long[][] bits = new long[2][n];
+    ByteBuffer[] regions = new ByteBuffer[2];
+    for (int c = 0; c < 2; c++) {
+      long walk = r.nextInt(1000);
+      for (int i = 0; i < n; i++) {
+        walk += c == 0 ? r.nextInt(41) - 20 : r.nextInt(3000);
+        float v = r.nextInt(200) == 0 ? Float.intBitsToFloat(r.nextInt()) : (float) (walk / 100.0);
+        bits[c][i] = Float.floatToRawIntBits(v);
+      }
+      regions[c] = new BlockEncoder(ValueKind.FLOAT32).encodeStream(plain(ValueKind.FLOAT32, bits[c]), n);
+      assertNotNull(regions[c]);
+    }
+    BlockDecoder[] d = {BlockDecoder.open(regions[0], ValueKind.FLOAT32, n), BlockDecoder.open(regions[1], ValueKind.FLOAT32, n)};
+    float[] out = new float[4097];
+    for (int read = 0; read < 40; read++) {
+      int c = r.nextInt(2);
+      int first = r.nextInt(n);
+      int count = Math.min(n - first, r.nextInt(4096) + 1);
+      d[c].readFloats(first, count, out, 1);
+      for (int i = 0; i < count; i++) {
+        assertEquals((int) bits[c][first + i], Float.floatToRawIntBits(out[i + 1]), "column " + c + " value " + (first + i));
+      }
+    }
+    d[0].release();
+    d[1].release();
+  }
+
   @Example
   void damagedStreamsAreRefused() throws LazyQFormatException {
     Random r = new Random(5);

@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.StructField;
  * <p>Prints bytes per value per column and per file, each as a ratio to Parquet zstd; checks every
  * value of every LazyQ file against the source (bit-exact lossless, within the bound otherwise);
  * and measures single-thread decode of the float columns (GB/s of float32 output, reading alone
- * and with the column's opening, which checks every block and decodes zstd frames and streams) and a Spark scan that sums
+ * and with the column's opening, which checks every block, decodes zstd blocks and decompresses a stream's frame) and a Spark scan that sums
  * every float column over enough copies of the data to read {@code bench.scanRows} rows (10 M by
  * default), in M rows/s of wall time and in CPU nanoseconds per row of the whole JVM, beside the
  * same data written as plain float32 ({@code lossless=none}) and as Parquet zstd.
@@ -139,8 +139,9 @@ public final class RealDataBench {
     System.out.printf("decode of the float columns, one thread: %.2f GB/s of float32 per CPU second reading, %.2f with the"
         + " columns' opening%n", gbs[0], gbs[1]);
     System.out.printf("scan (sum of every float column) of %d copies, %.1f M rows, median of %d: lazyq lossless %.2f M rows/s"
-        + " (%.0f CPU ns/row), lazyq plain float32 %.2f (%.0f), parquet zstd %.2f (%.0f)%n", copies, copies * rows / 1e6, repeats,
-        lazyqScan[0], lazyqScan[1], plainScan[0], plainScan[1], parquetScan[0], parquetScan[1]);
+        + " (%.0f CPU ns/row, %.0f-%.0f), lazyq plain float32 %.2f (%.0f, %.0f-%.0f), parquet zstd %.2f (%.0f, %.0f-%.0f)%n", copies,
+        copies * rows / 1e6, repeats, lazyqScan[0], lazyqScan[1], lazyqScan[2], lazyqScan[3], plainScan[0], plainScan[1], plainScan[2],
+        plainScan[3], parquetScan[0], parquetScan[1], parquetScan[2], parquetScan[3]);
     df.unpersist();
     double zstdFile = value(bytes.get("parquet zstd"), "(file)", rows);
     return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f / %.2f | %.0f / %.0f / %.0f |",
@@ -288,7 +289,7 @@ public final class RealDataBench {
    * Sums every float column of {@code copies} unions of the table, so that a query reads enough
    * rows for Spark's per-query overhead not to be what is measured: the median M rows/s of wall
    * time and the median CPU nanoseconds per row of the whole JVM (the local executors' threads, the
-   * driver's and the garbage collector's), after a warm-up query.
+   * driver's and the garbage collector's), after a warm-up query; then the least and most CPU per row.
    */
   private static double[] scan(Dataset<Row> table, List<String> floats, long rows, int copies, int repeats) {
     Dataset<Row> all = table;
@@ -312,7 +313,7 @@ public final class RealDataBench {
     }
     Arrays.sort(rates);
     Arrays.sort(cpu);
-    return new double[] {rates[repeats / 2], cpu[repeats / 2]};
+    return new double[] {rates[repeats / 2], cpu[repeats / 2], cpu[0], cpu[repeats - 1]};
   }
 
   private static List<Path> dataFiles(Path dir, String suffix) throws IOException {
