@@ -98,7 +98,7 @@ public final class BlockDecoder {
     String problem = RegionStream.problem(bytes, length, kind, n);
     byte[] planes = problem == null ? RegionStream.planes(bytes, (int) n) : null;
     if (problem == null && planes == null) {
-      problem = "the stream's zstd frame does not decode to " + n * bytes[20] + " bytes";
+      problem = RegionStream.planesProblem(bytes, (int) n);
     }
     if (problem != null) {
       throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);

@@ -119,8 +119,8 @@ class RegionStreamProperties {
       }
     }
     assertTrue(refused > 0, "some damage is refused");
-    // Random readings: their offsets from the minimum compress smaller than their deltas.
-    assertEquals("stream/decimal+offset=9", BlockDecoder.open(region, ValueKind.FLOAT32, n).schemeSummary());
+    // Random readings: their offsets from the minimum compress smaller than their deltas, under rANS.
+    assertEquals("stream/decimal+offset+rans=9", BlockDecoder.open(region, ValueKind.FLOAT32, n).schemeSummary());
   }
 
   private static void assertStream(ByteBuffer region) {
