@@ -25,19 +25,28 @@ import java.util.Arrays;
  *                 2^a frequencies as varints, a zero followed by a varint count of further zeros;
  *                 a context sums to 2^scale or to 0 (unused)
  * u32 E           escape bytes, then E bytes: per escape in order, varint (code − (2^a − 1))
- * rest            rANS: u32 final state, then the renormalization bytes in the order they are read
+ * rest            rANS, symbol i coded by state i % 2: u64 final state 0, u64 final state 1, then the
+ *                 renormalization words (u32) in the order the decoder reads them
  * </pre>
  *
  * The previous symbols of code 0 (and 1) are 0. The decoder requires the state to end at
- * {@code 2^23} with every byte read, so damage that still decodes to in-range symbols is caught.
+ * {@code 2^31} (both states) with every word read, so damage that still decodes to in-range symbols is caught.
  * Decoding is bounded by the section's length; tables are bounded by the alphabet, never by a
  * count read from the stream.
  */
 final class ContextRans {
   static final int MAX_ALPHABET_BITS = 12;
   static final int MAX_SCALE = 15;
-  private static final int LOW = 1 << 23;
+  /**
+   * The state's lower bound: a 64-bit state in [2^31, 2^63) renormalized by 32-bit words, so that a
+   * symbol reads at most one word and the decoder's branch for it is rarely taken (byte-wise
+   * renormalization with a 32-bit state decoded at about half the pace, the branch then being a
+   * coin toss at 4 bits a symbol).
+   */
+  private static final long LOW = 1L << 31;
   private static final int FIXED = 3 + 4 + 4;
+  /** At most one value in this many may escape from an alphabet smaller than the codes need. */
+  private static final int ESCAPE_SHARE = 256;
 
   private ContextRans() {}
 
@@ -55,19 +64,39 @@ final class ContextRans {
    * bytes, found by counting each candidate's symbols and sizing its tables exactly.
    */
   static byte[] encode(long[] codes, int n) {
-    long max = 0;
+    // The smallest alphabet that leaves at most one code in ESCAPE_SHARE to escape: an escape costs
+    // a varint read apart, and a wider alphabet than the codes need costs table lookups that miss
+    // the cache (vibration-like codes with one far outlier decoded at 35 rather than 120 M/s).
+    int[] lengths = new int[65];
+    int[] allOnes = new int[65];
     for (int i = 0; i < n; i++) {
-      max = Long.compareUnsigned(codes[i], max) > 0 ? codes[i] : max;
+      long c = codes[i];
+      int l = 64 - Long.numberOfLeadingZeros(c);
+      lengths[l]++;
+      if ((c & (c + 1)) == 0) {
+        allOnes[l]++;
+      }
     }
-    // The alphabet that holds every code (plus the escape), and smaller ones where escapes are rare.
-    int full = max == -1L ? MAX_ALPHABET_BITS
-        : Math.min(MAX_ALPHABET_BITS, Math.max(1, 64 - Long.numberOfLeadingZeros(max + 1)));
+    int narrowest = MAX_ALPHABET_BITS;
+    for (int a = MAX_ALPHABET_BITS; a >= 1; a--) {
+      // Codes from 2^a − 1 (the escape) up escape from an alphabet of a bits.
+      long escaped = allOnes[a];
+      for (int l = a + 1; l <= 64; l++) {
+        escaped += lengths[l];
+      }
+      if (escaped <= n / ESCAPE_SHARE) {
+        narrowest = a;
+      }
+    }
     Model best = null;
-    for (int a = full; a >= Math.max(1, full - 4); a--) {
+    for (int a = narrowest; a <= Math.min(MAX_ALPHABET_BITS, narrowest + 2); a++) {
       for (int model = 0; model <= 2; model++) {
-        Model m = new Model(model, a, codes, n);
-        if (best == null || m.bytes < best.bytes) {
-          best = m;
+        // Fewer frequency bits keep the tables in the first-level cache; more only where they save 0.3%.
+        for (int scale = Math.min(MAX_SCALE, a + 1); scale <= Math.min(MAX_SCALE, a + 3); scale++) {
+          Model m = new Model(model, a, scale, codes, n);
+          if (best == null || m.bytes < best.bytes - (scale > best.scale ? best.bytes / 333 : 0)) {
+            best = m;
+          }
         }
       }
     }
@@ -83,12 +112,12 @@ final class ContextRans {
     final byte[] table;
     final long bytes;
 
-    Model(int model, int a, long[] codes, int n) {
+    Model(int model, int a, int scale, long[] codes, int n) {
       this.model = model;
       this.a = a;
       int alphabet = 1 << a;
       int escape = alphabet - 1;
-      this.scale = Math.min(MAX_SCALE, Math.max(12, a + 3));
+      this.scale = scale;
       int contexts = contexts(model, a);
       long[][] counts = new long[contexts][alphabet];
       long escapeBytes = 0;
@@ -114,7 +143,7 @@ final class ContextRans {
         }
       }
       table = tables(freq, alphabet);
-      bytes = FIXED + table.length + escapeBytes + 4 + (long) Math.ceil(bits / 8);
+      bytes = FIXED + table.length + escapeBytes + 16 + (long) Math.ceil(bits / 8);
     }
 
     byte[] encode(long[] codes, int n) {
@@ -136,22 +165,24 @@ final class ContextRans {
           escapes.varint(codes[i] - escape);
         }
       }
-      // rANS codes backwards; each symbol emits at most two bytes (scale ≤ 15 < 16).
-      byte[] rev = new byte[2 * n + 8];
+      // rANS codes backwards, symbol i into state i % 2; each symbol emits at most one 32-bit word (scale ≤ 15 < 32).
+      int[] rev = new int[n + 2];
       int at = rev.length;
-      int x = LOW;
+      long[] x = {LOW, LOW};
       for (int i = n - 1; i >= 0; i--) {
         int s = symbols[i];
         int c = context(model, i > 0 ? symbols[i - 1] : 0, i > 1 ? symbols[i - 2] : 0);
         int f = freq[c][s];
-        long bound = (long) ((LOW >>> scale) << 8) * f;
-        while (Integer.toUnsignedLong(x) >= bound) {
-          rev[--at] = (byte) x;
-          x >>>= 8;
+        // 2^(63 - scale) · f; at f = 2^scale it wraps to 2^63, which no state reaches (unsigned compare).
+        long bound = ((LOW >>> scale) << 32) * f;
+        long state = x[i & 1];
+        if (Long.compareUnsigned(state, bound) >= 0) {
+          rev[--at] = (int) state;
+          state >>>= 32;
         }
-        x = ((x / f) << scale) + (x % f) + start[c][s];
+        x[i & 1] = ((state / f) << scale) + (state % f) + start[c][s];
       }
-      int ransBytes = 4 + rev.length - at;
+      int ransBytes = 16 + 4 * (rev.length - at);
       byte[] out = new byte[FIXED + table.length + escapes.size + ransBytes];
       out[0] = (byte) model;
       out[1] = (byte) a;
@@ -162,8 +193,11 @@ final class ContextRans {
       BlockFormat.putI32(out, p, escapes.size);
       System.arraycopy(escapes.bytes, 0, out, p + 4, escapes.size);
       p += 4 + escapes.size;
-      BlockFormat.putI32(out, p, x);
-      System.arraycopy(rev, at, out, p + 4, rev.length - at);
+      BlockFormat.putI64(out, p, x[0]);
+      BlockFormat.putI64(out, p + 8, x[1]);
+      for (int k = at; k < rev.length; k++) {
+        BlockFormat.putI32(out, p + 16 + 4 * (k - at), rev[k]);
+      }
       return out;
     }
   }
@@ -265,9 +299,17 @@ final class ContextRans {
   /** Decoding tables per thread, sized by the format's limits and reused from one region to the next. */
   private static final class Tables {
     final short[] symbolOf = new short[(MAX_ALPHABET_BITS + 1) << MAX_SCALE];
-    final int[] freq = new int[(MAX_ALPHABET_BITS + 1) << MAX_ALPHABET_BITS];
-    final int[] start = new int[(MAX_ALPHABET_BITS + 1) << MAX_ALPHABET_BITS];
-    final boolean[] used = new boolean[MAX_ALPHABET_BITS + 1];
+    /** Per context and symbol: frequency in the high 16 bits, cumulative frequency below. */
+    final int[] entry = new int[(MAX_ALPHABET_BITS + 1) << MAX_ALPHABET_BITS];
+    private short[] symbols = new short[0];
+
+    /** Scratch for a region's symbols; decoded regions are at most {@link BlockFormat#MAX_STREAM_BYTES}, checked before. */
+    short[] symbols(int n) {
+      if (symbols.length < n) {
+        symbols = new short[n];
+      }
+      return symbols;
+    }
   }
 
   private static final ThreadLocal<Tables> TABLES = ThreadLocal.withInitial(Tables::new);
@@ -279,7 +321,7 @@ final class ContextRans {
    * within the section).
    */
   static String decode(byte[] src, int off, int length, int n, int b, byte[] planes) {
-    if (length < FIXED + 4) {
+    if (length < FIXED + 16) {
       return "entropy section of " + length + " bytes is shorter than its fixed fields";
     }
     int end = off + length;
@@ -293,7 +335,7 @@ final class ContextRans {
       return "entropy alphabet of " + a + " bits with " + scale + " frequency bits (at +1)";
     }
     long tableBytes = Integer.toUnsignedLong(BlockFormat.i32(src, off + 3));
-    if (tableBytes > length - FIXED - 4) {
+    if (tableBytes > length - FIXED - 16) {
       return "entropy tables of " + tableBytes + " bytes exceed the section's " + length + " (at +3)";
     }
     int alphabet = 1 << a;
@@ -306,6 +348,7 @@ final class ContextRans {
     int total = 1 << scale;
     for (int c = 0; c < contexts; c++) {
       int base = c << MAX_ALPHABET_BITS;
+      int rewind = pos[0];
       long sum = 0;
       for (int s = 0; s < alphabet; ) {
         long f = varint(src, pos, tableEnd);
@@ -315,8 +358,7 @@ final class ContextRans {
         if (f > total) {
           return "entropy frequency " + f + " above 2^" + scale + " in context " + c + " (at +" + (pos[0] - off) + ")";
         }
-        t.freq[base + s] = (int) f;
-        t.start[base + s] = (int) sum;
+        t.entry[base + s] = (int) (f << 16 | sum & 0xFFFF);
         sum += f;
         s++;
         if (f == 0) {
@@ -328,23 +370,28 @@ final class ContextRans {
             return "entropy table of context " + c + " has a run of " + run + " zeros past its " + alphabet
                 + " symbols (at +" + (pos[0] - off) + ")";
           }
-          for (int k = 0; k < run; k++, s++) {
-            t.freq[base + s] = 0;
-            t.start[base + s] = (int) sum;
-          }
+          s += (int) run;
         }
       }
-      if (sum != 0 && sum != total) {
+      if (sum > total || sum > 0 && sum < total) {
         return "entropy frequencies of context " + c + " sum to " + sum + ", not 2^" + scale;
       }
-      t.used[c] = sum != 0;
-      if (sum != 0) {
-        int slots = c << MAX_SCALE;
-        for (int s = 0; s < alphabet; s++) {
-          int f = t.freq[base + s];
-          if (f > 0) {
-            Arrays.fill(t.symbolOf, slots + t.start[base + s], slots + t.start[base + s] + f, (short) s);
-          }
+      int slots = c << MAX_SCALE;
+      if (sum == 0) {
+        // Unused: symbol 0 of frequency 2^scale, a valid table that a sound stream never reaches.
+        t.entry[base] = total << 16;
+        Arrays.fill(t.symbolOf, slots, slots + total, (short) 0);
+        continue;
+      }
+      pos[0] = rewind;
+      for (int s = 0; s < alphabet; ) {
+        long f = varint(src, pos, tableEnd);
+        if (f == 0) {
+          s += 1 + (int) varint(src, pos, tableEnd);
+        } else {
+          int from = t.entry[base + s] & 0xFFFF;
+          Arrays.fill(t.symbolOf, slots + from, slots + from + (int) f, (short) s);
+          s++;
         }
       }
     }
@@ -352,38 +399,46 @@ final class ContextRans {
       return "entropy tables end at +" + (pos[0] - off) + ", not at their length's +" + (tableEnd - off);
     }
     long escapeBytes = Integer.toUnsignedLong(BlockFormat.i32(src, tableEnd));
-    if (escapeBytes > end - tableEnd - 8) {
+    if (escapeBytes > end - tableEnd - 20) {
       return "entropy escapes of " + escapeBytes + " bytes exceed the section (at +" + (tableEnd - off) + ")";
     }
-    int[] esc = {tableEnd + 4};
-    int escEnd = tableEnd + 4 + (int) escapeBytes;
-    int p = escEnd;
-    int x = BlockFormat.i32(src, p);
-    p += 4;
-    if (Integer.compareUnsigned(x, LOW) < 0 || x < 0) {
-      return "rANS state " + Integer.toUnsignedString(x) + " out of range (at +" + (p - 4 - off) + ")";
+    int escStart = tableEnd + 4;
+    int escEnd = escStart + (int) escapeBytes;
+    if (end - escEnd < 16 || (end - escEnd) % 4 != 0) {
+      return "rANS data of " + (end - escEnd) + " bytes is not two states and 32-bit words (at +" + (escEnd - off) + ")";
     }
-    int mask = total - 1;
+    long x0 = BlockFormat.i64(src, escEnd);
+    long x1 = BlockFormat.i64(src, escEnd + 8);
+    if (x0 < LOW || x1 < LOW) {
+      return "rANS states " + Long.toUnsignedString(x0) + ", " + Long.toUnsignedString(x1) + " out of range (at +"
+          + (escEnd - off) + ")";
+    }
+    short[] symbols = t.symbols(n);
+    long[] states = {x0, x1};
+    int words = symbols(src, escEnd + 16, end, model, scale, t, states, symbols, n);
+    if (words < 0) {
+      return "rANS data ends early, at symbol " + (-words - 1) + " of " + n;
+    }
+    if (states[0] != LOW || states[1] != LOW || words != end) {
+      return "rANS data does not end where its symbols do (states " + Long.toUnsignedString(states[0]) + ", "
+          + Long.toUnsignedString(states[1]) + ", " + (end - words) + " bytes left)";
+    }
+    // Pass 2: codes, escapes and their width, into the planes.
     long limit = b == 8 ? -1L : (1L << (8 * b)) - 1;
-    int previous = 0;
-    int before = 0;
-    for (int i = 0; i < n; i++) {
-      int c = context(model, previous, before);
-      if (!t.used[c]) {
-        return "symbol " + i + " falls in unused entropy context " + c;
+    int direct = (int) Math.min(escape, limit + 1);
+    int[] esc = {escStart};
+    for (int from = 0; from < n; ) {
+      // A run of symbols that are their own codes and fit the width, then one that is not.
+      int i = from;
+      while (i < n && symbols[i] < direct) {
+        i++;
       }
-      int slot = x & mask;
-      int s = t.symbolOf[(c << MAX_SCALE) + slot];
-      int fs = (c << MAX_ALPHABET_BITS) + s;
-      x = t.freq[fs] * (x >>> scale) + slot - t.start[fs];
-      while (x < LOW) {
-        if (p >= end) {
-          return "rANS data ends early, at symbol " + i + " of " + n;
-        }
-        x = (x << 8) | (src[p++] & 0xFF);
+      spread(symbols, from, i, planes, n, b);
+      if (i == n) {
+        break;
       }
-      long code = s;
-      if (s == escape) {
+      long code = symbols[i];
+      if (code == escape) {
         long excess = varint(src, esc, escEnd);
         if (esc[0] < 0) {
           return "entropy escapes end early or overflow, at symbol " + i + " of " + n;
@@ -399,17 +454,73 @@ final class ContextRans {
       for (int j = 0; j < b; j++) {
         planes[j * n + i] = (byte) (code >>> (8 * j));
       }
-      before = previous;
-      previous = s;
-    }
-    if (x != LOW || p != end) {
-      return "rANS data does not end where its symbols do (state " + Integer.toUnsignedString(x) + ", "
-          + (end - p) + " bytes left)";
+      from = i + 1;
     }
     if (esc[0] != escEnd) {
       return (escEnd - esc[0]) + " entropy escape bytes left over";
     }
     return null;
+  }
+
+  /**
+   * Pass 1, the serial part: decodes {@code n} symbols from the words at {@code words}, two
+   * states taking turns so that one state's arithmetic overlaps the other's lookups; returns the
+   * offset after the last word read, or −(i + 1) where symbol i needs a word past {@code end}.
+   * An unused context decodes as symbol 0 of frequency 2^scale, so damage runs on to the states'
+   * check rather than branching here.
+   */
+  private static int symbols(byte[] src, int words, int end, int model, int scale, Tables t, long[] states, short[] symbols,
+      int n) {
+    short[] symbolOf = t.symbolOf;
+    int[] entry = t.entry;
+    int mask = (1 << scale) - 1;
+    long x0 = states[0];
+    long x1 = states[1];
+    int previous = 0;
+    int before = 0;
+    for (int i = 0; i < n; i++) {
+      boolean odd = (i & 1) != 0;
+      long x = odd ? x1 : x0;
+      int c = model == 0 ? 0 : 32 - Integer.numberOfLeadingZeros(model == 1 ? previous : Math.max(previous, before));
+      int slot = (int) x & mask;
+      int sym = symbolOf[(c << MAX_SCALE) + slot];
+      int e = entry[(c << MAX_ALPHABET_BITS) + sym];
+      x = (e >>> 16) * (x >>> scale) + slot - (e & 0xFFFF);
+      if (x < LOW) {
+        if (words > end - 4) {
+          return -i - 1;
+        }
+        x = x << 32 | (src[words] & 0xFFL) | (src[words + 1] & 0xFFL) << 8 | (src[words + 2] & 0xFFL) << 16
+            | (src[words + 3] & 0xFFL) << 24;
+        words += 4;
+      }
+      if (odd) {
+        x1 = x;
+      } else {
+        x0 = x;
+      }
+      symbols[i] = (short) sym;
+      before = previous;
+      previous = sym;
+    }
+    states[0] = x0;
+    states[1] = x1;
+    return words;
+  }
+
+  /** Symbols {@code [from, to)}, each its own code of {@code b} bytes, into the planes. */
+  private static void spread(short[] symbols, int from, int to, byte[] planes, int n, int b) {
+    for (int i = from; i < to; i++) {
+      planes[i] = (byte) symbols[i];
+    }
+    if (b > 1) {
+      for (int i = from; i < to; i++) {
+        planes[n + i] = (byte) (symbols[i] >>> 8);
+      }
+      for (int j = 2; j < b; j++) {
+        Arrays.fill(planes, j * n + from, j * n + to, (byte) 0);
+      }
+    }
   }
 
   /**

@@ -56,6 +56,7 @@ public final class ContextRansBench {
     byte[] planes = new byte[n * b];
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double bestRans = 0;
+    int[] shape = {rans[0], rans[1], rans[2]};
     double bestZstd = 0;
     for (int pass = 0; pass < 15; pass++) {
       long t0 = threads.getCurrentThreadCpuTime();
@@ -70,7 +71,7 @@ public final class ContextRansBench {
       bestRans = Math.max(bestRans, n * 1e3 / Math.max(1, t1 - t0));
       bestZstd = Math.max(bestZstd, n * 1e3 / Math.max(1, t2 - t1));
     }
-    return String.format("%s rANS %.3f B/code %.0f M/s, zstd %.3f B/code %.0f M/s", name, (double) rans.length / n, bestRans,
-        (double) zstd.length / n, bestZstd);
+    return String.format("%s (model %d, %d-bit alphabet, scale %d) rANS %.3f B/code %.0f M/s, zstd %.3f B/code %.0f M/s", name,
+        shape[0], shape[1], shape[2], (double) rans.length / n, bestRans, (double) zstd.length / n, bestZstd);
   }
 }

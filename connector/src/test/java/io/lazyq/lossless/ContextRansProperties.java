@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lazyq.LazyQFormatException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 import net.jqwik.api.Example;
@@ -125,33 +122,22 @@ class ContextRansProperties {
     assertTrue(refused > 900, refused + " of 1000 damaged sections refused");
   }
 
-  /** Damage anywhere in a rANS stream region gives a LazyQFormatException when it is opened, or values; nothing else. */
+  /** A random walk of one decimal, quiet and lively by turns, whose stream takes the rANS stage: damage anywhere is refused on opening, nearly always. */
   @Example
-  void damagedRegionsGiveFormatExceptions() throws LazyQFormatException {
+  void damagedRegionsAreRefused() throws Exception {
     Random r = new Random(12);
     int n = 12000;
     long[] v = new long[n];
     long walk = 5000;
     for (int i = 0; i < n; i++) {
-      walk += r.nextInt(7) - 3;
+      walk += Math.round(r.nextGaussian() * (i / 1500 % 3 == 0 ? 0.4 : 3));
       v[i] = Float.floatToRawIntBits(walk / 10f);
     }
-    ByteBuffer region = new BlockEncoder(ValueKind.FLOAT32).encodeStream(BlockRoundTripProperties.plain(ValueKind.FLOAT32, v), n);
+    java.nio.ByteBuffer region = new BlockEncoder(ValueKind.FLOAT32).encodeStream(BlockRoundTripProperties.plain(ValueKind.FLOAT32, v), n);
     assertTrue(BlockDecoder.open(region, ValueKind.FLOAT32, n).schemeSummary().contains("+rans"));
-    float[] out = new float[n];
-    int refused = 0;
-    for (int trial = 0; trial < 1000; trial++) {
-      ByteBuffer bad = ByteBuffer.allocate(region.limit()).order(ByteOrder.LITTLE_ENDIAN).put(region.duplicate()).flip();
-      int at = r.nextInt(bad.limit());
-      bad.put(at, (byte) (bad.get(at) ^ (1 + r.nextInt(255))));
-      try {
-        BlockDecoder.open(bad, ValueKind.FLOAT32, n).readFloats(0, n, out, 0);
-      } catch (LazyQFormatException expected) {
-        assertTrue(expected.getMessage().contains("block"), expected.getMessage());
-        refused++;
-      }
-    }
-    assertTrue(refused > 900, refused + " of 1000 refused");
+    int refused = RegionStreamProperties.refusedDamage(region, n, r, 1000);
+    // The stages end in a known state after their last word; the chunk's CRC32C catches what still decodes.
+    assertTrue(refused > 900, refused + " of 1000 damaged regions refused");
   }
 
   private static int width(long[] codes) {
