@@ -14,7 +14,8 @@ import java.util.Arrays;
  * data is a symbol of 3-8 bits whose statistics depend on the previous one; zstd codes byte planes
  * order-0 within its blocks and finds few matches. On the PM2.5/weather readings the coder takes
  * humidity from 1.18 to 0.98 bytes a value and wind speed from 1.00 to 0.81 (RealDataBench). It
- * decodes about 100-120 M codes per CPU second, a tenth of zstd over byte planes (ContextRansBench).
+ * decodes at 8-12 ns a code (a stream of it opens 3-5x slower than one under zstd), see
+ * {@link RegionStream#RANS_SHARE}.
  * No library fits: htsjdk's CRAM rANS codes bytes (order 0/1 over byte contexts, 12-bit
  * frequencies) and comes inside a whole genomics library; codes here are up to 12 bits wide and
  * take their context from a symbol's magnitude.
@@ -49,6 +50,7 @@ final class ContextRans {
   private static final int FIXED = 3 + 4 + 4;
   /** At most one value in this many may escape from an alphabet smaller than the codes need. */
   private static final int ESCAPE_SHARE = 256;
+  private static final long L1_BYTES = 32 << 10;
 
   private ContextRans() {}
 
@@ -93,10 +95,9 @@ final class ContextRans {
     Model best = null;
     for (int a = narrowest; a <= Math.min(MAX_ALPHABET_BITS, narrowest + 2); a++) {
       for (int model = 0; model <= 2; model++) {
-        // Fewer frequency bits keep the tables in the first-level cache; more only where they save 0.3%.
-        for (int scale = Math.min(MAX_SCALE, a + 1); scale <= Math.min(MAX_SCALE, a + 3); scale++) {
+        for (int scale = a; scale <= Math.min(MAX_SCALE, a + 3); scale++) {
           Model m = new Model(model, a, scale, codes, n);
-          if (best == null || m.bytes < best.bytes - (scale > best.scale ? best.bytes / 333 : 0)) {
+          if (best == null || m.score() < best.score()) {
             best = m;
           }
         }
@@ -146,6 +147,19 @@ final class ContextRans {
       }
       table = tables(freq, alphabet);
       bytes = FIXED + table.length + escapeBytes + 16 + (long) Math.ceil(bits / 8);
+    }
+
+    /**
+     * Bytes, with 2% added where the decoder's slot tables outgrow a first-level cache (32 KB):
+     * each symbol looks up a random slot. Humidity's stream (PM2.5/weather) then opened in 12.9
+     * rather than 15.3 ns a value, for 0.8% more bytes.
+     */
+    double score() {
+      long used = 0;
+      for (int[] f : freq) {
+        used += f.length > 0 && Arrays.stream(f).anyMatch(v -> v > 0) ? 1 : 0;
+      }
+      return bytes * (used * (2L << scale) > L1_BYTES ? 1.02 : 1.0);
     }
 
     byte[] encode(long[] codes, int n) {
@@ -481,34 +495,47 @@ final class ContextRans {
     long x1 = states[1];
     int previous = 0;
     int before = 0;
-    for (int i = 0; i < n; i++) {
-      boolean odd = (i & 1) != 0;
-      long x = odd ? x1 : x0;
+    for (int i = 0; i < n; i += 2) {
+      // Symbol i from state 0, then symbol i + 1 from state 1: one state's renormalization and
+      // multiply run while the other's table lookups wait on the symbol before.
       int c = model == 0 ? 0 : 32 - Integer.numberOfLeadingZeros(model == 1 ? previous : Math.max(previous, before));
-      int slot = (int) x & mask;
+      int slot = (int) x0 & mask;
       int sym = symbolOf[(c << scale) + slot];
       int e = entry[(c << a) + sym];
-      x = (e >>> 16) * (x >>> scale) + slot - (e & 0xFFFF);
-      if (x < LOW) {
+      x0 = (e >>> 16) * (x0 >>> scale) + slot - (e & 0xFFFF);
+      if (x0 < LOW) {
         if (words > end - 4) {
           return -i - 1;
         }
-        x = x << 32 | (src[words] & 0xFFL) | (src[words + 1] & 0xFFL) << 8 | (src[words + 2] & 0xFFL) << 16
-            | (src[words + 3] & 0xFFL) << 24;
+        x0 = x0 << 32 | word(src, words);
         words += 4;
       }
-      if (odd) {
-        x1 = x;
-      } else {
-        x0 = x;
-      }
       symbols[i] = (short) sym;
-      before = previous;
-      previous = sym;
+      if (i + 1 == n) {
+        break;
+      }
+      c = model == 0 ? 0 : 32 - Integer.numberOfLeadingZeros(model == 1 ? sym : Math.max(sym, previous));
+      before = sym;
+      slot = (int) x1 & mask;
+      previous = symbolOf[(c << scale) + slot];
+      e = entry[(c << a) + previous];
+      x1 = (e >>> 16) * (x1 >>> scale) + slot - (e & 0xFFFF);
+      if (x1 < LOW) {
+        if (words > end - 4) {
+          return -i - 2;
+        }
+        x1 = x1 << 32 | word(src, words);
+        words += 4;
+      }
+      symbols[i + 1] = (short) previous;
     }
     states[0] = x0;
     states[1] = x1;
     return words;
+  }
+
+  private static long word(byte[] src, int at) {
+    return (src[at] & 0xFFL) | (src[at + 1] & 0xFFL) << 8 | (src[at + 2] & 0xFFL) << 16 | (src[at + 3] & 0xFFL) << 24;
   }
 
   /** Symbols {@code [from, to)}, each its own code of {@code b} bytes, into the planes. */
