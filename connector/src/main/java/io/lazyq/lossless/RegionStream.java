@@ -46,10 +46,11 @@ final class RegionStream {
   static final int ZSTD = 0;
   static final int RANS = 1;
   /**
-   * rANS is kept only where it is at most this share of the zstd frame: it decodes about 100-120 M
-   * codes per CPU second against zstd's 0.9-1.9 G (ContextRansBench), so a stream of it opens 3-4x
-   * slower; on the PM2.5/weather readings the columns it pays on save 10-19% (humidity, wind speed,
-   * dew point, cumulated precipitation), the others 2-6%.
+   * rANS is kept only where it is at most this share of the zstd frame: it decodes 175-220 M codes
+   * per CPU second against zstd's 0.9-2.0 G over byte planes (ContextRansBench), so a stream of it
+   * opens 3-5x slower (8-12 ns a value against 2.2-2.7 on the PM2.5/weather columns); the columns
+   * it pays on there save 10-19% (humidity, wind speed, dew point, cumulated precipitation), the
+   * others 2-6%.
    */
   static final double RANS_SHARE = 0.92;
   /**

@@ -27,7 +27,7 @@ public final class ContextRansBench {
     for (int i = 0; i < n; i++) {
       hourly[i] = zigzag(Math.round(r.nextGaussian() * ((i / 5000) % 3 == 0 ? 0.4 : 3)));
       wide[i] = zigzag(Math.round(r.nextGaussian() * 60));
-      regimes[i] = i < n / 2 ? (long) (r.nextGaussian() * 70 + 300) : r.nextInt(3);
+      regimes[i] = i < n / 2 ? Math.max(0, (long) (r.nextGaussian() * 70 + 300)) : r.nextInt(3);
     }
     for (int round = 0; round < 3; round++) {
       System.out.printf("round %d: %s | %s | %s%n", round, measure("hourly", hourly), measure("wide", wide),
