@@ -50,7 +50,6 @@ final class ContextRans {
   private static final int FIXED = 3 + 4 + 4;
   /** At most one value in this many may escape from an alphabet smaller than the codes need. */
   private static final int ESCAPE_SHARE = 256;
-  private static final long L1_BYTES = 32 << 10;
 
   private ContextRans() {}
 
@@ -95,9 +94,10 @@ final class ContextRans {
     Model best = null;
     for (int a = narrowest; a <= Math.min(MAX_ALPHABET_BITS, narrowest + 2); a++) {
       for (int model = 0; model <= 2; model++) {
-        for (int scale = a; scale <= Math.min(MAX_SCALE, a + 3); scale++) {
+        // Fewer frequency bits keep the decoder's slot tables smaller; more only where they save 0.3%.
+        for (int scale = Math.min(MAX_SCALE, a + 1); scale <= Math.min(MAX_SCALE, a + 3); scale++) {
           Model m = new Model(model, a, scale, codes, n);
-          if (best == null || m.score() < best.score()) {
+          if (best == null || m.bytes < best.bytes - (scale > best.scale ? best.bytes / 333 : 0)) {
             best = m;
           }
         }
@@ -147,19 +147,6 @@ final class ContextRans {
       }
       table = tables(freq, alphabet);
       bytes = FIXED + table.length + escapeBytes + 16 + (long) Math.ceil(bits / 8);
-    }
-
-    /**
-     * Bytes, with 2% added where the decoder's slot tables outgrow a first-level cache (32 KB):
-     * each symbol looks up a random slot. Humidity's stream (PM2.5/weather) then opened in 12.9
-     * rather than 15.3 ns a value, for 0.8% more bytes.
-     */
-    double score() {
-      long used = 0;
-      for (int[] f : freq) {
-        used += f.length > 0 && Arrays.stream(f).anyMatch(v -> v > 0) ? 1 : 0;
-      }
-      return bytes * (used * (2L << scale) > L1_BYTES ? 1.02 : 1.0);
     }
 
     byte[] encode(long[] codes, int n) {
