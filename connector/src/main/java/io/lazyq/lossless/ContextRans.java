@@ -42,9 +42,7 @@ final class ContextRans {
   static final int MAX_SCALE = 15;
   /**
    * The state's lower bound: a 64-bit state in [2^31, 2^63) renormalized by 32-bit words, so that a
-   * symbol reads at most one word and the decoder's branch for it is rarely taken (byte-wise
-   * renormalization with a 32-bit state decoded at about half the pace, the branch then being a
-   * coin toss at 4 bits a symbol).
+   * symbol reads at most one word and the decoder's branch for it is rarely taken.
    */
   private static final long LOW = 1L << 31;
   private static final int FIXED = 3 + 4 + 4;
