@@ -261,11 +261,12 @@ final class RegionStream {
     return got == n * b ? planes : null;
   }
 
-  /** Why {@link #planes} refused a checked stream block. */
+  /** Why {@link #planes} refused a checked stream block (called after it). */
   static String planesProblem(byte[] block, int n) {
     int b = block[20];
     if (stage(block) == RANS) {
-      String problem = ContextRans.decode(block, HEADER, BlockFormat.i32(block, 25), n, b, new byte[n * b]);
+      // Decoded again into the planes that planes() sized, to learn what is wrong.
+      String problem = ContextRans.decode(block, HEADER, BlockFormat.i32(block, 25), n, b, PLANES.get());
       return "the stream's rANS section (at +" + HEADER + "): " + problem;
     }
     return "the stream's zstd frame does not decode to " + (long) n * b + " bytes";
