@@ -126,7 +126,7 @@ public final class BlockDecoder {
           if (kind == ValueKind.FLOAT32) {
             ScratchPool.giveBack(planes);
           }
-          problem = "the stream's zstd frame does not decode to " + n * block[20] + " bytes";
+          problem = RegionStream.planesProblem(block, (int) n);
         }
       }
       if (problem != null) {

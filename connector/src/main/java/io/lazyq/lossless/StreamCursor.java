@@ -41,7 +41,7 @@ final class StreamCursor {
     this.n = n;
     this.b = block[20];
     this.form = block[1];
-    this.delta = block[11] == 1;
+    this.delta = RegionStream.delta(block);
     this.base = BlockFormat.i64(block, 12);
     this.scale = form == RegionStream.DECIMAL ? BlockFormat.INV_POW10[block[2]] : BlockFormat.f64(block, 3);
     this.planes = planes;
