@@ -16,8 +16,10 @@ import java.util.Optional;
  *
  * <p>The vector implementation is compiled from a source root of its own and loaded by name, only
  * once the module is known to be readable: a JVM without the module never loads a class that
- * refers to it. System property {@code lazyq.kernels}: {@code auto} (the default), {@code scalar},
- * or {@code vector}, which fails when the vector kernels cannot be used instead of falling back.
+ * refers to it. System property {@code lazyq.kernels}: {@code auto} (the default: the vector
+ * kernels, each on the scalar path until it is compiled, see {@link WarmingKernels}), {@code scalar},
+ * or {@code vector}, the vector kernels from their first call, which fails when they cannot be used
+ * instead of falling back.
  */
 abstract class Kernels {
   private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
@@ -120,7 +122,7 @@ abstract class Kernels {
         break;
       case "auto":
         try {
-          chosen = loadVector();
+          chosen = new WarmingKernels(new ScalarKernels(), loadVector(), WarmingKernels.daemonThread());
         } catch (UnsupportedOperationException e) {
           chosen = new ScalarKernels();
           why = " (" + e.getMessage() + ")";
