@@ -21,13 +21,19 @@ import java.util.function.Consumer;
  * blocks. Once the vector kernel is faster in three rounds in a row, every later call runs it.
  * Both paths give the same bits, so switching between two calls changes nothing but speed.
  *
- * <p>A kernel that does not become faster within {@link #WARM_LIMIT_NANOS} stays scalar. Only
- * kernels that are used are warmed: a JVM that decodes Q8_0 alone compiles only that one.
+ * <p>The warming thread runs a quarter of the time at most (it sleeps three times as long as each
+ * pair of rounds took), and a kernel that is not faster after {@link #WARM_CPU_LIMIT_NANOS} of the
+ * thread's CPU time stays scalar: in a loaded Spark JVM, C2 can leave a kernel interpreted for
+ * tens of seconds (seen under a JFR recording), and the fallback's calls then cost more than the
+ * vector kernel could save. Only kernels that are used are warmed: a JVM that decodes Q8_0 alone
+ * compiles only that one.
  */
 final class WarmingKernels extends Kernels {
   private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
-  /** How long a kernel may take to become faster than the scalar one before it stays scalar. */
-  static final long WARM_LIMIT_NANOS = 60_000_000_000L;
+  /** The warming thread's CPU time a kernel may take to become faster than the scalar one before it stays scalar. */
+  static final long WARM_CPU_LIMIT_NANOS = 2_000_000_000L;
+  /** Sleep per unit of work, so that warming takes a quarter of one core at most. */
+  private static final int IDLE_PER_BUSY = 3;
   /** Calls per measured round; a round of the compiled kernels takes some tens of microseconds. */
   private static final int ROUND_CALLS = 256;
   private static final int WINS_NEEDED = 3;
@@ -35,7 +41,7 @@ final class WarmingKernels extends Kernels {
    * Blocks per warming call: few, since the fallback's cost grows with the blocks while C2's
    * thresholds count calls and loop iterations alike.
    */
-  private static final int BLOCKS = 4;
+  private static final int BLOCKS = 2;
 
   private final Kernels scalar;
   private final Kernels vector;
@@ -290,26 +296,35 @@ final class WarmingKernels extends Kernels {
     /**
      * Alternates rounds of the vector and the scalar kernel, timed by this thread's CPU time (a
      * preempted round would count the wait otherwise), until the vector one is faster in
-     * {@link #WINS_NEEDED} rounds running or the time is up.
+     * {@link #WINS_NEEDED} rounds running or the CPU time allowed is spent.
      */
     void warm(Kernels vector, Kernels scalar) {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       boolean cpu = threads.isCurrentThreadCpuTimeSupported();
       long began = System.nanoTime();
+      long spent = 0;
       int wins = 0;
-      while (System.nanoTime() - began < WARM_LIMIT_NANOS) {
+      while (spent < WARM_CPU_LIMIT_NANOS) {
+        long pairBegan = System.nanoTime();
         long v = round(vector, threads, cpu);
         long s = round(scalar, threads, cpu);
+        spent += v + s;
         wins = v < s ? wins + 1 : 0;
         if (wins == WINS_NEEDED) {
           onVector = true;
-          LOG.log(Level.DEBUG, "LazyQ {0} kernel on vectors after {1} ms of warming", name,
-              (System.nanoTime() - began) / 1_000_000);
+          LOG.log(Level.DEBUG, "LazyQ {0} kernel on vectors after {1} ms of warming ({2} ms of CPU)", name,
+              (System.nanoTime() - began) / 1_000_000, spent / 1_000_000);
+          return;
+        }
+        try {
+          Thread.sleep(Math.max(1, IDLE_PER_BUSY * (System.nanoTime() - pairBegan) / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
           return;
         }
       }
-      LOG.log(Level.DEBUG, "LazyQ {0} kernel stays scalar: its vector code was not faster within {1} s", name,
-          WARM_LIMIT_NANOS / 1_000_000_000L);
+      LOG.log(Level.DEBUG, "LazyQ {0} kernel stays scalar: its vector code was not faster after {1} ms of warming",
+          name, (System.nanoTime() - began) / 1_000_000);
     }
 
     private long round(Kernels kernels, ThreadMXBean threads, boolean cpu) {
