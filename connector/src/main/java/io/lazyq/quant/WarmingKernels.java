@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -80,12 +82,12 @@ final class WarmingKernels extends Kernels {
   /** The warming of every kernel on one daemon thread, started at the first kernel's first use. */
   static Executor daemonThread() {
     return new Executor() {
-      private java.util.concurrent.ExecutorService thread;
+      private ExecutorService thread;
 
       @Override
       public synchronized void execute(Runnable task) {
         if (thread == null) {
-          thread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lazyq-kernel-warming");
             t.setDaemon(true);
             return t;
