@@ -82,7 +82,7 @@ final class StreamCursor {
     if (planes == null) {
       throw new IllegalStateException("a released stream read");
     }
-    StreamKernels k = StreamKernels.SELECTED;
+    StreamKernels k = StreamKernels.selected();
     if (form == RegionStream.INTEGER) {
       readBits(first, count, dst, off);
     } else if (!delta) {

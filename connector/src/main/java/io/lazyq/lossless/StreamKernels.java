@@ -9,7 +9,7 @@ import io.lazyq.quant.KernelChoice;
  * {@code b} bytes: byte {@code j} of code {@code i} at {@code p[j * n + i]}.
  *
  * <p>This class is the scalar path; {@code VectorStreamKernels} (compiled from the vector source
- * root) gives the same bits with the Vector API. {@link #SELECTED} is chosen as the codecs'
+ * root) gives the same bits with the Vector API. {@link #selected} is chosen as the codecs'
  * kernels are ({@link io.lazyq.quant.KernelChoice}, system property {@code lazyq.kernels}), but
  * scalar by default.
  */
@@ -24,7 +24,18 @@ class StreamKernels {
    * deoptimised them repeatedly ({@code -XX:+PrintCompilation}), and the Vector API run by the
    * interpreter meanwhile cost about 2.7 µs a row of the first pass (process CPU, JIT included).
    */
-  static final StreamKernels SELECTED = KernelChoice.select("stream", StreamKernels::new, () -> VECTOR_CLASS, false);
+  static StreamKernels selected() {
+    return Selected.KERNELS;
+  }
+
+  /**
+   * Holds the choice outside this class's initialisation: the vector kernels are a subclass, and
+   * one loaded first (a test asks for it by name) would otherwise be built by this class's
+   * initialiser before its own static fields are set.
+   */
+  private static final class Selected {
+    static final StreamKernels KERNELS = KernelChoice.select("stream", StreamKernels::new, () -> VECTOR_CLASS, false);
+  }
 
   /** The path, for the log. */
   @Override

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +31,7 @@ public final class KernelChoice {
    * {@code vectorClass} (a subclass of the scalar kernels' type with a no-argument constructor).
    */
   public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass) {
-    return select(what, scalar, vectorClass, true);
+    return select(what, scalar, vectorClass, true, (s, v) -> v);
   }
 
   /**
@@ -38,6 +39,21 @@ public final class KernelChoice {
    * {@code vectorByDefault} runs them only under {@code lazyq.kernels=vector}.
    */
   public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, boolean vectorByDefault) {
+    return select(what, scalar, vectorClass, vectorByDefault, (s, v) -> v);
+  }
+
+  /**
+   * As {@link #select(String, Supplier, VectorClass)}, where under {@code auto} the kernels are
+   * what {@code auto} makes of the scalar and the vector ones (the codecs' kernels: each vector
+   * kernel run on the scalar path until it is compiled, {@link WarmingKernels});
+   * {@code lazyq.kernels=vector} takes the vector kernels themselves.
+   */
+  public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, BinaryOperator<T> auto) {
+    return select(what, scalar, vectorClass, true, auto);
+  }
+
+  private static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, boolean vectorByDefault,
+      BinaryOperator<T> auto) {
     String wanted = System.getProperty("lazyq.kernels", "auto").toLowerCase(Locale.ROOT);
     T chosen;
     String why = "";
@@ -56,7 +72,8 @@ public final class KernelChoice {
           break;
         }
         try {
-          chosen = load(vectorClass);
+          T vector = load(vectorClass);
+          chosen = auto.apply(scalar.get(), vector);
         } catch (UnsupportedOperationException e) {
           chosen = scalar.get();
           why = " (" + e.getMessage() + ")";

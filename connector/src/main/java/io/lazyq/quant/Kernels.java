@@ -12,7 +12,9 @@ import java.util.Optional;
  * one log line names it.
  *
  * <p>{@link KernelChoice} makes the choice (system property {@code lazyq.kernels}) as it does for
- * the lossless streams' kernels.
+ * the lossless streams' kernels: {@code auto} (the default) takes the vector kernels, each on the
+ * scalar path until it is compiled ({@link WarmingKernels}); {@code vector} the vector kernels from
+ * their first call; {@code scalar} the scalar ones.
  */
 abstract class Kernels {
   private static final String VECTOR_CLASS = "io.lazyq.quant.VectorKernels";
@@ -106,7 +108,8 @@ abstract class Kernels {
   }
 
   private static Kernels select() {
-    return KernelChoice.select("codec", ScalarKernels::new, Kernels::vectorClass);
+    return KernelChoice.<Kernels>select("codec", ScalarKernels::new, Kernels::vectorClass,
+        (scalar, vector) -> new WarmingKernels(scalar, vector, WarmingKernels.daemonThread()));
   }
 
   private static String vectorClass() throws ClassNotFoundException {

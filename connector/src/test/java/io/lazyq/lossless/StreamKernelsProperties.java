@@ -22,7 +22,7 @@ class StreamKernelsProperties {
   private static final Optional<StreamKernels> VECTOR = KernelChoice.vector(() -> "io.lazyq.lossless.VectorStreamKernels");
 
   private static List<StreamKernels> paths() {
-    List<StreamKernels> all = new ArrayList<>(List.of(new StreamKernels(), StreamKernels.SELECTED));
+    List<StreamKernels> all = new ArrayList<>(List.of(new StreamKernels(), StreamKernels.selected()));
     VECTOR.ifPresent(all::add);
     return all;
   }

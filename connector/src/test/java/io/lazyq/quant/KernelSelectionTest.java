@@ -39,10 +39,19 @@ class KernelSelectionTest {
     List<String> lines = child.logLines();
     assertEquals(1, lines.size(), child.stderr);
     assertTrue(lines.get(0).contains("LazyQ codec kernels: vector"), lines.get(0));
+    assertTrue(lines.get(0).contains("each kernel scalar until its vector code is compiled"), lines.get(0));
     // ByteVector.fromByteBuffer, which the kernels that read buffers in place call, is gone since JDK 19.
     boolean inPlace = Runtime.version().feature() < 19;
     assertEquals(inPlace, child.stdout.contains("direct buffers read in place"), child.stdout);
     assertEquals(inPlace, child.classesLoaded.contains("io.lazyq.quant.BufferVectorKernels"));
+  }
+
+  @Test
+  void vectorRequiredRunsTheVectorKernelsFromTheirFirstCall() throws Exception {
+    Child child = run("--add-modules=jdk.incubator.vector", "-Dlazyq.kernels=vector");
+    assertTrue(child.stdout.strip().startsWith("vector ("), child.stdout);
+    assertFalse(child.stdout.contains("scalar until"), child.stdout);
+    assertEquals(1, child.logLines().size(), child.stderr);
   }
 
   @Test

@@ -1,0 +1,340 @@
+package io.lazyq.quant;
+
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The vector kernels, each run on the scalar path until it is compiled. Until C2 has compiled a
+ * vector kernel, the interpreter and C1 run the Vector API's Java fallback, hundreds of times
+ * slower than the scalar loop (a profile of a one-column Q8_0 sum in Spark: 137 of its 172 decode
+ * samples in the fallback; C2 compiled the kernel 1.5 s after its first use). So the first call of
+ * each kernel hands it to a warming thread and goes on with the scalar kernel; the thread calls
+ * the vector kernel on a few synthetic blocks, which brings C2 to compile it within a fraction of
+ * the calls the scan's batches would need, and measures it against the scalar kernel on the same
+ * blocks. Once the vector kernel is faster in three rounds in a row, every later call runs it.
+ * Both paths give the same bits, so switching between two calls changes nothing but speed.
+ *
+ * <p>The warming thread runs a quarter of the time at most (it sleeps three times as long as each
+ * pair of rounds took), and a kernel that is not faster after {@link #WARM_CPU_LIMIT_NANOS} of the
+ * thread's CPU time stays scalar: in a loaded Spark JVM, C2 can leave a kernel interpreted for
+ * tens of seconds (seen under a JFR recording), and the fallback's calls then cost more than the
+ * vector kernel could save. Only kernels that are used are warmed: a JVM that decodes Q8_0 alone
+ * compiles only that one.
+ */
+final class WarmingKernels extends Kernels {
+  private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
+  /** The warming thread's CPU time a kernel may take to become faster than the scalar one before it stays scalar. */
+  static final long WARM_CPU_LIMIT_NANOS = 2_000_000_000L;
+  /** Sleep per unit of work, so that warming takes a quarter of one core at most. */
+  private static final int IDLE_PER_BUSY = 3;
+  /** Calls per measured round; a round of the compiled kernels takes some tens of microseconds. */
+  private static final int ROUND_CALLS = 256;
+  private static final int WINS_NEEDED = 3;
+  /**
+   * Blocks per warming call: few, since the fallback's cost grows with the blocks while C2's
+   * thresholds count calls and loop iterations alike.
+   */
+  private static final int BLOCKS = 2;
+
+  private final Kernels scalar;
+  private final Kernels vector;
+  private final Executor warmer;
+
+  private final Warm q8_0 = decoder(QuantType.Q8_0, Kernels::decodeQ8_0);
+  private final Warm q4_0 = decoder(QuantType.Q4_0, Kernels::decodeQ4_0);
+  private final Warm q4_1 = decoder(QuantType.Q4_1, Kernels::decodeQ4_1);
+  private final Warm q5_0 = decoder(QuantType.Q5_0, Kernels::decodeQ5_0);
+  private final Warm q5_1 = decoder(QuantType.Q5_1, Kernels::decodeQ5_1);
+  private final Warm q4_K = decoder(QuantType.Q4_K, Kernels::decodeQ4_K);
+  private final Warm q5_K = decoder(QuantType.Q5_K, Kernels::decodeQ5_K);
+  private final Warm q2_K = decoder(QuantType.Q2_K, Kernels::decodeQ2_K);
+  private final Warm q3_K = decoder(QuantType.Q3_K, Kernels::decodeQ3_K);
+  private final Warm q6_K = decoder(QuantType.Q6_K, Kernels::decodeQ6_K);
+  private final Warm f16 = halves(QuantType.F16, Kernels::decodeF16);
+  private final Warm bf16 = halves(QuantType.BF16, Kernels::decodeBf16);
+  private final Warm affine8 = decoder(QuantType.AFFINE8, Kernels::decodeAffine8);
+  private final Warm affine4 = decoder(QuantType.AFFINE4, Kernels::decodeAffine4);
+  private final Warm encodeQ8_0 = encoder(QuantType.Q8_0, Kernels::encodeQ8_0);
+  private final Warm encodeQ4_0 = encoder(QuantType.Q4_0, Kernels::encodeQ4_0);
+  private final Warm encodeQ4_1 = encoder(QuantType.Q4_1, Kernels::encodeQ4_1);
+  private final Warm nonFinite;
+
+  /**
+   * @param warmer runs each kernel's warming, once, off the caller's thread
+   */
+  WarmingKernels(Kernels scalar, Kernels vector, Executor warmer) {
+    this.scalar = scalar;
+    this.vector = vector;
+    this.warmer = warmer;
+    float[] finite = randomFloats(QuantType.Q8_0.blockSize() * BLOCKS);
+    this.nonFinite = new Warm("firstNonFinite", k -> k.firstNonFinite(finite, 0, finite.length));
+  }
+
+  /** The warming of every kernel on one daemon thread, started at the first kernel's first use. */
+  static Executor daemonThread() {
+    return new Executor() {
+      private ExecutorService thread;
+
+      @Override
+      public synchronized void execute(Runnable task) {
+        if (thread == null) {
+          thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lazyq-kernel-warming");
+            t.setDaemon(true);
+            return t;
+          });
+        }
+        thread.execute(task);
+      }
+    };
+  }
+
+  @Override
+  String describe() {
+    return vector.describe() + ", each kernel scalar until its vector code is compiled";
+  }
+
+  /** Whether the kernel warmed by {@code name} (a quant type's label, or {@code encode q8_0}) runs on vectors now. */
+  boolean onVector(String name) {
+    for (Warm w : all()) {
+      if (w.name.equals(name)) {
+        return w.onVector;
+      }
+    }
+    throw new IllegalArgumentException("no kernel " + name);
+  }
+
+  /** The kernels to call now for {@code w}: the vector ones once warm, else the scalar ones (warming them at first). */
+  private Kernels pick(Warm w) {
+    if (w.onVector) {
+      return vector;
+    }
+    if (w.started.compareAndSet(false, true)) {
+      warmer.execute(() -> w.warm(vector, scalar));
+    }
+    return scalar;
+  }
+
+  @Override
+  void decodeQ8_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q8_0).decodeQ8_0(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ4_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q4_0).decodeQ4_0(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ4_1(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q4_1).decodeQ4_1(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ5_0(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q5_0).decodeQ5_0(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ5_1(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q5_1).decodeQ5_1(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ4_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q4_K).decodeQ4_K(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ5_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q5_K).decodeQ5_K(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ2_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q2_K).decodeQ2_K(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ3_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q3_K).decodeQ3_K(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeQ6_K(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(q6_K).decodeQ6_K(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
+    pick(f16).decodeF16(src, srcOff, n, dst, dstOff);
+  }
+
+  @Override
+  void decodeBf16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
+    pick(bf16).decodeBf16(src, srcOff, n, dst, dstOff);
+  }
+
+  @Override
+  void decodeAffine8(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(affine8).decodeAffine8(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void decodeAffine4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff) {
+    pick(affine4).decodeAffine4(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  int encodeQ8_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    return pick(encodeQ8_0).encodeQ8_0(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  int encodeQ4_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    return pick(encodeQ4_0).encodeQ4_0(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    pick(encodeQ4_1).encodeQ4_1(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  boolean decodeInPlace(QuantType type, ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
+    // The in-place kernels are warmed with their type's array kernel; until then the caller copies.
+    Warm w = type == QuantType.F16 ? f16 : type == QuantType.BF16 ? bf16 : null;
+    return w != null && pick(w) == vector && vector.decodeInPlace(type, src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  int firstNonFinite(float[] x, int off, int n) {
+    return pick(nonFinite).firstNonFinite(x, off, n);
+  }
+
+  private Warm[] all() {
+    return new Warm[] {q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q2_K, q3_K, q6_K, f16, bf16, affine8, affine4,
+        encodeQ8_0, encodeQ4_0, encodeQ4_1, nonFinite};
+  }
+
+  /** A decode kernel's signature. */
+  private interface Decode {
+    void run(Kernels k, byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
+  }
+
+  /** An encode kernel's signature. */
+  private interface Encode {
+    void run(Kernels k, float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+  }
+
+  /** Warms {@code kernel} of a block type on {@link #BLOCKS} blocks of arbitrary bytes (fixed seed). */
+  private static Warm decoder(QuantType type, Decode kernel) {
+    int values = BLOCKS * type.blockSize();
+    byte[] src = randomBytes((int) type.byteSize(values));
+    float[] dst = new float[values];
+    return new Warm(type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
+  }
+
+  /**
+   * Warms {@code kernel} of 16-bit floats, with the same type's in-place kernel over a direct buffer
+   * where there is one (where there is none, the caller's copy and a second array call stand in).
+   */
+  private static Warm halves(QuantType type, Decode kernel) {
+    int values = 32 * BLOCKS;
+    byte[] src = randomBytes(2 * values);
+    ByteBuffer direct = ByteBuffer.allocateDirect(src.length).order(ByteOrder.LITTLE_ENDIAN).put(src).flip();
+    float[] dst = new float[values];
+    return new Warm(type.label(), k -> {
+      kernel.run(k, src, 0, values, dst, 0);
+      if (!k.decodeInPlace(type, direct, 0, values, dst, 0)) {
+        kernel.run(k, src, 0, values, dst, 0);
+      }
+    });
+  }
+
+  private static Warm encoder(QuantType type, Encode kernel) {
+    float[] src = randomFloats(BLOCKS * type.blockSize());
+    byte[] dst = new byte[(int) type.byteSize(src.length)];
+    return new Warm("encode " + type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new SplittableRandom(n).nextBytes(b);
+    return b;
+  }
+
+  private static float[] randomFloats(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) random.nextDouble(-4, 4);
+    }
+    return x;
+  }
+
+  /** One kernel's state: scalar until {@link #warm} finds the vector kernel faster. */
+  private static final class Warm {
+    final String name;
+    /** Calls the kernel of the given implementation once, on this kernel's synthetic input. */
+    final Consumer<Kernels> exercise;
+    final AtomicBoolean started = new AtomicBoolean();
+    volatile boolean onVector;
+
+    Warm(String name, Consumer<Kernels> exercise) {
+      this.name = name;
+      this.exercise = exercise;
+    }
+
+    /**
+     * Alternates rounds of the vector and the scalar kernel, timed by this thread's CPU time (a
+     * preempted round would count the wait otherwise), until the vector one is faster in
+     * {@link #WINS_NEEDED} rounds running or the CPU time allowed is spent.
+     */
+    void warm(Kernels vector, Kernels scalar) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      boolean cpu = threads.isCurrentThreadCpuTimeSupported();
+      long began = System.nanoTime();
+      long spent = 0;
+      int wins = 0;
+      while (spent < WARM_CPU_LIMIT_NANOS) {
+        long pairBegan = System.nanoTime();
+        long v = round(vector, threads, cpu);
+        long s = round(scalar, threads, cpu);
+        spent += v + s;
+        wins = v < s ? wins + 1 : 0;
+        if (wins == WINS_NEEDED) {
+          onVector = true;
+          LOG.log(Level.DEBUG, "LazyQ {0} kernel on vectors after {1} ms of warming ({2} ms of CPU)", name,
+              (System.nanoTime() - began) / 1_000_000, spent / 1_000_000);
+          return;
+        }
+        try {
+          Thread.sleep(Math.max(1, IDLE_PER_BUSY * (System.nanoTime() - pairBegan) / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      LOG.log(Level.DEBUG, "LazyQ {0} kernel stays scalar: its vector code was not faster after {1} ms of warming",
+          name, (System.nanoTime() - began) / 1_000_000);
+    }
+
+    private long round(Kernels kernels, ThreadMXBean threads, boolean cpu) {
+      long t0 = cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+      for (int i = 0; i < ROUND_CALLS; i++) {
+        exercise.accept(kernels);
+      }
+      return (cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
+    }
+  }
+}
