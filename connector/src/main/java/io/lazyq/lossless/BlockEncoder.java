@@ -175,7 +175,7 @@ public final class BlockEncoder {
    */
   private RegionStream.Plan planStream(long[] all, int n) {
     if (!kind.isFloating()) {
-      return new RegionStream.Plan(RegionStream.INTEGER, 0, 0, all, new int[0], 0);
+      return new RegionStream.Plan(RegionStream.INTEGER, 0, 0, all, new int[0], 0, false);
     }
     long[] sample = new long[Math.min(n, STREAM_SAMPLE)];
     for (int s = 0; s < sample.length; s++) {
@@ -195,7 +195,7 @@ public final class BlockEncoder {
       int count = decimals(all, n, e, ints, x);
       boolean coarse = bound > 0 && approximated == 0 && BlockFormat.INV_POW10[e] >= 2 * bound;
       if (count <= n / 4) {
-        RegionStream.Plan plan = new RegionStream.Plan(RegionStream.DECIMAL, e, 0, ints, x, count);
+        RegionStream.Plan plan = new RegionStream.Plan(RegionStream.DECIMAL, e, 0, ints, x, count, bound > 0);
         if (best == null || plan.compress(n, kind) < best.compress(n, kind)) {
           best = plan;
           exactCoarse = coarse;
@@ -213,7 +213,7 @@ public final class BlockEncoder {
       int[] x = new int[n];
       int count = quantize(all, n, step, q, x);
       if (count <= n / 4) {
-        RegionStream.Plan quantized = new RegionStream.Plan(RegionStream.QUANTIZED, 0, step, q, x, count);
+        RegionStream.Plan quantized = new RegionStream.Plan(RegionStream.QUANTIZED, 0, step, q, x, count, true);
         if (best == null) {
           return quantized;
         }

@@ -30,8 +30,9 @@ import com.github.luben.zstd.Zstd;
  * x values of the region's width: at each position, the value's bit pattern instead
  * </pre>
  *
- * The writer codes both predictors under both stages and keeps the smallest. An exception's
- * slot carries the previous integer, so it costs the predictor nothing. {@link BlockDecoder#open}
+ * The writer codes both predictors under zstd (in an error-bounded column, under rANS too) and
+ * keeps the smallest. An exception's slot carries the previous integer, so it costs the predictor
+ * nothing. {@link BlockDecoder#open}
  * decodes the codes' section into planes while it checks the structure; a float32 stream is then
  * read per range ({@link StreamCursor}), a stream of another kind decoded whole.
  */
@@ -50,7 +51,9 @@ final class RegionStream {
    * per CPU second against zstd's 0.9-2.0 G over byte planes (ContextRansBench), so a stream of it
    * opens 3-5x slower (8-12 ns a value against 2.2-2.7 on the PM2.5/weather columns); the columns
    * it pays on there save 10-19% (humidity, wind speed, dew point, cumulated precipitation), the
-   * others 2-6%.
+   * others 2-6%. And it is tried only in error-bounded columns, whose writer asked for size: in a
+   * lossless column it made the PM2.5/weather file 11% smaller but its Spark scan of every float
+   * column twice as costly as plain float32's (42 against 21 CPU ns a row, RealDataBench).
    */
   static final double RANS_SHARE = 0.92;
   /**
@@ -69,19 +72,22 @@ final class RegionStream {
     final long[] ints;
     final int[] exceptions;
     final int exceptionCount;
+    /** Whether the rANS stage may be chosen (see {@link #RANS_SHARE}). */
+    final boolean rans;
     int predictor;
     int stage;
     long base;
     int width;
     byte[] frame;
 
-    Plan(int form, int exponent, double step, long[] ints, int[] exceptions, int exceptionCount) {
+    Plan(int form, int exponent, double step, long[] ints, int[] exceptions, int exceptionCount, boolean rans) {
       this.form = form;
       this.exponent = exponent;
       this.step = step;
       this.ints = ints;
       this.exceptions = exceptions;
       this.exceptionCount = exceptionCount;
+      this.rans = rans;
     }
 
     /** Compresses the integers under the smaller of both predictors (once); returns the stream's bytes. */
@@ -123,9 +129,9 @@ final class RegionStream {
         }
       }
       byte[] zstd = Zstd.compress(split, LEVEL);
-      byte[] rans = ContextRans.encode(codes, n);
-      int stage = rans.length < zstd.length * RANS_SHARE ? RANS : ZSTD;
-      byte[] coded = stage == RANS ? rans : zstd;
+      byte[] entropyCoded = rans ? ContextRans.encode(codes, n) : null;
+      int stage = rans && entropyCoded.length < zstd.length * RANS_SHARE ? RANS : ZSTD;
+      byte[] coded = stage == RANS ? entropyCoded : zstd;
       if (frame == null || coded.length < frame.length) {
         this.predictor = predictor;
         this.stage = stage;
