@@ -5,6 +5,7 @@ import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
 import io.lazyq.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -90,7 +91,7 @@ public final class BlockDecoder {
       if (kind == ValueKind.FLOAT32 && d.loadedUsesZstd()) {
         if (slots == null) {
           slots = new int[blocks];
-          java.util.Arrays.fill(slots, -1);
+          Arrays.fill(slots, -1);
         }
         slots[b] = zstd++;
       }
@@ -119,24 +120,29 @@ public final class BlockDecoder {
     try {
       region.get(offsets[0], block, 0, length);
       String problem = RegionStream.problem(block, length, kind, n);
-      byte[] planes = null;
-      if (problem == null) {
-        planes = kind == ValueKind.FLOAT32 ? ScratchPool.bytes((int) n * block[20]) : RegionStream.planes(block, (int) n);
-        if (planes == null || kind == ValueKind.FLOAT32 && !RegionStream.planes(block, (int) n, planes)) {
-          if (kind == ValueKind.FLOAT32) {
-            ScratchPool.giveBack(planes);
-          }
-          problem = RegionStream.planesProblem(block, (int) n);
-        }
-      }
       if (problem != null) {
         throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
       }
-      if (kind == ValueKind.FLOAT32) {
-        stream = new StreamCursor(block, (int) n, planes);
-      } else {
-        streamBits = new long[(int) n];
-        RegionStream.readLongs(block, planes, (int) n, kind, streamBits);
+      // The planes are pooled too: a float32 stream's cursor holds them until release(), a
+      // stream of another kind only while it is decoded whole.
+      byte[] planes = ScratchPool.bytes((int) n * block[20]);
+      boolean held = false;
+      try {
+        problem = RegionStream.planes(block, (int) n, planes);
+        if (problem != null) {
+          throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
+        }
+        if (kind == ValueKind.FLOAT32) {
+          stream = new StreamCursor(block, (int) n, planes);
+          held = true;
+        } else {
+          streamBits = new long[(int) n];
+          RegionStream.readLongs(block, planes, (int) n, kind, streamBits);
+        }
+      } finally {
+        if (!held) {
+          ScratchPool.giveBack(planes);
+        }
       }
     } finally {
       ScratchPool.giveBack(block);
@@ -204,7 +210,8 @@ public final class BlockDecoder {
   }
 
   /**
-   * Gives the scratch a float32 stream holds back to this thread's pool; the decoder reads no more.
+   * Gives the scratch a float32 region holds (a stream's planes, its zstd blocks' values) back to
+   * {@link ScratchPool}; the decoder reads no more.
    * A decoder that is never released leaves its scratch to the collector.
    */
   public void release() {

@@ -250,53 +250,21 @@ final class RegionStream {
   }
 
   /**
-   * The code planes of a checked stream block (the first {@code n * b} bytes of a buffer this
-   * thread reuses), or {@code null} where its frame does not decode to exactly that many bytes
-   * ({@link #planesProblem} then says what is wrong).
+   * Decodes the code planes of a checked stream block into {@code into[0, n * b)}; returns
+   * {@code null}, or what is wrong where its codes' section does not decode to exactly that many
+   * bytes.
    */
-  static byte[] planes(byte[] block, int n) {
+  static String planes(byte[] block, int n, byte[] into) {
     int b = block[20];
-    byte[] planes = PLANES.get();
-    if (planes.length < n * b) {
-      planes = new byte[n * b];
-      PLANES.set(planes);
-    }
-    return planes(block, n, planes) ? planes : null;
-  }
-
-  /**
-   * Decodes the code planes of a checked stream block into {@code into[0, n * b)}; false where its
-   * codes' section does not decode to exactly that many bytes.
-   */
-  static boolean planes(byte[] block, int n, byte[] into) {
-    int b = block[20];
+    int length = BlockFormat.i32(block, 25);
     if (stage(block) == RANS) {
-      return ContextRans.decode(block, HEADER, BlockFormat.i32(block, 25), n, b, into) == null;
+      String problem = ContextRans.decode(block, HEADER, length, n, b, into);
+      return problem == null ? null : "the stream's rANS section (at +" + HEADER + "): " + problem;
     }
-    return BlockFormat.unzstd(into, n * b, block, HEADER, BlockFormat.i32(block, 25)) == (long) n * b;
+    long size = (long) n * b;
+    return BlockFormat.unzstd(into, n * b, block, HEADER, length) == size ? null
+        : "the stream's zstd frame does not decode to " + size + " bytes";
   }
-
-  /** Why {@link #planes} refused a checked stream block (called after it). */
-  static String planesProblem(byte[] block, int n) {
-    int b = block[20];
-    if (stage(block) == RANS) {
-      // Decoded again, only on this path of a damaged stream, to learn what is wrong.
-      byte[] planes = ScratchPool.bytes(n * b);
-      try {
-        return "the stream's rANS section (at +" + HEADER + "): " + ContextRans.decode(block, HEADER, BlockFormat.i32(block, 25), n, b, planes);
-      } finally {
-        ScratchPool.giveBack(planes);
-      }
-    }
-    return "the stream's zstd frame does not decode to " + (long) n * b + " bytes";
-  }
-
-  /**
-   * Code planes per thread, reused from one region to the next: they live only while a region is
-   * decoded, and a fresh megabyte per region cost page faults that took its decoding from about
-   * 0.6 ms to 2-7 ms of CPU time (PRES of the PM2.5/weather data, 262,920 values).
-   */
-  private static final ThreadLocal<byte[]> PLANES = ThreadLocal.withInitial(() -> new byte[0]);
 
   private static final int TILE = 1024;
 

@@ -2,6 +2,8 @@ package io.lazyq.lossless;
 
 import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
 
+import java.util.Arrays;
+
 /**
  * A float32 stream region ({@link RegionStream}) read per batch: its zstd frame is decompressed
  * once, when the region is opened (which is also the last check of its structure), into code
@@ -69,7 +71,7 @@ final class StreamCursor {
     for (int j = 0; j < keyed.length; j++) {
       keyed[j] = (long) positions[j] << 32 | j;
     }
-    java.util.Arrays.sort(keyed);
+    Arrays.sort(keyed);
     int[] bits = patches.clone();
     for (int j = 0; j < keyed.length; j++) {
       positions[j] = (int) (keyed[j] >>> 32);
@@ -170,7 +172,7 @@ final class StreamCursor {
     }
   }
 
-  /** Gives the planes back to this thread's pool; the cursor reads no more. */
+  /** Gives the planes back to {@link ScratchPool}; the cursor reads no more. */
   void release() {
     if (planes != null) {
       ScratchPool.giveBack(planes);
