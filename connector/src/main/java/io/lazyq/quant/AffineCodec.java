@@ -14,17 +14,13 @@ import java.util.Arrays;
  * long as {@code max - min} stays below {@code Float.MAX_VALUE}.
  */
 final class AffineCodec extends FixedBlockCodec {
-  private static final int HEADER = 8;
-
   private final int bits;
-  private final int maxCode;
   private final Kernels kernels;
 
   AffineCodec(QuantType type, Kernels kernels) {
     super(type, true);
     this.kernels = kernels;
     this.bits = type == QuantType.AFFINE8 ? 8 : 4;
-    this.maxCode = (1 << bits) - 1;
   }
 
   @Override
@@ -37,45 +33,12 @@ final class AffineCodec extends FixedBlockCodec {
   }
 
   @Override
-  void encodeBlock(float[] x, int off, byte[] y, int yOff) {
-    float min = x[off];
-    float max = x[off];
-    for (int j = off + 1; j < off + 64; j++) {
-      min = Math.min(min, x[j]);
-      max = Math.max(max, x[j]);
+  void encodeBlocks(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    if (bits == 8) {
+      kernels.encodeAffine8(src, srcOff, blocks, dst, dstOff);
+    } else {
+      kernels.encodeAffine4(src, srcOff, blocks, dst, dstOff);
     }
-    float step = (float) (((double) max - min) / maxCode);
-    LittleEndian.putFloat(y, yOff, min);
-    LittleEndian.putFloat(y, yOff + 4, step);
-    int qs = yOff + HEADER;
-    for (int j = 0; j < 64; j++) {
-      int q = nearestCode(x[off + j], min, step);
-      if (bits == 8) {
-        y[qs + j] = (byte) q;
-      } else if ((j & 1) == 0) {
-        y[qs + (j >> 1)] = (byte) q;
-      } else {
-        y[qs + (j >> 1)] |= (byte) (q << 4);
-      }
-    }
-  }
-
-  /** The code whose decoded float is nearest to {@code v}: rounding in double, then a look at the neighbours. */
-  private int nearestCode(float v, float min, float step) {
-    if (step == 0f) {
-      return 0;
-    }
-    int guess = (int) Math.max(0, Math.min(maxCode, Math.rint(((double) v - min) / step)));
-    int best = guess;
-    double bestErr = Math.abs((double) (min + step * guess) - v);
-    for (int q = Math.max(0, guess - 1); q <= Math.min(maxCode, guess + 1); q++) {
-      double err = Math.abs((double) (min + step * q) - v);
-      if (err < bestErr) {
-        best = q;
-        bestErr = err;
-      }
-    }
-    return best;
   }
 
   /** Repeats the last value, so that padding does not widen the last block's range. */

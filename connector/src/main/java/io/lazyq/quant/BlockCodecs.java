@@ -23,7 +23,7 @@ public final class BlockCodecs {
         new Q5_1Codec(kernels), new Q2_KCodec(kernels), new Q3_KCodec(kernels), new Q4_KCodec(kernels),
         new Q5_KCodec(kernels), new Q6_KCodec(kernels),
         new AffineCodec(QuantType.AFFINE8, kernels), new AffineCodec(QuantType.AFFINE4, kernels),
-        ErrorBoundedCodec.DECODER}) {
+        ErrorBoundedCodec.decoder(kernels)}) {
       codecs.put(c.type(), c);
     }
     return codecs;

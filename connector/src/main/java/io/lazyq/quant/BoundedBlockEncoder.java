@@ -13,9 +13,9 @@ final class BoundedBlockEncoder {
 
   /**
    * Encodes {@code x[off, off + m)} into {@code out} (which holds a verbatim block, or {@link BoundedBlockDecoder#readSpan} of any) with bound
-   * {@code e}, using {@code check} (at least {@code m} floats) to verify; returns the block's size.
+   * {@code e}, using {@code check} (at least {@code m} floats) to verify with {@code kernels}; returns the block's size.
    */
-  static int encode(float[] x, int off, int m, double e, byte[] out, float[] check) {
+  static int encode(Kernels kernels, float[] x, int off, int m, double e, byte[] out, float[] check) {
     float min = x[off];
     float max = x[off];
     for (int i = off + 1; i < off + m; i++) {
@@ -27,7 +27,7 @@ final class BoundedBlockEncoder {
     if (range <= 2 * e) {
       out[0] = CONSTANT;
       LittleEndian.putFloat(out, 1, (float) (((double) min + max) / 2));
-      if (holds(out, x, off, m, e, check)) {
+      if (holds(kernels, out, x, off, m, e, check)) {
         return ErrorBoundedCodec.blockBytes(CONSTANT, m);
       }
     }
@@ -43,7 +43,7 @@ final class BoundedBlockEncoder {
         break;
       }
       writeQuantized(x, off, m, min, step, w, out);
-      if (holds(out, x, off, m, e, check)) {
+      if (holds(kernels, out, x, off, m, e, check)) {
         return size;
       }
     }
@@ -94,8 +94,8 @@ final class BoundedBlockEncoder {
   }
 
   /** Whether the block in {@code out} decodes every value within {@code e}. */
-  private static boolean holds(byte[] out, float[] x, int off, int m, double e, float[] check) {
-    BoundedBlockDecoder.decode(out, 0, m, check, 0);
+  private static boolean holds(Kernels kernels, byte[] out, float[] x, int off, int m, double e, float[] check) {
+    BoundedBlockDecoder.decode(kernels, out, 0, m, check, 0);
     for (int i = 0; i < m; i++) {
       if (!(Math.abs((double) check[i] - x[off + i]) <= e)) {
         return false;

@@ -61,21 +61,30 @@ public final class ErrorBoundedCodec implements BlockCodec {
     final float[] values = new float[BLOCK];
   }
 
-  /** The instance behind {@code QuantType.ERROR_BOUNDED.codec()}: decodes, and refuses to encode. */
-  static final ErrorBoundedCodec DECODER = new ErrorBoundedCodec(Double.NaN);
-
   private final double maxAbsError;
+  private final Kernels kernels;
 
-  private ErrorBoundedCodec(double maxAbsError) {
+  private ErrorBoundedCodec(double maxAbsError, Kernels kernels) {
     this.maxAbsError = maxAbsError;
+    this.kernels = kernels;
+  }
+
+  /** A codec on {@code kernels} that decodes, and refuses to encode: {@code QuantType.ERROR_BOUNDED.codec()}'s kind. */
+  static ErrorBoundedCodec decoder(Kernels kernels) {
+    return new ErrorBoundedCodec(Double.NaN, kernels);
   }
 
   /** An encoder whose every decoded value lies within {@code maxAbsError} of its input; 0 means lossless. */
   public static ErrorBoundedCodec withBound(double maxAbsError) {
+    return withBound(maxAbsError, Kernels.SELECTED);
+  }
+
+  /** As {@link #withBound(double)}, on {@code kernels}. */
+  static ErrorBoundedCodec withBound(double maxAbsError, Kernels kernels) {
     if (!(maxAbsError >= 0) || Double.isInfinite(maxAbsError)) {
       throw new IllegalArgumentException("maximum absolute error must be finite and >= 0, got " + maxAbsError);
     }
-    return new ErrorBoundedCodec(maxAbsError);
+    return new ErrorBoundedCodec(maxAbsError, kernels);
   }
 
   /** The bound this codec encodes with, or NaN for the decode-only instance. */
@@ -208,7 +217,7 @@ public final class ErrorBoundedCodec implements BlockCodec {
    * at {@code b[table]}; block offsets, less {@code shift}, index {@code b}, of which the first
    * {@code limit} bytes may be read.
    */
-  private static void decodeRun(byte[] b, int table, int shift, int limit, int skip, int count,
+  private void decodeRun(byte[] b, int table, int shift, int limit, int skip, int count,
       float[] dst, int dstOff, Scratch scratch) {
     for (int entry = table; count > 0; entry += 4, skip = 0) {
       int at = LittleEndian.i32(b, entry) - shift;
@@ -222,9 +231,9 @@ public final class ErrorBoundedCodec implements BlockCodec {
         at = 0;
       }
       if (take == BLOCK) {
-        BoundedBlockDecoder.decode(src, at, BLOCK, dst, dstOff);
+        BoundedBlockDecoder.decode(kernels, src, at, BLOCK, dst, dstOff);
       } else {
-        BoundedBlockDecoder.decode(src, at, skip + take, scratch.values, 0);
+        BoundedBlockDecoder.decode(kernels, src, at, skip + take, scratch.values, 0);
         System.arraycopy(scratch.values, skip, dst, dstOff, take);
       }
       dstOff += take;
@@ -262,7 +271,8 @@ public final class ErrorBoundedCodec implements BlockCodec {
     for (int k = 0; k < blocks; k++) {
       LittleEndian.putInt(table, 4 + 4 * k, dst.position() - regionStart);
       int m = valuesIn(k, n);
-      int size = BoundedBlockEncoder.encode(src, srcOff + k * BLOCK, m, maxAbsError, scratch.block, scratch.values);
+      int size = BoundedBlockEncoder.encode(kernels, src, srcOff + k * BLOCK, m, maxAbsError, scratch.block,
+          scratch.values);
       dst.put(scratch.block, 0, size);
     }
     int written = dst.position() - regionStart;

@@ -70,6 +70,20 @@ abstract class Kernels {
   abstract void decodeAffine4(byte[] src, int srcOff, int blocks, float[] dst, int dstOff);
 
   /**
+   * The values of one quantized {@link ErrorBoundedCodec} block, whose width byte (1 to 16) is at
+   * {@code src[srcOff]}: the first {@code m} rounded up to a multiple of 8 (room {@code dst} must
+   * have), each {@code (float) ((double) base + (double) step * q)}. {@code src} holds
+   * {@link BoundedBlockDecoder#readSpan} bytes from {@code srcOff}.
+   */
+  abstract void decodeBounded(byte[] src, int srcOff, int m, float[] dst, int dstOff);
+
+  /** {@link AffineCodec}'s encoder over whole 8-bit blocks of finite values. */
+  abstract void encodeAffine8(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /** {@link AffineCodec}'s encoder over whole 4-bit blocks of finite values. */
+  abstract void encodeAffine4(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
+
+  /**
    * ggml's {@code quantize_row_q8_0_ref} over whole blocks, refusing NaN and infinity as it goes:
    * -1 when every block was finite and is written, else the index of the first block that holds a
    * NaN or an infinity (and which blocks were written is not said).

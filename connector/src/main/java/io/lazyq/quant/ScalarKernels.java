@@ -1,11 +1,29 @@
 package io.lazyq.quant;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+
 /**
  * The kernels in plain Java: the fallback, and the reference the vector kernels must match bit for
  * bit. On JDK 17, C2 vectorises none of these loops (they mix byte and float lanes), so they look
  * each code's float up in a table instead of converting it ({@link ByteFloats}).
  */
 class ScalarKernels extends Kernels {
+  /**
+   * Whether {@link Math#fma} compiles to one instruction here. Where it does not (no FMA unit, or
+   * a JVM other than HotSpot), it is computed with BigDecimal, far slower than a multiply and an add.
+   */
+  private static final boolean FAST_FMA = hotSpotUsesFma();
+
+  private static boolean hotSpotUsesFma() {
+    try {
+      return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .getVMOption("UseFMA").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
   @Override
   String describe() {
     return "scalar";
@@ -319,4 +337,118 @@ class ScalarKernels extends Kernels {
       }
     }
   }
+
+  /**
+   * Codes are unpacked eight at a time. Eight codes of {@code w} bits fill exactly {@code w} bytes,
+   * so each group starts on a byte; its first four codes sit in the 64-bit little-endian word at
+   * the group's start and its last four in the word {@code w / 2} bytes further on, so two loads
+   * and eight constant-per-block shifts replace a bit reader's per-value refills and branches.
+   */
+  @Override
+  void decodeBounded(byte[] b, int at, int m, float[] dst, int dstOff) {
+    int w = b[at];
+    double base = LittleEndian.f32(b, at + 1);
+    double step = LittleEndian.f32(b, at + 5);
+    long mask = (1L << w) - 1;
+    int w2 = 2 * w;
+    int w3 = 3 * w;
+    // The second word starts at bit 4w, rounded down to a byte: w / 2 bytes in, 4 bits more for odd w.
+    int half = w >>> 1;
+    int h0 = 4 * (w & 1);
+    int h1 = h0 + w;
+    int h2 = h0 + w2;
+    int h3 = h0 + w3;
+    int p = at + 9;
+    for (int i = 0; i < m; i += 8, p += w) {
+      long lo = LittleEndian.i64(b, p);
+      long hi = LittleEndian.i64(b, p + half);
+      int y = dstOff + i;
+      dst[y] = boundedValue(base, step, lo & mask);
+      dst[y + 1] = boundedValue(base, step, (lo >>> w) & mask);
+      dst[y + 2] = boundedValue(base, step, (lo >>> w2) & mask);
+      dst[y + 3] = boundedValue(base, step, (lo >>> w3) & mask);
+      dst[y + 4] = boundedValue(base, step, (hi >>> h0) & mask);
+      dst[y + 5] = boundedValue(base, step, (hi >>> h1) & mask);
+      dst[y + 6] = boundedValue(base, step, (hi >>> h2) & mask);
+      dst[y + 7] = boundedValue(base, step, (hi >>> h3) & mask);
+    }
+  }
+
+  /**
+   * Value {@code q} of an error-bounded block, {@code (float) (base + step * q)} in double as the
+   * format defines it. {@code step * q} is exact in double (24 + 16 significant bits), so a fused
+   * multiply-add, one instruction where the product and sum are two, rounds exactly as the sum does.
+   */
+  private static float boundedValue(double base, double step, long q) {
+    return (float) (FAST_FMA ? Math.fma(step, q, base) : base + step * q);
+  }
+
+  @Override
+  void encodeAffine8(float[] x, int off, int blocks, byte[] y, int yOff) {
+    for (int b = 0; b < blocks; b++, off += 64, yOff += 72) {
+      float step = affineHeader(x, off, 255, y, yOff);
+      float min = LittleEndian.f32(y, yOff);
+      for (int j = 0; j < 64; j++) {
+        y[yOff + 8 + j] = (byte) nearestAffineCode(x[off + j], min, step, 255);
+      }
+    }
+  }
+
+  /** Value 2k in the low nibble of byte k, 2k + 1 in its high nibble. */
+  @Override
+  void encodeAffine4(float[] x, int off, int blocks, byte[] y, int yOff) {
+    for (int b = 0; b < blocks; b++, off += 64, yOff += 40) {
+      float step = affineHeader(x, off, 15, y, yOff);
+      float min = LittleEndian.f32(y, yOff);
+      for (int k = 0; k < 32; k++) {
+        int lo = nearestAffineCode(x[off + 2 * k], min, step, 15);
+        int hi = nearestAffineCode(x[off + 2 * k + 1], min, step, 15);
+        y[yOff + 8 + k] = (byte) (lo | hi << 4);
+      }
+    }
+  }
+
+  /**
+   * Writes an affine block's {@code min} and {@code step} at {@code y[yOff]}, from its 64 values'
+   * minimum and maximum ({@link Math#min}, {@link Math#max}: -0.0 below 0.0), and returns the step.
+   */
+  static float affineHeader(float[] x, int off, int maxCode, byte[] y, int yOff) {
+    float min = x[off];
+    float max = x[off];
+    for (int j = off + 1; j < off + 64; j++) {
+      min = Math.min(min, x[j]);
+      max = Math.max(max, x[j]);
+    }
+    return affineHeader(min, max, maxCode, y, yOff);
+  }
+
+  /** As {@link #affineHeader(float[], int, int, byte[], int)}, the block's minimum and maximum found. */
+  static float affineHeader(float min, float max, int maxCode, byte[] y, int yOff) {
+    float step = (float) (((double) max - min) / maxCode);
+    LittleEndian.putFloat(y, yOff, min);
+    LittleEndian.putFloat(y, yOff + 4, step);
+    return step;
+  }
+
+  /**
+   * The affine code whose decoded float is nearest to {@code v}: rounding in double, then a look at
+   * the neighbours, the lowest code winning a tie but for the rounded one.
+   */
+  static int nearestAffineCode(float v, float min, float step, int maxCode) {
+    if (step == 0f) {
+      return 0;
+    }
+    int guess = (int) Math.max(0, Math.min(maxCode, Math.rint(((double) v - min) / step)));
+    int best = guess;
+    double bestErr = Math.abs((double) (min + step * guess) - v);
+    for (int q = Math.max(0, guess - 1); q <= Math.min(maxCode, guess + 1); q++) {
+      double err = Math.abs((double) (min + step * q) - v);
+      if (err < bestErr) {
+        best = q;
+        bestErr = err;
+      }
+    }
+    return best;
+  }
 }
+

@@ -63,9 +63,12 @@ final class WarmingKernels extends Kernels {
   private final Warm bf16 = halves(QuantType.BF16, Kernels::decodeBf16);
   private final Warm affine8 = decoder(QuantType.AFFINE8, Kernels::decodeAffine8);
   private final Warm affine4 = decoder(QuantType.AFFINE4, Kernels::decodeAffine4);
+  private final Warm bounded = bounded();
   private final Warm encodeQ8_0 = encoder(QuantType.Q8_0, Kernels::encodeQ8_0);
   private final Warm encodeQ4_0 = encoder(QuantType.Q4_0, Kernels::encodeQ4_0);
   private final Warm encodeQ4_1 = encoder(QuantType.Q4_1, Kernels::encodeQ4_1);
+  private final Warm encodeAffine8 = encoder(QuantType.AFFINE8, Kernels::encodeAffine8);
+  private final Warm encodeAffine4 = encoder(QuantType.AFFINE4, Kernels::encodeAffine4);
   private final Warm nonFinite;
 
   /**
@@ -195,6 +198,11 @@ final class WarmingKernels extends Kernels {
   }
 
   @Override
+  void decodeBounded(byte[] src, int srcOff, int m, float[] dst, int dstOff) {
+    pick(bounded).decodeBounded(src, srcOff, m, dst, dstOff);
+  }
+
+  @Override
   int encodeQ8_0(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
     return pick(encodeQ8_0).encodeQ8_0(src, srcOff, blocks, dst, dstOff);
   }
@@ -207,6 +215,16 @@ final class WarmingKernels extends Kernels {
   @Override
   void encodeQ4_1(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
     pick(encodeQ4_1).encodeQ4_1(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void encodeAffine8(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    pick(encodeAffine8).encodeAffine8(src, srcOff, blocks, dst, dstOff);
+  }
+
+  @Override
+  void encodeAffine4(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
+    pick(encodeAffine4).encodeAffine4(src, srcOff, blocks, dst, dstOff);
   }
 
   @Override
@@ -223,7 +241,7 @@ final class WarmingKernels extends Kernels {
 
   private Warm[] all() {
     return new Warm[] {q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q2_K, q3_K, q6_K, f16, bf16, affine8, affine4,
-        encodeQ8_0, encodeQ4_0, encodeQ4_1, nonFinite};
+        bounded, encodeQ8_0, encodeQ4_0, encodeQ4_1, encodeAffine8, encodeAffine4, nonFinite};
   }
 
   /** A decode kernel's signature. */
@@ -242,6 +260,32 @@ final class WarmingKernels extends Kernels {
     byte[] src = randomBytes((int) type.byteSize(values));
     float[] dst = new float[values];
     return new Warm(type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
+  }
+
+  /**
+   * Warms the error-bounded decoder on two quantized blocks of 128 arbitrary codes, of an odd and an
+   * even width, with a finite base and step.
+   */
+  private static Warm bounded() {
+    int[] widths = {7, 12};
+    byte[] src = new byte[widths.length * BoundedBlockDecoder.readSpan(ErrorBoundedCodec.MAX_WIDTH)];
+    int[] at = new int[widths.length];
+    SplittableRandom random = new SplittableRandom(widths.length);
+    for (int k = 0, p = 0; k < widths.length; p += BoundedBlockDecoder.readSpan(widths[k]), k++) {
+      at[k] = p;
+      src[p] = (byte) widths[k];
+      LittleEndian.putFloat(src, p + 1, (float) random.nextDouble(-4, 4));
+      LittleEndian.putFloat(src, p + 5, (float) random.nextDouble(0x1p-10, 0x1p-5));
+      for (int i = p + 9; i < p + BoundedBlockDecoder.readSpan(widths[k]); i++) {
+        src[i] = (byte) random.nextInt();
+      }
+    }
+    float[] dst = new float[ErrorBoundedCodec.BLOCK];
+    return new Warm(QuantType.ERROR_BOUNDED.label(), k -> {
+      for (int p : at) {
+        k.decodeBounded(src, p, dst.length, dst, 0);
+      }
+    });
   }
 
   /**

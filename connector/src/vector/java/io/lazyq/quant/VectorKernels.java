@@ -2,18 +2,25 @@ package io.lazyq.quant;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.I2B;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.L2B;
+import static jdk.incubator.vector.VectorOperators.L2I;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
 import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.S2B;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -50,6 +57,37 @@ class VectorKernels extends ScalarKernels {
   static final VectorSpecies<Byte> B2 = B.withShape(VectorShape.forBitSize(L * 16));
   /** L shorts. */
   private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(B2.vectorShape());
+
+  /**
+   * Eight doubles, longs, floats, ints and bytes: the lanes of the kernels that compute in double
+   * (the error-bounded decoder, the affine encoders), one group of eight codes per vector. They
+   * run on vectors only where the preferred double vectors have 8 lanes (AVX-512), and on the
+   * scalar loops elsewhere: with 4, a group's codes would not fill the smallest byte vector.
+   */
+  private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
+  private static final VectorSpecies<Long> L8 = LongVector.SPECIES_512;
+  private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+  private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
+  private static final boolean DOUBLES8 = DoubleVector.SPECIES_PREFERRED.length() == 8;
+  /** The bits of 2^52: or'ed onto an integer below 2^52, they make the double 2^52 plus that integer. */
+  private static final long TWO_52 = 0x4330_0000_0000_0000L;
+  /**
+   * Per width w, the shift of lane k's code in an error-bounded group: bit {@code k * w} of the
+   * group's first word for k < 4, less the {@code w / 2} bytes that the second word starts further
+   * on for the others ({@link ScalarKernels#decodeBounded} reads the same two words).
+   */
+  private static final long[][] BOUNDED_SHIFTS = new long[ErrorBoundedCodec.MAX_WIDTH + 1][8];
+  /** -1 in the lanes whose code is in the group's first word, 0 in the others. */
+  private static final long[] FIRST_WORD = {-1, -1, -1, -1, 0, 0, 0, 0};
+
+  static {
+    for (int w = 1; w <= ErrorBoundedCodec.MAX_WIDTH; w++) {
+      for (int k = 0; k < 8; k++) {
+        BOUNDED_SHIFTS[w][k] = k * w - (k < 4 ? 0 : 8 * (w >>> 1));
+      }
+    }
+  }
 
   VectorKernels() {
     if (L != 8 && L != 16) {
@@ -627,5 +665,150 @@ class VectorKernels extends ScalarKernels {
         bytes(lo.or(hi.lanewise(LSHL, 4))).intoArray(y, yOff + 4 + j);
       }
     }
+  }
+  /**
+   * Eight codes per vector: the group's two words broadcast, each lane shifted by its own count,
+   * masked to its code and to the word that holds it. Each code, or'ed onto 2^52's bits, is the
+   * double 2^52 + q, so a subtraction converts it exactly; {@code base + step * q} is then a
+   * multiply and an add in double, which round as the scalar fused multiply-add does ({@code step
+   * * q} is exact), and one conversion to float.
+   */
+  @Override
+  void decodeBounded(byte[] b, int at, int m, float[] dst, int dstOff) {
+    if (!DOUBLES8) {
+      super.decodeBounded(b, at, m, dst, dstOff);
+      return;
+    }
+    int w = b[at];
+    double base = LittleEndian.f32(b, at + 1);
+    double step = LittleEndian.f32(b, at + 5);
+    int half = w >>> 1;
+    LongVector shift = LongVector.fromArray(L8, BOUNDED_SHIFTS[w], 0);
+    LongVector first = LongVector.fromArray(L8, FIRST_WORD, 0);
+    LongVector fromFirst = first.and((1L << w) - 1);
+    LongVector fromSecond = first.not().and((1L << w) - 1);
+    for (int i = 0, p = at + 9; i < m; i += 8, p += w) {
+      LongVector lo = LongVector.broadcast(L8, LittleEndian.i64(b, p)).lanewise(LSHR, shift).and(fromFirst);
+      LongVector hi = LongVector.broadcast(L8, LittleEndian.i64(b, p + half)).lanewise(LSHR, shift).and(fromSecond);
+      DoubleVector q = lo.or(hi).or(TWO_52).reinterpretAsDoubles().sub(0x1p52);
+      ((FloatVector) q.mul(step).add(base).convertShape(D2F, F8, 0)).intoArray(dst, dstOff + i);
+    }
+  }
+
+  /*
+   * The affine encoders' block loops take block b's codes, then block b + 1's header, each from a
+   * method that takes and gives arrays and numbers only, the codes' call parsed first. C2 inlines
+   * both, until the method's parse passes its inlining budget: had it inlined the header first,
+   * the budget ran out within the codes' vector work, which was then left out of line with its
+   * vectors boxed (0.07-0.8 GB/s, the scalar loop's 0.3 at best, against 1.8-2.2 GB/s).
+   */
+
+  @Override
+  void encodeAffine8(float[] x, int off, int blocks, byte[] y, int yOff) {
+    if (!DOUBLES8) {
+      super.encodeAffine8(x, off, blocks, y, yOff);
+      return;
+    }
+    for (int b = 0; b <= blocks; b++) {
+      if (b > 0) {
+        affine8Codes(x, off + 64 * (b - 1), y, yOff + 72 * (b - 1));
+      }
+      if (b < blocks) {
+        vectorAffineHeader(x, off + 64 * b, 255, y, yOff + 72 * b);
+      }
+    }
+  }
+
+  @Override
+  void encodeAffine4(float[] x, int off, int blocks, byte[] y, int yOff) {
+    if (!DOUBLES8) {
+      super.encodeAffine4(x, off, blocks, y, yOff);
+      return;
+    }
+    byte[] codes = new byte[64];
+    for (int b = 0; b <= blocks; b++) {
+      if (b > 0) {
+        affine4Codes(x, off + 64 * (b - 1), y, yOff + 40 * (b - 1), codes);
+      }
+      if (b < blocks) {
+        vectorAffineHeader(x, off + 64 * b, 15, y, yOff + 40 * b);
+      }
+    }
+  }
+
+  /** The codes of the affine8 block at {@code x[off]} whose header is at {@code y[yOff]}. */
+  private static void affine8Codes(float[] x, int off, byte[] y, int yOff) {
+    float min = LittleEndian.f32(y, yOff);
+    float step = LittleEndian.f32(y, yOff + 4);
+    for (int j = 0; j < 64; j += 8) {
+      ((ByteVector) nearestAffineCodes(FloatVector.fromArray(F8, x, off + j), min, step, 255).convertShape(L2B, B8, 0))
+          .intoArray(y, yOff + 8 + j);
+    }
+  }
+
+  /**
+   * The codes of the affine4 block at {@code x[off]} whose header is at {@code y[yOff]}: as
+   * {@link #affine8Codes}, one byte per code into {@code codes}, then each pair of bytes, read as a
+   * short, made the first byte's code in the low nibble and the second's in the high one and
+   * narrowed to a byte (splitting the values into even and odd ones with two narrowing conversions
+   * instead took C2's inlining budget).
+   */
+  private static void affine4Codes(float[] x, int off, byte[] y, int yOff, byte[] codes) {
+    float min = LittleEndian.f32(y, yOff);
+    float step = LittleEndian.f32(y, yOff + 4);
+    for (int j = 0; j < 64; j += 8) {
+      ((ByteVector) nearestAffineCodes(FloatVector.fromArray(F8, x, off + j), min, step, 15).convertShape(L2B, B8, 0))
+          .intoArray(codes, j);
+    }
+    ShortVector pairs = ByteVector.fromArray(ByteVector.SPECIES_512, codes, 0).reinterpretAsShorts();
+    ((ByteVector) pairs.or(pairs.lanewise(LSHR, 4)).convertShape(S2B, ByteVector.SPECIES_256, 0)).intoArray(y, yOff + 8);
+  }
+
+  /**
+   * {@link ScalarKernels#affineHeader}, the block's minimum and maximum as vector minima and maxima,
+   * whose {@link VectorOperators#MIN} and {@link VectorOperators#MAX} are {@link Math#min} and
+   * {@link Math#max}: the same two floats in any order.
+   */
+  private static void vectorAffineHeader(float[] x, int off, int maxCode, byte[] y, int yOff) {
+    FloatVector lowest = FloatVector.fromArray(F, x, off);
+    FloatVector highest = lowest;
+    for (int j = L; j < 64; j += L) {
+      FloatVector v = FloatVector.fromArray(F, x, off + j);
+      lowest = lowest.min(v);
+      highest = highest.max(v);
+    }
+    ScalarKernels.affineHeader(lowest.reduceLanes(MIN), highest.reduceLanes(MAX), maxCode, y, yOff);
+  }
+
+  /**
+   * {@link ScalarKernels#nearestAffineCode} in each lane, as the bits of 2^52 plus the code (whose
+   * low byte is the code): the code rounded in double ({@code v >= min}, so no clamp at 0; rounding
+   * after the clamp at {@code maxCode} gives the same code, and keeps the value below 2^52 for the
+   * rint of an add and a subtract of 2^52), then its neighbours, each taken where its error is
+   * strictly smaller. A neighbour clamped to the range is the rounded code itself, never taken.
+   */
+  private static LongVector nearestAffineCodes(FloatVector x, float min, float step, int maxCode) {
+    if (step == 0f) {
+      return LongVector.broadcast(L8, TWO_52);
+    }
+    DoubleVector v = (DoubleVector) x.convertShape(F2D, D8, 0);
+    DoubleVector big = v.sub(min).div(step).min(maxCode).add(0x1p52);
+    // The code as a float (exact): its neighbours are float adds, where doubles would each need a conversion.
+    FloatVector guess = (FloatVector) big.sub(0x1p52).convertShape(D2F, F8, 0);
+    LongVector err = affineError(guess, v, min, step);
+    // Errors are non-negative and not NaN, so their bits order as their values: a negative
+    // difference, its sign spread, is -1 where the neighbour is strictly nearer.
+    LongVector down = affineError(guess.sub(1f).max(0f), v, min, step).sub(err);
+    LongVector lower = down.lanewise(ASHR, 63);
+    LongVector best = err.add(down.and(lower));
+    LongVector upper = affineError(guess.add(1f).min(maxCode), v, min, step).sub(best).lanewise(ASHR, 63);
+    // +1 where the upper neighbour is taken, else -1 where the lower one is.
+    return big.reinterpretAsLongs().add(lower.and(upper.not())).sub(upper);
+  }
+
+  /** The bits of {@code |(double) (min + step * q) - v|}, the decoded float's in float arithmetic. */
+  private static LongVector affineError(FloatVector q, DoubleVector v, float min, float step) {
+    FloatVector decoded = q.mul(step).add(min);
+    return ((DoubleVector) decoded.convertShape(F2D, D8, 0)).sub(v).abs().reinterpretAsLongs();
   }
 }
