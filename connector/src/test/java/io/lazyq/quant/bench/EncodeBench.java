@@ -1,6 +1,7 @@
 package io.lazyq.quant.bench;
 
 import io.lazyq.quant.BlockCodec;
+import io.lazyq.quant.ErrorBoundedCodec;
 import io.lazyq.quant.QuantType;
 import java.nio.ByteBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -9,9 +10,12 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
-/** The encoders checked byte for byte against ggml, on {@link DecodeBench#VALUES} float32 inputs per call. */
+/**
+ * The encoders checked byte for byte against ggml, and LazyQ's sensor encoders ({@code error_bounded}
+ * with a bound of 1e-3, as {@link DecodeBench}), on {@link DecodeBench#VALUES} float32 inputs per call.
+ */
 public class EncodeBench extends KernelBenchmark {
-  @Param({"q8_0", "q4_0", "q4_1"})
+  @Param({"q8_0", "q4_0", "q4_1", "affine8", "affine4", "error_bounded"})
   public String type;
 
   private BlockCodec codec;
@@ -20,7 +24,8 @@ public class EncodeBench extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    codec = QuantType.byLabel(type).orElseThrow().codec();
+    QuantType t = QuantType.byLabel(type).orElseThrow();
+    codec = t == QuantType.ERROR_BOUNDED ? ErrorBoundedCodec.withBound(1e-3) : t.codec();
     src = DecodeBench.signal(DecodeBench.VALUES);
     encoded = ByteBuffer.allocate((int) codec.maxEncodedBytes(src.length));
   }
