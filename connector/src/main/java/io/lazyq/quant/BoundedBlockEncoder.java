@@ -42,7 +42,10 @@ final class BoundedBlockEncoder {
       if (w > MAX_WIDTH || size >= ErrorBoundedCodec.blockBytes(VERBATIM, m)) {
         break;
       }
-      writeQuantized(x, off, m, min, step, w, out);
+      out[0] = (byte) w;
+      LittleEndian.putFloat(out, 1, min);
+      LittleEndian.putFloat(out, 5, step);
+      kernels.encodeBounded(x, off, m, min, step, w, out, 9);
       if (holds(kernels, out, x, off, m, e, check)) {
         return size;
       }
@@ -53,44 +56,6 @@ final class BoundedBlockEncoder {
       LittleEndian.putFloat(out, 1 + 4 * i, x[off + i]);
     }
     return ErrorBoundedCodec.blockBytes(VERBATIM, m);
-  }
-
-  private static void writeQuantized(float[] x, int off, int m, float base, float step, int w, byte[] out) {
-    out[0] = (byte) w;
-    LittleEndian.putFloat(out, 1, base);
-    LittleEndian.putFloat(out, 5, step);
-    int maxCode = (1 << w) - 1;
-    long acc = 0;
-    int bitsHeld = 0;
-    int next = 9;
-    for (int i = 0; i < m; i++) {
-      acc |= (long) nearestCode(x[off + i], base, step, maxCode) << bitsHeld;
-      bitsHeld += w;
-      while (bitsHeld >= 8) {
-        out[next++] = (byte) acc;
-        acc >>>= 8;
-        bitsHeld -= 8;
-      }
-    }
-    if (bitsHeld > 0) {
-      out[next] = (byte) acc;
-    }
-  }
-
-  /** The code whose decoded float is nearest to {@code v}: rounding, then a look at the neighbours. */
-  private static int nearestCode(float v, float base, float step, int maxCode) {
-    double guess = Math.rint(((double) v - base) / step);
-    int q0 = (int) Math.max(0, Math.min(maxCode, guess));
-    int best = q0;
-    double bestErr = Double.POSITIVE_INFINITY;
-    for (int q = Math.max(0, q0 - 1); q <= Math.min(maxCode, q0 + 1); q++) {
-      double err = Math.abs((double) (float) ((double) base + (double) step * q) - v);
-      if (err < bestErr) {
-        best = q;
-        bestErr = err;
-      }
-    }
-    return best;
   }
 
   /** Whether the block in {@code out} decodes every value within {@code e}. */

@@ -77,6 +77,14 @@ abstract class Kernels {
    */
   abstract void decodeBounded(byte[] src, int srcOff, int m, float[] dst, int dstOff);
 
+  /**
+   * The codes of a quantized {@link ErrorBoundedCodec} block of width {@code w} (1 to 16): for each
+   * of the finite values {@code x[off, off + m)}, all at least {@code base}, the code whose decoded
+   * value is nearest ({@link ScalarKernels#nearestBoundedCode}), packed from {@code out[at]}, which
+   * has room for {@link BoundedBlockDecoder#SLACK} bytes more than the codes.
+   */
+  abstract void encodeBounded(float[] x, int off, int m, float base, float step, int w, byte[] out, int at);
+
   /** {@link AffineCodec}'s encoder over whole 8-bit blocks of finite values. */
   abstract void encodeAffine8(float[] src, int srcOff, int blocks, byte[] dst, int dstOff);
 

@@ -46,6 +46,10 @@ final class LittleEndian {
     INT.set(b, off, v);
   }
 
+  static void putLong(byte[] b, int off, long v) {
+    LONG.set(b, off, v);
+  }
+
   static void putFloat(byte[] b, int off, float v) {
     FLOAT.set(b, off, v);
   }

@@ -384,6 +384,45 @@ class ScalarKernels extends Kernels {
   }
 
   @Override
+  void encodeBounded(float[] x, int off, int m, float base, float step, int w, byte[] out, int at) {
+    int maxCode = (1 << w) - 1;
+    long acc = 0;
+    int bitsHeld = 0;
+    int next = at;
+    for (int i = 0; i < m; i++) {
+      acc |= (long) nearestBoundedCode(x[off + i], base, step, maxCode) << bitsHeld;
+      bitsHeld += w;
+      while (bitsHeld >= 8) {
+        out[next++] = (byte) acc;
+        acc >>>= 8;
+        bitsHeld -= 8;
+      }
+    }
+    if (bitsHeld > 0) {
+      out[next] = (byte) acc;
+    }
+  }
+
+  /**
+   * The error-bounded code whose decoded float is nearest to {@code v}: rounding, then a look at
+   * the neighbours, the lowest code winning a tie.
+   */
+  static int nearestBoundedCode(float v, float base, float step, int maxCode) {
+    double guess = Math.rint(((double) v - base) / step);
+    int q0 = (int) Math.max(0, Math.min(maxCode, guess));
+    int best = q0;
+    double bestErr = Double.POSITIVE_INFINITY;
+    for (int q = Math.max(0, q0 - 1); q <= Math.min(maxCode, q0 + 1); q++) {
+      double err = Math.abs((double) (float) ((double) base + (double) step * q) - v);
+      if (err < bestErr) {
+        best = q;
+        bestErr = err;
+      }
+    }
+    return best;
+  }
+
+  @Override
   void encodeAffine8(float[] x, int off, int blocks, byte[] y, int yOff) {
     for (int b = 0; b < blocks; b++, off += 64, yOff += 72) {
       float step = affineHeader(x, off, 255, y, yOff);

@@ -67,6 +67,7 @@ final class WarmingKernels extends Kernels {
   private final Warm encodeQ8_0 = encoder(QuantType.Q8_0, Kernels::encodeQ8_0);
   private final Warm encodeQ4_0 = encoder(QuantType.Q4_0, Kernels::encodeQ4_0);
   private final Warm encodeQ4_1 = encoder(QuantType.Q4_1, Kernels::encodeQ4_1);
+  private final Warm encodeBounded = boundedEncoder();
   private final Warm encodeAffine8 = encoder(QuantType.AFFINE8, Kernels::encodeAffine8);
   private final Warm encodeAffine4 = encoder(QuantType.AFFINE4, Kernels::encodeAffine4);
   private final Warm nonFinite;
@@ -218,6 +219,11 @@ final class WarmingKernels extends Kernels {
   }
 
   @Override
+  void encodeBounded(float[] x, int off, int m, float base, float step, int w, byte[] out, int at) {
+    pick(encodeBounded).encodeBounded(x, off, m, base, step, w, out, at);
+  }
+
+  @Override
   void encodeAffine8(float[] src, int srcOff, int blocks, byte[] dst, int dstOff) {
     pick(encodeAffine8).encodeAffine8(src, srcOff, blocks, dst, dstOff);
   }
@@ -241,7 +247,7 @@ final class WarmingKernels extends Kernels {
 
   private Warm[] all() {
     return new Warm[] {q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q2_K, q3_K, q6_K, f16, bf16, affine8, affine4,
-        bounded, encodeQ8_0, encodeQ4_0, encodeQ4_1, encodeAffine8, encodeAffine4, nonFinite};
+        bounded, encodeQ8_0, encodeQ4_0, encodeQ4_1, encodeBounded, encodeAffine8, encodeAffine4, nonFinite};
   }
 
   /** A decode kernel's signature. */
@@ -286,6 +292,14 @@ final class WarmingKernels extends Kernels {
         k.decodeBounded(src, p, dst.length, dst, 0);
       }
     });
+  }
+
+  /** Warms the error-bounded encoder's codes on a block of values from -4 to 4, at a 10-bit step. */
+  private static Warm boundedEncoder() {
+    float[] x = randomFloats(ErrorBoundedCodec.BLOCK);
+    byte[] out = new byte[BoundedBlockDecoder.readSpan(ErrorBoundedCodec.MAX_WIDTH)];
+    return new Warm("encode " + QuantType.ERROR_BOUNDED.label(),
+        k -> k.encodeBounded(x, 0, x.length, -4f, 0x1p-7f, 10, out, 9));
   }
 
   /**

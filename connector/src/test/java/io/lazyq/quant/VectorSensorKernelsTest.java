@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -126,6 +127,39 @@ class VectorSensorKernelsTest {
     BlockCodec vector = ErrorBoundedCodec.withBound(bound, VECTOR_KERNELS);
     for (boolean direct : new boolean[] {false, true}) {
       assertArrayEquals(encode(scalar, x, direct), encode(vector, x, direct), "bound " + bound);
+    }
+  }
+
+  /**
+   * The error_bounded encoder's codes alone, on blocks of every width and length, with finite steps
+   * from far too coarse to far too fine for the block's range (codes clamped at the top), often
+   * enough that C2 compiles the vector kernel. Only the codes' bytes are compared: the bytes after
+   * them are scratch.
+   */
+  @Property(tries = 1)
+  void boundedEncoderKernelsAgreeOnceCompiled(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] x = sensorValues(1 << 14, random);
+    byte[] expected = new byte[BoundedBlockDecoder.readSpan(ErrorBoundedCodec.MAX_WIDTH)];
+    byte[] actual = new byte[expected.length];
+    for (int round = 0; round < 40_000; round++) {
+      int w = 1 + random.nextInt(ErrorBoundedCodec.MAX_WIDTH);
+      int m = random.nextInt(3) == 0 ? 1 + random.nextInt(ErrorBoundedCodec.BLOCK) : ErrorBoundedCodec.BLOCK;
+      int off = random.nextInt(x.length - m + 1);
+      float min = x[off];
+      float max = x[off];
+      for (int i = off; i < off + m; i++) {
+        min = Math.min(min, x[i]);
+        max = Math.max(max, x[i]);
+      }
+      double range = (double) max - min;
+      double scaled = range / Math.scalb(1.0, w) * Math.scalb(1.0, random.nextInt(-3, 4)) * random.nextDouble(0.5, 1);
+      float step = (float) Math.min(Float.MAX_VALUE, Math.max(Float.MIN_VALUE, scaled));
+      SCALAR_KERNELS.encodeBounded(x, off, m, min, step, w, expected, 9);
+      VECTOR_KERNELS.encodeBounded(x, off, m, min, step, w, actual, 9);
+      int end = 9 + (m * w + 7) / 8;
+      assertArrayEquals(Arrays.copyOfRange(expected, 9, end), Arrays.copyOfRange(actual, 9, end),
+          "width " + w + ", " + m + " values, step " + step + ", round " + round);
     }
   }
 

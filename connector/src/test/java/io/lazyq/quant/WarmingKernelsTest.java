@@ -112,6 +112,48 @@ class WarmingKernelsTest {
     assertEquals(4, queued.size(), "one warming per encoder and one for the finite check");
   }
 
+  /**
+   * The error_bounded decoder and the affine encoders: scalar from their first call, one warming
+   * each, the same bits before and after the warming has run.
+   */
+  @Test
+  void theSensorKernelsAreWarmedLikeTheOthers() {
+    int n = 1000;
+    float[] values = new float[n];
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) (Math.sin(i * 0.01) + 0.01 * random.nextGaussian());
+    }
+    ByteBuffer region = ByteBuffer.allocate((int) ErrorBoundedCodec.withBound(1e-3).maxEncodedBytes(n))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    ErrorBoundedCodec.withBound(1e-3, new ScalarKernels()).encode(values, 0, n, region);
+    region.flip();
+    float[] expected = new float[n];
+    SCALAR.get(QuantType.ERROR_BOUNDED).decode(region, 0, n, expected, 0);
+    for (int round = 0; round < 2; round++) {
+      float[] actual = new float[n];
+      codecs.get(QuantType.ERROR_BOUNDED).decode(region, 0, n, actual, 0);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "value " + i);
+      }
+      for (QuantType type : List.of(QuantType.AFFINE8, QuantType.AFFINE4)) {
+        ByteBuffer scalar = ByteBuffer.allocate((int) type.byteSize(n)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer warming = ByteBuffer.allocate(scalar.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        SCALAR.get(type).encode(values, 0, n, scalar);
+        codecs.get(type).encode(values, 0, n, warming);
+        assertArrayEquals(scalar.array(), warming.array(), type.label());
+      }
+      if (round == 0) {
+        assertEquals(3, queued.size(), "one warming for the decoder and one per encoder");
+        for (String kernel : List.of("error_bounded", "encode affine8", "encode affine4")) {
+          assertFalse(kernels.onVector(kernel), kernel + " is not warmed before its thread runs");
+        }
+        queued.forEach(Runnable::run);
+      }
+    }
+    assertEquals(3, queued.size(), "no warming after the first");
+  }
+
   /** Decodes arbitrary blocks of {@code type} through the warming kernels and compares with the scalar codec. */
   private void decodeAndCompare(QuantType type, int seed, boolean onVector) {
     int n = 3 * Math.max(type.blockSize(), 32);

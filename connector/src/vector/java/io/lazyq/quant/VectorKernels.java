@@ -695,6 +695,69 @@ class VectorKernels extends ScalarKernels {
     }
   }
 
+  /**
+   * Eight values at a time, as {@link #decodeBounded} reads them: each group's codes, shifted in
+   * their lanes to their place in the group's two words, or'ed together by two reductions; the
+   * first word written whole, the second over it {@code w / 2} bytes on, keeping the bits below
+   * its first code (the first word's last code's high half, for odd {@code w}). The values after
+   * the last whole group take the scalar loop, from the byte where the groups end.
+   */
+  @Override
+  void encodeBounded(float[] x, int off, int m, float base, float step, int w, byte[] out, int at) {
+    if (!DOUBLES8) {
+      super.encodeBounded(x, off, m, base, step, w, out, at);
+      return;
+    }
+    int groups = m & ~7;
+    for (int i = 0, p = at; i < groups; i += 8, p += w) {
+      boundedGroup(x, off + i, base, step, w, out, p);
+    }
+    if (groups < m) {
+      super.encodeBounded(x, off + groups, m - groups, base, step, w, out, at + groups / 8 * w);
+    }
+  }
+
+  /** One group of {@link #encodeBounded}, taking and giving arrays and numbers only (C2's inlining budget, below). */
+  private static void boundedGroup(float[] x, int at, float base, float step, int w, byte[] out, int p) {
+    LongVector codes = nearestBoundedCodes(FloatVector.fromArray(F8, x, at), base, step, (1 << w) - 1)
+        .and((1L << w) - 1).lanewise(LSHL, LongVector.fromArray(L8, BOUNDED_SHIFTS[w], 0));
+    LongVector first = LongVector.fromArray(L8, FIRST_WORD, 0);
+    long lo = codes.and(first).reduceLanes(OR);
+    long hi = codes.and(first.not()).reduceLanes(OR);
+    int half = w >>> 1;
+    LittleEndian.putLong(out, p, lo);
+    LittleEndian.putLong(out, p + half, LittleEndian.i64(out, p + half) & ((1L << 4 * (w & 1)) - 1) | hi);
+  }
+
+  /**
+   * {@link ScalarKernels#nearestBoundedCode} in each lane, as the bits of 2^52 plus the code: the
+   * code rounded in double (clamped first, as {@link #nearestAffineCodes}), then the lowest of it
+   * and its neighbours whose decoded value, {@code (float) (base + step * q)} in double, is nearest.
+   * A neighbour clamped to the range is the rounded code itself, whose error it has.
+   */
+  private static LongVector nearestBoundedCodes(FloatVector x, float base, float step, int maxCode) {
+    DoubleVector v = (DoubleVector) x.convertShape(F2D, D8, 0);
+    DoubleVector big = v.sub(base).div(step).min(maxCode).add(0x1p52);
+    DoubleVector guess = big.sub(0x1p52);
+    DoubleVector below = guess.sub(1).max(0);
+    DoubleVector above = guess.add(1).min(maxCode);
+    LongVector lowest = boundedError(below, v, base, step);
+    // Errors are non-negative and not NaN: their bits order as their values.
+    LongVector closer = boundedError(guess, v, base, step).sub(lowest);
+    LongVector takeGuess = closer.lanewise(ASHR, 63);
+    LongVector best = lowest.add(closer.and(takeGuess));
+    LongVector takeAbove = boundedError(above, v, base, step).sub(best).lanewise(ASHR, 63);
+    LongVector code = below.add(0x1p52).reinterpretAsLongs();
+    code = code.add(big.reinterpretAsLongs().sub(code).and(takeGuess));
+    return code.add(above.add(0x1p52).reinterpretAsLongs().sub(code).and(takeAbove));
+  }
+
+  /** The bits of {@code |(double) (float) (base + step * q) - v|}, the decoded value as the format defines it. */
+  private static LongVector boundedError(DoubleVector q, DoubleVector v, float base, float step) {
+    DoubleVector decoded = q.mul(step).add(base);
+    return ((DoubleVector) decoded.convertShape(D2F, F8, 0).convertShape(F2D, D8, 0)).sub(v).abs().reinterpretAsLongs();
+  }
+
   /*
    * The affine encoders' block loops take block b's codes, then block b + 1's header, each from a
    * method that takes and gives arrays and numbers only, the codes' call parsed first. C2 inlines
