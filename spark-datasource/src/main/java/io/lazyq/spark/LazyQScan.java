@@ -96,6 +96,11 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
 
   @Override
   public Batch toBatch() {
+    return new LazyQBatch(checkedPlan(), conf, schema(), columns, partitionConstants());
+  }
+
+  /** The plan, once no file it reads is still being written. */
+  ScanPlan checkedPlan() {
     ScanPlan p = plan();
     for (DataFile f : p.files()) {
       if (f.open()) {
@@ -103,7 +108,7 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
             + " spark.readStream, or once its writer has closed it");
       }
     }
-    return new LazyQBatch(p, conf, schema(), columns, partitionConstants());
+    return p;
   }
 
   /** What the tasks need to fill the selected partition columns, or null when there are none. */
