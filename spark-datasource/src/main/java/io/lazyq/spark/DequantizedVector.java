@@ -64,6 +64,15 @@ final class DequantizedVector extends ChunkVector {
     return out;
   }
 
+  /** The batch's values start at {@link #valuesOffset()} of this array: a pushed sum reads them in one loop. */
+  float[] values() {
+    return values;
+  }
+
+  int valuesOffset() {
+    return offset;
+  }
+
   private void decode() {
     long began = System.nanoTime();
     if (floats.length < count) {

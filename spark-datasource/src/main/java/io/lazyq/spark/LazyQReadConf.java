@@ -125,6 +125,11 @@ public final class LazyQReadConf implements Serializable {
     return values.get(LazyQOptions.VERIFY);
   }
 
+  /** Whether aggregates without grouping are computed in the scan. */
+  public boolean aggregatePushdown() {
+    return values.get(LazyQOptions.AGGREGATE_PUSHDOWN);
+  }
+
   /** The version of the table to read, or -1 for the latest (or as {@link #timestampAsOf()} says). */
   public long versionAsOf() {
     return values.get(LazyQOptions.VERSION_AS_OF);

@@ -96,6 +96,11 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
 
   @Override
   public Batch toBatch() {
+    return new LazyQBatch(checkedPlan(), conf, schema(), columns, partitionConstants());
+  }
+
+  /** The plan, once no file it reads is still being written. */
+  ScanPlan checkedPlan() {
     ScanPlan p = plan();
     for (DataFile f : p.files()) {
       if (f.open()) {
@@ -103,7 +108,7 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
             + " spark.readStream, or once its writer has closed it");
       }
     }
-    return new LazyQBatch(p, conf, schema(), columns, partitionConstants());
+    return p;
   }
 
   /** What the tasks need to fill the selected partition columns, or null when there are none. */
@@ -112,13 +117,18 @@ final class LazyQScan implements SupportsReportStatistics, SupportsRuntimeV2Filt
         ? new PartitionConstants(pruning.listing().partitions(), pruning.columns()) : null;
   }
 
-  /** The partition columns, for Spark's runtime filters: a join's keys prune files as constants do. */
+  /**
+   * The selected partition columns, for Spark's runtime filters: a join's keys prune files as
+   * constants do. Only selected ones, as Spark's file scans have it: Spark 4.2 resolves them
+   * against the scan's output when it plans.
+   */
   @Override
   public NamedReference[] filterAttributes() {
     if (!pruning.partitioned()) {
       return new NamedReference[0];
     }
-    return pruning.listing().partitions().names().stream().map(Expressions::column).toArray(NamedReference[]::new);
+    return pruning.listing().partitions().names().stream().filter(n -> readSchema.getFieldIndex(n).isDefined())
+        .map(Expressions::column).toArray(NamedReference[]::new);
   }
 
   @Override

@@ -3,22 +3,25 @@ package io.lazyq.spark;
 import io.lazyq.format.Schema;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.connector.expressions.aggregate.Aggregation;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Takes the columns Spark needs (the others are never mapped), the predicates that chunk
  * statistics can decide, those on partition columns that prune files ({@link PartitionFilter}),
- * and a limit.
+ * a limit, and aggregates without grouping ({@link PushedAggregate}).
  */
 final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownV2Filters,
-    SupportsPushDownLimit {
+    SupportsPushDownLimit, SupportsPushDownAggregates {
   private final List<DataFile> files;
   private final TableFiles.Listing partitioned;
   private final PartitionColumns partitions;
@@ -28,6 +31,7 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
   private StatsFilter filter;
   private PartitionFilter pruning;
   private long limit = -1;
+  private PushedAggregate aggregate;
 
   /** @param partitioned for a partitioned table, its files and their values; else null */
   LazyQScanBuilder(List<DataFile> files, TableFiles.Listing partitioned, LazyQReadConf conf, StructType tableSchema) {
@@ -92,8 +96,33 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
     return true;
   }
 
+  /**
+   * Takes an aggregation without grouping over data columns, when no predicate was pushed: Spark
+   * offers one only when no filter remains after the scan, and every predicate of this scan does.
+   * A verifying scan reads every row, as Spark's own aggregate then does.
+   */
+  @Override
+  public boolean pushAggregation(Aggregation aggregation) {
+    if (!conf.aggregatePushdown() || conf.verify() || !conf.dequantize() || limit >= 0 || !filter.isEmpty()
+        || !pruning.isEmpty()) {
+      return false;
+    }
+    aggregate = PushedAggregate.of(aggregation, schema, SQLConf.get().ansiEnabled());
+    return aggregate != null;
+  }
+
   @Override
   public Scan build() {
+    if (aggregate != null) {
+      int[] columns = aggregate.columns();
+      StructField[] read = new StructField[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        read[i] = readSchema.apply(schema.field(columns[i]).name());
+      }
+      LazyQScan scan = new LazyQScan(files, new LazyQScan.Pruning(partitioned, pruning, new int[0]), conf,
+          new StructType(read), columns, filter, limit);
+      return new AggregateScan(scan, aggregate, conf, schema);
+    }
     // partition columns come last in the table's schema, so last in the read schema
     List<Integer> data = new ArrayList<>();
     List<Integer> partition = new ArrayList<>();

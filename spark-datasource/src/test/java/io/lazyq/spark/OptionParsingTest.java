@@ -51,6 +51,8 @@ class OptionParsingTest {
       Case.invalid(LazyQOptions.PREFETCH_DEQUANTIZE, "", "true|false"),
       Case.valid(LazyQOptions.VERIFY, "True", true),
       Case.invalid(LazyQOptions.VERIFY, "1", "true|false"),
+      Case.valid(LazyQOptions.AGGREGATE_PUSHDOWN, "FALSE", false),
+      Case.invalid(LazyQOptions.AGGREGATE_PUSHDOWN, "on", "true|false"),
       Case.valid(LazyQOptions.MAX_CHUNKS_PER_TRIGGER, "1", 1),
       Case.invalid(LazyQOptions.MAX_CHUNKS_PER_TRIGGER, "0", "a positive integer"),
       Case.invalid(LazyQOptions.MAX_CHUNKS_PER_TRIGGER, "2147483648", "a positive integer"),

@@ -47,6 +47,9 @@ public final class ScanBench {
       "SELECT sensor, avg(temperature), max(vibration) FROM %s GROUP BY sensor",
   };
 
+  private static final String PUSHDOWN_OFF = "lazyq q8_0, aggregatePushdown=false";
+  private static final String PARQUET_V2 = "parquet float32 snappy, V2 source, aggregatePushdown=true";
+
   public static void main(String[] args) throws IOException {
     long rows = Long.getLong("bench.rows", 20_000_000L);
     String master = System.getProperty("bench.master", "local[2]");
@@ -79,6 +82,11 @@ public final class ScanBench {
       }
       all.put("parquet float32 " + codec, p);
     }
+    // Aggregates pushed into the scan: LazyQ's Q8_0 without them, and Parquet through Spark's V2 source
+    // with its footer aggregates (MIN, MAX, COUNT; not SUM), which the V1 source above never pushes.
+    all.put(PUSHDOWN_OFF, lazyq.get("lazyq q8_0"));
+    all.put(PARQUET_V2, all.get("parquet float32 snappy"));
+    spark.conf().set("spark.sql.parquet.aggregatePushdown", "true");
     List<String> names = new ArrayList<>();
     for (Map.Entry<String, Path> e : all.entrySet()) {
       if (onlyFormats.stream().noneMatch(e.getKey()::startsWith)) {
@@ -86,8 +94,17 @@ public final class ScanBench {
       }
       String view = "t" + names.size();
       names.add(e.getKey());
-      Dataset<Row> df = e.getKey().startsWith("lazyq") ? spark.read().format("lazyq").load(e.getValue().toString())
-          : spark.read().parquet(e.getValue().toString());
+      Dataset<Row> df;
+      if (e.getKey().startsWith("lazyq")) {
+        df = spark.read().format("lazyq").option("aggregatePushdown", String.valueOf(!e.getKey().equals(PUSHDOWN_OFF)))
+            .load(e.getValue().toString());
+      } else if (e.getKey().equals(PARQUET_V2)) {
+        spark.conf().set("spark.sql.sources.useV1SourceList", "");
+        df = spark.read().parquet(e.getValue().toString());
+        spark.conf().unset("spark.sql.sources.useV1SourceList");
+      } else {
+        df = spark.read().parquet(e.getValue().toString());
+      }
       df.createOrReplaceTempView(view);
     }
     ParquetBytes parquetBytes = new ParquetBytes(spark.sessionState().newHadoopConf());
