@@ -50,6 +50,8 @@ public final class ColumnView implements Closeable {
   private final StringDictionary.Decoded dictionary;
   /** The buffer {@link #valuesRange} decodes into, reused from call to call. */
   private ByteBuffer range;
+  /** The array of the column's kind that {@link #valuesRange} decodes into first, reused too. */
+  private Object scratch;
 
   /**
    * @param region the column's bytes, index 0 at the column's region start
@@ -239,28 +241,32 @@ public final class ColumnView implements Closeable {
       range = ByteBuffer.allocate(Math.max(count, 4096) * w).order(ByteOrder.LITTLE_ENDIAN);
     }
     ByteBuffer out = range.clear().limit(count * w);
+    int size = range.capacity() / w;
     switch (field.type().kind()) {
       case FLOAT32: {
-        float[] f = new float[count];
+        float[] f = scratch instanceof float[] a && a.length == size ? a : new float[size];
+        scratch = f;
         blocks.readFloats(first, count, f, 0);
-        out.asFloatBuffer().put(f);
+        out.asFloatBuffer().put(f, 0, count);
         break;
       }
       case FLOAT64: {
-        double[] d = new double[count];
+        double[] d = scratch instanceof double[] a && a.length == size ? a : new double[size];
+        scratch = d;
         blocks.readDoubles(first, count, d, 0);
-        out.asDoubleBuffer().put(d);
+        out.asDoubleBuffer().put(d, 0, count);
         break;
       }
       default: {
-        long[] l = new long[count];
+        long[] l = scratch instanceof long[] a && a.length == size ? a : new long[size];
+        scratch = l;
         blocks.readLongs(first, count, l, 0);
         if (w == 4) {
           for (int i = 0; i < count; i++) {
             out.putInt(4 * i, (int) l[i]);
           }
         } else {
-          out.asLongBuffer().put(l);
+          out.asLongBuffer().put(l, 0, count);
         }
       }
     }

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -21,10 +22,11 @@ import java.util.zip.CRC32C;
  * What opening and reading a column chunk costs, and its parts, per value of the float columns
  * (float32 and float64) of the {@code .lzq} files under each directory given: {@code open} is
  * {@link LzqFile#column} and {@link ColumnView#close}, {@code read} reading the view in batches of
- * 4096; then, apart, a fresh mapping of the region ({@code map}, its pages touched once),
+ * 4096 (the file kept open, as a reader of several columns keeps it); then, apart, a fresh mapping of the region ({@code map}, its pages touched once),
  * the region's CRC32C ({@code crc}) and {@link BlockDecoder#open} over it ({@code decoder}). CPU time
  * of this thread (ThreadMXBean), best of {@code bench.passes} passes (30 by default) after as many
- * for warm-up. Run:
+ * for warm-up; and every float column of a chunk opened and closed together on a freshly opened
+ * file, as a scan's task opens them. Run:
  *
  * <pre>
  * java -cp connector/target/test-classes:connector/target/classes:$(cat /tmp/cp.txt) io.lazyq.format.ColumnOpenBench DIR...
@@ -45,15 +47,45 @@ public final class ColumnOpenBench {
       for (Path f : files) {
         try (LzqFile file = LzqFile.open(f)) {
           System.out.printf("%s: %,d rows in %d chunks%n", Path.of(dir).getFileName(), file.rowCount(), file.index().size());
+          List<Integer> floats = new ArrayList<>();
           for (int c = 0; c < file.schema().size(); c++) {
             ColumnType t = file.schema().field(c).type();
             if (t.equals(ColumnType.FLOAT32) || t.equals(ColumnType.FLOAT64)) {
               column(f, file, c, passes);
+              floats.add(c);
             }
           }
+          together(f, floats.stream().mapToInt(Integer::intValue).toArray(), passes);
         }
       }
     }
+  }
+
+  /**
+   * Opening and closing every float column of each chunk together, as a scan does
+   * ({@link LzqFile#columns}), each pass on a freshly opened file: ns per value.
+   */
+  private static void together(Path path, int[] columns, int passes) throws IOException {
+    double best = Double.MAX_VALUE;
+    for (int pass = 0; pass < 2 * passes; pass++) {
+      long nanos = 0;
+      long values = 0;
+      try (LzqFile file = LzqFile.open(path)) {
+        for (int k = 0; k < file.index().size(); k++) {
+          long t0 = CPU.getCurrentThreadCpuTime();
+          ColumnView[] views = file.columns(k, columns);
+          for (ColumnView v : views) {
+            v.close();
+          }
+          nanos += CPU.getCurrentThreadCpuTime() - t0;
+          values += (long) file.index().chunk(k).rows() * columns.length;
+        }
+      }
+      if (pass >= passes) {
+        best = Math.min(best, nanos / (double) values);
+      }
+    }
+    System.out.printf(Locale.ROOT, "  all float columns of a chunk opened together, fresh file: %.2f ns/value%n", best);
   }
 
   private static void column(Path path, LzqFile file, int c, int passes) throws IOException {
