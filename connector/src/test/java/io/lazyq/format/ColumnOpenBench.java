@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
 
 /**
  * What opening and reading a column chunk costs, and its parts, per value of the float columns
- * (float32 and float64) of the {@code .lzq} files under each directory given: {@code open} is
+ * (float32 and float64; with {@code -Dbench.integers=true} int64 and timestamp columns too) of the {@code .lzq} files under each directory given: {@code open} is
  * {@link LzqFile#column} and {@link ColumnView#close}, {@code read} reading the view in batches of
  * 4096 (the file kept open, as a reader of several columns keeps it); then, apart, a fresh mapping of the region ({@code map}, its pages touched once),
  * the region's CRC32C ({@code crc}) and {@link BlockDecoder#open} over it ({@code decoder}). CPU time
@@ -53,6 +53,8 @@ public final class ColumnOpenBench {
             if (t.equals(ColumnType.FLOAT32) || t.equals(ColumnType.FLOAT64)) {
               column(f, file, c, passes);
               floats.add(c);
+            } else if (Boolean.getBoolean("bench.integers") && LosslessStage.valueKind(t) != null && t.kind().width() == 8) {
+              column(f, file, c, passes);
             }
           }
           together(f, floats.stream().mapToInt(Integer::intValue).toArray(), passes);
@@ -89,9 +91,10 @@ public final class ColumnOpenBench {
   }
 
   private static void column(Path path, LzqFile file, int c, int passes) throws IOException {
-    boolean doubles = file.schema().field(c).type().equals(ColumnType.FLOAT64);
+    ValueKind kind = LosslessStage.valueKind(file.schema().field(c).type());
     float[] fb = new float[4096];
     double[] db = new double[4096];
+    long[] lb = new long[4096];
     double[] best = new double[6];
     java.util.Arrays.fill(best, Double.MAX_VALUE);
     String schemes = "";
@@ -106,10 +109,12 @@ public final class ColumnOpenBench {
           ColumnView view = file.column(k, c);
           long t1 = CPU.getCurrentThreadCpuTime();
           for (int at = 0; at < n; at += 4096) {
-            if (doubles) {
+            if (kind == ValueKind.FLOAT64) {
               view.readDoubles(at, Math.min(4096, n - at), db, 0);
-            } else {
+            } else if (kind == ValueKind.FLOAT32) {
               view.readFloats(at, Math.min(4096, n - at), fb, 0);
+            } else {
+              view.readLongs(at, Math.min(4096, n - at), lb, 0);
             }
           }
           long t2 = CPU.getCurrentThreadCpuTime();
@@ -138,7 +143,7 @@ public final class ColumnOpenBench {
           if (col.compression() == ColumnEncoding.Lossless.BLOCKS) {
             ByteBuffer encoded = mapped.duplicate().position((int) col.values().offset()).limit((int) col.values().end())
                 .slice().order(ByteOrder.LITTLE_ENDIAN);
-            BlockDecoder d = BlockDecoder.open(encoded, doubles ? ValueKind.FLOAT64 : ValueKind.FLOAT32, col.valueCount());
+            BlockDecoder d = BlockDecoder.open(encoded, kind, col.valueCount());
             d.release();
           }
           long m3 = CPU.getCurrentThreadCpuTime();
