@@ -40,9 +40,10 @@ final class PlainLoader {
     ArrowFieldNode node = new ArrowFieldNode(count, nulls);
     if (!type.isList() && type.kind().isFixedWidth()) {
       int w = type.kind().width();
-      // Block encodings decode only the blocks the range covers; the loader copies them out.
-      ByteBuffer slice = view.isBlockEncoded() ? view.valuesRange(first, count)
-          : Slices.range(view, view.valuesBuffer(), (long) first * w, (long) count * w, "values");
+      if (view.isBlockEncoded()) {
+        return loadDecoded(view, allocator, vector, node, validity, first, count * w);
+      }
+      ByteBuffer slice = Slices.range(view, view.valuesBuffer(), (long) first * w, (long) count * w, "values");
       return loadFlat(view, allocator, vector, node, validity, null, slice);
     }
     ByteBuffer values = view.valuesBuffer();
@@ -75,6 +76,30 @@ final class PlainLoader {
       child.forEach(ArrowBuf::close);
     }
     return bytes + slice.remaining();
+  }
+
+  /**
+   * Loads a range of block encodings, decoded (only the blocks the range covers) straight into a
+   * buffer of the allocator's: where they were decoded into a heap buffer first and copied from
+   * there, a copy of the batch per column.
+   */
+  private static long loadDecoded(ColumnView view, BufferAllocator allocator, FieldVector vector, ArrowFieldNode node,
+      ByteBuffer validity, int first, int bytes) {
+    List<ArrowBuf> buffers = new ArrayList<>(2);
+    try {
+      buffers.add(validity == null ? allocator.getEmpty() : ZeroCopy.wrap(allocator, view, validity));
+      ArrowBuf values = bytes == 0 ? allocator.getEmpty() : allocator.buffer(bytes);
+      buffers.add(values);
+      if (bytes > 0) {
+        view.decodeRange(first, node.getLength(), values.nioBuffer(0, bytes));
+        values.writerIndex(bytes);
+      }
+      vector.loadFieldBuffers(node, buffers);
+      return buffers.get(0).capacity() + values.capacity();
+    } finally {
+      // The vector retained what it keeps.
+      buffers.forEach(ArrowBuf::close);
+    }
   }
 
   /** Loads validity, offsets (if any) and values (if any) into one vector. */

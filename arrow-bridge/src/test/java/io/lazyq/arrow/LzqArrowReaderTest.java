@@ -2,7 +2,12 @@ package io.lazyq.arrow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lazyq.format.ColumnType;
+import io.lazyq.format.ColumnView;
+import io.lazyq.format.EncodingSpec;
+import io.lazyq.format.Field;
 import io.lazyq.format.LzqFile;
 import io.lazyq.format.LzqStream;
 import io.lazyq.format.SampleTables;
@@ -14,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.Float4Vector;
@@ -109,6 +115,42 @@ class LzqArrowReaderTest {
     try (BufferAllocator allocator = new RootAllocator(); LzqFile lzq = LzqFile.open(file)) {
       assertThrows(IllegalArgumentException.class, () -> LzqArrowReader.open(lzq,
           ArrowReadOptions.defaults().withColumns(List.of("nope")), allocator));
+    }
+  }
+
+  /**
+   * Block-encoded columns (the default encodings) decode batch by batch straight into Arrow's own
+   * buffers: every value of every type exact, in batches that split the encodings' 1024-value
+   * blocks and the chunks, and no Arrow memory left.
+   */
+  @Test
+  void blockEncodedColumnsDecodeIntoArrowBuffers() throws Exception {
+    Schema schema = EncodingSpec.NONE.applyTo(Schema.of(Field.of("pressure", ColumnType.FLOAT32),
+        Field.of("level", ColumnType.FLOAT64), Field.of("count", ColumnType.INT32), Field.of("total", ColumnType.INT64)));
+    Random r = new Random(5);
+    float[] specials = {-0.0f, Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE};
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      Float pressure = i % 700 < 30 ? null : (10195 + (i / 7) % 30 - 15) / 10f;
+      if (r.nextInt(300) == 0) {
+        pressure = specials[r.nextInt(specials.length)];
+      }
+      rows.add(new Object[] {pressure, Math.round(r.nextGaussian() * 1000) / 100.0, 1000 + (i / 3) % 50 + r.nextInt(3),
+          i % 900 < 5 ? null : 1_000_000_000_000L + 7L * i * i});
+    }
+    Path file = dir.resolve("blocks.lzq");
+    SampleTables.write(file, schema, rows, 4000, 6000);
+    try (BufferAllocator allocator = new RootAllocator()) {
+      LzqFile lzq = LzqFile.open(file);
+      for (int c = 0; c < 2; c++) {
+        try (ColumnView v = lzq.column(0, c)) {
+          assertTrue(v.isBlockEncoded(), schema.field(c).name() + " is block-encoded");
+        }
+      }
+      try (LzqArrowReader reader = LzqArrowReader.open(lzq, ArrowReadOptions.defaults().withBatchRows(1000), allocator)) {
+        assertEquals(10, Expect.rows(reader, rows));
+      }
+      assertEquals(0, allocator.getAllocatedMemory());
     }
   }
 }

@@ -50,6 +50,8 @@ public final class ColumnView implements Closeable {
   private final StringDictionary.Decoded dictionary;
   /** The buffer {@link #valuesRange} decodes into, reused from call to call. */
   private ByteBuffer range;
+  /** The array of the column's kind that {@link #decodeRange} decodes into first, reused from call to call. */
+  private Object scratch;
 
   /**
    * @param region the column's bytes, index 0 at the column's region start
@@ -239,32 +241,50 @@ public final class ColumnView implements Closeable {
       range = ByteBuffer.allocate(Math.max(count, 4096) * w).order(ByteOrder.LITTLE_ENDIAN);
     }
     ByteBuffer out = range.clear().limit(count * w);
+    decodeRange(first, count, out);
+    return out.slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Decodes values {@code [first, first + count)} of a block-encoded column ({@link #isBlockEncoded})
+   * into {@code dst} from its position, little-endian in the type's layout: how a reader fills a
+   * buffer of its own (an Arrow buffer) without the copy that {@link #valuesRange} makes.
+   */
+  public void decodeRange(long first, int count, ByteBuffer dst) {
+    if (!isBlockEncoded()) {
+      throw new IllegalStateException("column '" + field.name() + "' is not block-encoded");
+    }
+    ByteBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    int size = Math.max(count, 4096);
     switch (field.type().kind()) {
       case FLOAT32: {
-        float[] f = new float[count];
+        float[] f = scratch instanceof float[] a && a.length >= count ? a : new float[size];
+        scratch = f;
         blocks.readFloats(first, count, f, 0);
-        out.asFloatBuffer().put(f);
+        out.asFloatBuffer().put(f, 0, count);
         break;
       }
       case FLOAT64: {
-        double[] d = new double[count];
+        double[] d = scratch instanceof double[] a && a.length >= count ? a : new double[size];
+        scratch = d;
         blocks.readDoubles(first, count, d, 0);
-        out.asDoubleBuffer().put(d);
+        out.asDoubleBuffer().put(d, 0, count);
         break;
       }
       default: {
-        long[] l = new long[count];
+        long[] l = scratch instanceof long[] a && a.length >= count ? a : new long[size];
+        scratch = l;
         blocks.readLongs(first, count, l, 0);
-        if (w == 4) {
+        if (field.type().kind().width() == 4) {
+          int at = out.position();
           for (int i = 0; i < count; i++) {
-            out.putInt(4 * i, (int) l[i]);
+            out.putInt(at + 4 * i, (int) l[i]);
           }
         } else {
-          out.asLongBuffer().put(l);
+          out.asLongBuffer().put(l, 0, count);
         }
       }
     }
-    return out.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,6 +35,11 @@ public final class LzqFile implements AutoCloseable {
   private final RangeReader reader;
   private final FileMetadata metadata;
   private final boolean verifyChecksums;
+  /**
+   * The column chunks whose checksum has matched, as {@code chunk * columns + column}: a region is
+   * checked once per open file, not again each time a reader maps it.
+   */
+  private final Set<Long> verified = ConcurrentHashMap.newKeySet();
 
   private LzqFile(Path path, RangeReader reader, FileMetadata metadata, boolean verifyChecksums) {
     this.path = path;
@@ -50,7 +57,8 @@ public final class LzqFile implements AutoCloseable {
   /**
    * Opens a file.
    *
-   * @param verifyChecksums whether each column chunk's CRC32C is checked when it is first mapped
+   * @param verifyChecksums whether each column chunk's CRC32C is checked when it is first mapped (once:
+   *     a match is remembered for as long as the file is open)
    */
   public static LzqFile open(Path path, boolean verifyChecksums) throws IOException {
     return open(new LocalInputFile(path), verifyChecksums);
@@ -131,7 +139,8 @@ public final class LzqFile implements AutoCloseable {
   }
 
   /**
-   * Reads one column of one chunk and returns a view over it. Each call maps (or fetches) afresh;
+   * Reads one column of one chunk and returns a view over it. Each call maps (or fetches) afresh
+   * (the columns of one {@link #columns} call share a mapping);
    * the caller closes the view when done, which releases the bytes once nothing else holds them.
    */
   public ColumnView column(int chunkOrdinal, int columnOrdinal) throws IOException {
@@ -184,13 +193,15 @@ public final class LzqFile implements AutoCloseable {
     try {
       ByteBuffer region = mapping == null ? ByteBuffer.allocate(0) : mapping.buffer().duplicate();
       region.order(ByteOrder.LITTLE_ENDIAN);
-      if (verifyChecksums) {
+      long key = (long) chunkOrdinal * schema().size() + columnOrdinal;
+      if (verifyChecksums && !verified.contains(key)) {
         CRC32C crc = new CRC32C();
         crc.update(region.duplicate());
         if ((int) crc.getValue() != col.crc32c()) {
           throw new LazyQFormatException(source, at, "checksum mismatch in chunk " + chunkOrdinal + ", column '"
               + schema().field(columnOrdinal).name() + "'");
         }
+        verified.add(key);
       }
       return new ColumnView(schema().field(columnOrdinal), col, chunk.rows(), region, source, at, mapping);
     } catch (IOException | RuntimeException e) {

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Reads a region written by {@link BlockEncoder}: validates its whole structure once, on
  * {@link #open}, then decodes any range of values, touching only the blocks that overlap it (a
- * float32 stream only the range, {@link StreamCursor}). A
+ * stream only the range, {@link StreamCursor}). A
  * block is copied out of the region (mapped or not) into scratch before it is decoded, so the
  * kernels run on a {@code byte[]}. Not thread-safe: a decoder holds one block's scratch.
  */
@@ -30,10 +30,8 @@ public final class BlockDecoder {
   private long[] tmp;
   private float[] floats;
   private double[] doubles;
-  /** A float32 stream region (scheme 10), read per range. */
+  /** A stream region (scheme 10), read per range. */
   private StreamCursor stream;
-  /** A stream region of another kind, decoded whole on open into bit patterns. */
-  private long[] streamBits;
   /**
    * A float32 region's blocks that hold zstd frames, decoded on open into {@code zstdFloats} (from
    * {@link ScratchPool}), block {@code b} at {@code zstdSlots[b] * 1024}, -1 for other blocks:
@@ -104,7 +102,7 @@ public final class BlockDecoder {
 
   /**
    * Checks a stream region (scheme 10) and decompresses its frame, the one check that needs the
-   * data; a float32 stream is then read per range, a stream of another kind decoded whole.
+   * data; the stream is then read per range.
    */
   private void openStream() throws LazyQFormatException {
     for (int b = 1; b < offsets.length - 1; b++) {
@@ -123,8 +121,7 @@ public final class BlockDecoder {
       if (problem != null) {
         throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
       }
-      // The planes are pooled too: a float32 stream's cursor holds them until release(), a
-      // stream of another kind only while it is decoded whole.
+      // The planes are pooled too: the stream's cursor holds them until release().
       byte[] planes = ScratchPool.bytes((int) n * block[20]);
       boolean held = false;
       try {
@@ -132,13 +129,8 @@ public final class BlockDecoder {
         if (problem != null) {
           throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
         }
-        if (kind == ValueKind.FLOAT32) {
-          stream = new StreamCursor(block, (int) n, planes);
-          held = true;
-        } else {
-          streamBits = new long[(int) n];
-          RegionStream.readLongs(block, planes, (int) n, kind, streamBits);
-        }
+        stream = new StreamCursor(block, (int) n, kind, planes);
+        held = true;
       } finally {
         if (!held) {
           ScratchPool.giveBack(planes);
@@ -210,7 +202,7 @@ public final class BlockDecoder {
   }
 
   /**
-   * Gives the scratch a float32 region holds (a stream's planes, its zstd blocks' values) back to
+   * Gives the scratch a region holds (a stream's planes, a float32 region's zstd blocks' values) back to
    * {@link ScratchPool}; the decoder reads no more.
    * A decoder that is never released leaves its scratch to the collector.
    */
@@ -252,6 +244,10 @@ public final class BlockDecoder {
   /** Reads values {@code [first, first + count)} of a float64 region into {@code dst[dstOff ..]}. */
   public void readDoubles(long first, int count, double[] dst, int dstOff) {
     require(ValueKind.FLOAT64, first, count);
+    if (stream != null) {
+      stream.readDoubles((int) first, count, dst, dstOff);
+      return;
+    }
     long end = first + count;
     for (int b = (int) (first / BLOCK_VALUES); (long) b * BLOCK_VALUES < end; b++) {
       long start = (long) b * BLOCK_VALUES;
@@ -278,6 +274,10 @@ public final class BlockDecoder {
   public void readLongs(long first, int count, long[] dst, int dstOff) {
     if (first < 0 || count < 0 || first + count > n) {
       throw new IndexOutOfBoundsException("values [" + first + ", " + (first + count) + ") of " + n);
+    }
+    if (stream != null && kind != ValueKind.FLOAT32) {
+      stream.readLongs((int) first, count, dst, dstOff);
+      return;
     }
     long end = first + count;
     for (int b = (int) (first / BLOCK_VALUES); (long) b * BLOCK_VALUES < end; b++) {
@@ -414,10 +414,8 @@ public final class BlockDecoder {
   }
 
   private void decodeDoubles(int b, int m, double[] dst, int off) {
-    if (streamBits != null) {
-      for (int i = 0; i < m; i++) {
-        dst[off + i] = Double.longBitsToDouble(streamBits[b * BLOCK_VALUES + i]);
-      }
+    if (stream != null) {
+      stream.readDoubles(b * BLOCK_VALUES, m, dst, off);
       return;
     }
     load(b);
@@ -457,8 +455,8 @@ public final class BlockDecoder {
   /** Decodes block {@code b}'s bit patterns into {@code ints}. */
   private void decodeBits(int b, int m) {
     scratch();
-    if (streamBits != null) {
-      System.arraycopy(streamBits, b * BLOCK_VALUES, ints, 0, m);
+    if (stream != null && kind != ValueKind.FLOAT32) {
+      stream.readLongs(b * BLOCK_VALUES, m, ints, 0);
       return;
     }
     if (stream != null || zstdFloats != null && zstdSlots[b] >= 0) {

@@ -33,8 +33,8 @@ import com.github.luben.zstd.Zstd;
  * The writer codes both predictors under zstd (in an error-bounded column, under rANS too) and
  * keeps the smallest. An exception's slot carries the previous integer, so it costs the predictor
  * nothing. {@link BlockDecoder#open}
- * decodes the codes' section into planes while it checks the structure; a float32 stream is then
- * read per range ({@link StreamCursor}), a stream of another kind decoded whole.
+ * decodes the codes' section into planes while it checks the structure; the stream is then read
+ * per range ({@link StreamCursor}).
  */
 final class RegionStream {
   static final int HEADER = 29;
@@ -265,86 +265,4 @@ final class RegionStream {
     return BlockFormat.unzstd(into, n * b, block, HEADER, length) == size ? null
         : "the stream's zstd frame does not decode to " + size + " bytes";
   }
-
-  private static final int TILE = 1024;
-
-  /** Codes {@code [from, from + count)} of {@code n}, of {@code b} bytes each, gathered from their planes. */
-  private static void codes(byte[] p, int n, int b, int from, int count, long[] c) {
-    switch (b) {
-      case 1:
-        for (int k = 0; k < count; k++) {
-          c[k] = p[from + k] & 0xFFL;
-        }
-        return;
-      case 2:
-        for (int k = 0, i = from; k < count; k++, i++) {
-          c[k] = (p[i] & 0xFFL) | (p[n + i] & 0xFFL) << 8;
-        }
-        return;
-      case 3:
-        for (int k = 0, i = from; k < count; k++, i++) {
-          c[k] = (p[i] & 0xFFL) | (p[n + i] & 0xFFL) << 8 | (p[2 * n + i] & 0xFFL) << 16;
-        }
-        return;
-      case 4:
-        for (int k = 0, i = from; k < count; k++, i++) {
-          c[k] = (p[i] & 0xFFL) | (p[n + i] & 0xFFL) << 8 | (p[2 * n + i] & 0xFFL) << 16 | (p[3 * n + i] & 0xFFL) << 24;
-        }
-        return;
-      default:
-        java.util.Arrays.fill(c, 0, count, 0);
-        for (int j = 0; j < b; j++) {
-          int plane = j * n + from;
-          int shift = 8 * j;
-          for (int k = 0; k < count; k++) {
-            c[k] |= (p[plane + k] & 0xFFL) << shift;
-          }
-        }
-    }
-  }
-
-  /**
-   * Decodes a checked stream of {@code n} float64 or integer values into their bit patterns (an
-   * int32 sign-extended).
-   */
-  static void readLongs(byte[] block, byte[] planes, int n, ValueKind kind, long[] out) {
-    int form = block[1];
-    integers(planes, n, block[20], delta(block), BlockFormat.i64(block, 12), out);
-    if (form == DECIMAL) {
-      double p = BlockFormat.POW10[block[2]];
-      for (int i = 0; i < n; i++) {
-        out[i] = Double.doubleToRawLongBits(out[i] / p);
-      }
-    } else if (form == QUANTIZED) {
-      double s = BlockFormat.f64(block, 3);
-      for (int i = 0; i < n; i++) {
-        out[i] = Double.doubleToRawLongBits(out[i] * s);
-      }
-    } else if (kind.width() == 4) {
-      for (int i = 0; i < n; i++) {
-        out[i] = (int) out[i];
-      }
-    }
-    int x = BlockFormat.i32(block, 21);
-    int positions = HEADER + BlockFormat.i32(block, 25);
-    int values = positions + 4 * x;
-    for (int j = 0; j < x; j++) {
-      out[BlockFormat.i32(block, positions + 4 * j)] = kind.width() == 4 ? BlockFormat.i32(block, values + 4 * j)
-          : BlockFormat.i64(block, values + 8 * j);
-    }
-  }
-
-  private static void integers(byte[] planes, int n, int b, boolean delta, long base, long[] out) {
-    long[] codes = new long[TILE];
-    long acc = base;
-    for (int from = 0; from < n; from += TILE) {
-      int count = Math.min(TILE, n - from);
-      codes(planes, n, b, from, count, codes);
-      for (int k = 0; k < count; k++) {
-        long z = codes[k];
-        out[from + k] = delta ? (acc += (z >>> 1) ^ -(z & 1)) : base + z;
-      }
-    }
-  }
-
 }

@@ -5,7 +5,8 @@ import io.lazyq.quant.KernelChoice;
 /**
  * The inner loops of a stream's decoding ({@link RegionStream}, read per batch by
  * {@link StreamCursor}): codes gathered from their byte planes, the predictor undone and the
- * integers scaled to float32, in one pass over a range. Planes {@code p} hold {@code n} codes of
+ * integers scaled to float32, in one pass over a range; for float64 and integer streams, the
+ * integers of a range, then (static, scalar only) their float64 values. Planes {@code p} hold {@code n} codes of
  * {@code b} bytes: byte {@code j} of code {@code i} at {@code p[j * n + i]}.
  *
  * <p>This class is the scalar path; {@code VectorStreamKernels} (compiled from the vector source
@@ -163,8 +164,40 @@ class StreamKernels {
 
   /** Integers {@code [from, from + count)} under the offset predictor, unscaled. */
   static void offsetLongs(byte[] p, int n, int b, int from, int count, long base, long[] dst, int off) {
-    for (int k = 0, i = from; k < count; k++, i++) {
-      dst[off + k] = base + code(p, n, b, i);
+    switch (b) {
+      case 1:
+        for (int k = 0, i = from; k < count; k++, i++) {
+          dst[off + k] = base + (p[i] & 0xFF);
+        }
+        return;
+      case 2:
+        for (int k = 0, i = from; k < count; k++, i++) {
+          dst[off + k] = base + ((p[i] & 0xFF) | (p[n + i] & 0xFF) << 8);
+        }
+        return;
+      case 3:
+        for (int k = 0, i = from, n2 = 2 * n; k < count; k++, i++) {
+          dst[off + k] = base + ((p[i] & 0xFF) | (p[n + i] & 0xFF) << 8 | (p[n2 + i] & 0xFF) << 16);
+        }
+        return;
+      default:
+        for (int k = 0, i = from; k < count; k++, i++) {
+          dst[off + k] = base + code(p, n, b, i);
+        }
+    }
+  }
+
+  /** A float64 decimal stream's values: integer {@code N} over {@code 10^e}, rounded once. */
+  static void divide(long[] ints, int count, double divisor, double[] dst, int off) {
+    for (int k = 0; k < count; k++) {
+      dst[off + k] = ints[k] / divisor;
+    }
+  }
+
+  /** A float64 quantized stream's values: code {@code N} times the step. */
+  static void multiply(long[] ints, int count, double step, double[] dst, int off) {
+    for (int k = 0; k < count; k++) {
+      dst[off + k] = ints[k] * step;
     }
   }
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /** A file on a local disk: its ranges are mapped, not copied. */
@@ -31,10 +33,12 @@ public record LocalInputFile(Path path) implements InputFile {
     return Files.newInputStream(path);
   }
 
-  /** Positioned reads over a channel; {@link #fetch} maps each range on its own, as mapping costs no I/O. */
+  /** Positioned reads over a channel; {@link #fetch} maps ranges rather than reading them, as mapping costs no I/O. */
   public static final class Reader implements RangeReader {
     private final FileChannel channel;
     private final String location;
+    /** Ranges closer than this share a mapping: a page, the unit a mapping covers anyway. */
+    private static final long NEIGHBOURS = 4096;
     private final MappingStats stats = new MappingStats();
 
     /** Reads {@code channel}, which the reader then owns. */
@@ -72,19 +76,53 @@ public record LocalInputFile(Path path) implements InputFile {
       return b.flip();
     }
 
+    /**
+     * Maps each run of neighbouring ranges (apart by less than a page, which a mapping spans anyway)
+     * once, and hands out slices of it: the columns of a chunk that a scan selects share one
+     * mapping. A mapping per column cost its system call and its unmapping, 20-80 µs each on a
+     * loaded machine, up to 2 ns a value of a 45,626-row chunk (ColumnOpenBench).
+     */
     @Override
     public List<Region> fetch(List<ByteRange> ranges) throws IOException {
-      List<Region> regions = new ArrayList<>(ranges.size());
+      Region[] regions = new Region[ranges.size()];
+      Integer[] order = new Integer[ranges.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, Comparator.comparingLong(i -> ranges.get(i).offset()));
       try {
-        for (ByteRange r : ranges) {
-          regions.add(r.length() == 0 ? new HeapRegion(ByteBuffer.allocate(0), r.offset())
-              : Mapping.map(channel, r.offset(), r.length(), stats));
+        for (int from = 0; from < order.length; ) {
+          ByteRange first = ranges.get(order[from]);
+          if (first.length() == 0) {
+            regions[order[from++]] = new HeapRegion(ByteBuffer.allocate(0), first.offset());
+            continue;
+          }
+          long end = first.end();
+          int to = from + 1;
+          while (to < order.length && ranges.get(order[to]).length() > 0 && ranges.get(order[to]).offset() < end + NEIGHBOURS) {
+            end = Math.max(end, ranges.get(order[to]).end());
+            to++;
+          }
+          Mapping span = Mapping.map(channel, first.offset(), end - first.offset(), stats);
+          if (to == from + 1) {
+            regions[order[from]] = span;
+          } else {
+            for (int k = from; k < to; k++) {
+              ByteRange r = ranges.get(order[k]);
+              regions[order[k]] = span.slice(r.offset(), r.length(), k == from);
+            }
+          }
+          from = to;
         }
       } catch (IOException | RuntimeException e) {
-        regions.forEach(Region::close);
+        for (Region r : regions) {
+          if (r != null) {
+            r.close();
+          }
+        }
         throw e;
       }
-      return regions;
+      return new ArrayList<>(Arrays.asList(regions));
     }
 
     @Override

@@ -1,33 +1,55 @@
 package io.lazyq.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * One mapped region of a local file, shared by every view and zero-copy buffer over it. The
- * mapping stays valid while anything holds a reference: the JVM unmaps it only once the buffer is
- * unreachable, so a released region can never be read after it is gone.
+ * One mapped region of a local file, or a slice of one, shared by every view and zero-copy buffer
+ * over it. Several ranges mapped together (the columns of a chunk that a reader selects) are slices
+ * of one mapping, which is released when the last slice is. The mapping stays valid while anything
+ * holds a reference: the JVM unmaps it only once the buffer is unreachable, so a released region
+ * can never be read after it is gone.
  */
 public final class Mapping implements Region {
-  private final MappedByteBuffer buffer;
+  private final ByteBuffer buffer;
   private final long fileOffset;
   private final RefCount references;
 
   /** Maps {@code length} bytes of {@code channel} from {@code offset}, read-only, counted in {@code stats}. */
   public static Mapping map(FileChannel channel, long offset, long length, MappingStats stats) throws IOException {
-    return new Mapping(channel.map(FileChannel.MapMode.READ_ONLY, offset, length), offset, stats);
+    MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
+    int bytes = mapped.capacity();
+    stats.mapped(bytes);
+    return new Mapping(mapped, offset, new RefCount("mapping at " + offset, () -> stats.released(bytes)));
   }
 
-  private Mapping(MappedByteBuffer buffer, long fileOffset, MappingStats stats) {
+  private Mapping(ByteBuffer buffer, long fileOffset, RefCount references) {
     this.buffer = buffer;
     this.fileOffset = fileOffset;
-    this.references = new RefCount("mapping at " + fileOffset, () -> stats.released(buffer.capacity()));
-    stats.mapped(buffer.capacity());
+    this.references = references;
+  }
+
+  /**
+   * A region over {@code length} bytes from {@code offset} in the file, within this mapping, that
+   * holds the mapping until it is closed. {@code first} hands the caller's own reference over to
+   * the slice, as the first of several does.
+   */
+  public Mapping slice(long offset, long length, boolean first) {
+    if (offset < fileOffset || offset + length > fileOffset + buffer.capacity()) {
+      throw new IllegalArgumentException("bytes [" + offset + ", " + (offset + length) + ") outside the mapping at "
+          + fileOffset + " of " + buffer.capacity());
+    }
+    if (!first) {
+      references.retain();
+    }
+    ByteBuffer b = buffer.slice(Math.toIntExact(offset - fileOffset), Math.toIntExact(length));
+    return new Mapping(b, offset, new RefCount("mapping at " + offset, this::close));
   }
 
   @Override
-  public MappedByteBuffer buffer() {
+  public ByteBuffer buffer() {
     return buffer;
   }
 

@@ -62,6 +62,27 @@ class LazinessTest {
   }
 
   @Test
+  void neighbouringColumnsShareOneMappingUntilTheLastViewCloses() throws Exception {
+    Path path = tenColumns(3000, 1000);
+    try (LzqFile file = LzqFile.open(path)) {
+      ChunkDescriptor chunk = file.index().chunk(1);
+      ColumnView[] views = file.columns(1, new int[] {5, 2, 3, 7});
+      assertEquals(3, file.mappingStats().mappings(), "c2 and c3 are neighbours; c6's 8000 bytes keep c5 and c7 apart");
+      assertEquals(chunk.column(3).end() - chunk.column(2).offset() + chunk.column(5).length() + chunk.column(7).length(),
+          file.mappingStats().bytesMapped(), "c6 is not mapped");
+      views[1].close();
+      views[3].close();
+      assertEquals(2, file.mappingStats().liveMappings(), "a mapping lives while a view over it does");
+      assertEquals(1000 * 10 + 3, views[2].getDouble(0), "c3 after c2 was closed");
+      assertEquals(1999 * 10 + 5, views[0].getDouble(999), "c5 after c7 was closed");
+      views[2].close();
+      assertEquals(1, file.mappingStats().liveMappings(), "the last view over c2 and c3 released their mapping");
+      views[0].close();
+      assertEquals(0, file.mappingStats().liveMappings());
+    }
+  }
+
+  @Test
   void oneListElementTouchesOnlyItsSlice() throws Exception {
     Path path = tenColumns(2000, 2000);
     try (LzqFile file = LzqFile.open(path); ColumnView v = file.column(0, 9)) {

@@ -1,0 +1,233 @@
+package io.lazyq.spark.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * A Spark scan of lossless LazyQ (the default) against the same data as plain float32
+ * ({@code lossless=none}) that can tell the two apart on this shared machine: the scan sums every
+ * float column of each {@code ../shared/realdata/*.csv.xz} over enough copies to read
+ * {@code bench.scanRows} rows (5 M by default), each run planned afresh,, in Spark {@code local[1]}, and counts the CPU time of
+ * the threads that read (Spark's task threads and LazyQ's prefetch threads) only. The whole JVM's
+ * CPU time, which earlier figures used, moved 2-7x between runs with the JIT compiler's and the
+ * garbage collector's threads. The two files are queried in alternation ({@code bench.repeats}
+ * rounds, 9 by default, each order reversed every other round) after warm-up rounds, and each is
+ * reported as the median CPU ns a row with the least and most, and the median of the per-round
+ * ratios lossless / plain with theirs.
+ *
+ * <p>The files are written once into {@code bench.work} (a temporary directory by default) and read
+ * from there by later runs, so that builds before and after a change read the same bytes:
+ *
+ * <pre>
+ * mvn -B -o -q -pl spark-datasource -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -Dbench.work=/tmp/lossless-scan -cp spark-datasource/target/test-classes:spark-datasource/target/classes:connector/target/classes:arrow-bridge/target/classes:$(cat /tmp/cp.txt) \
+ *   io.lazyq.spark.bench.LosslessScanBench
+ * </pre>
+ */
+public final class LosslessScanBench {
+  /** Names of the threads a scan's reading runs on: Spark's task threads and the chunk prefetcher's. */
+  private static final String[] READING_THREADS = {"Executor task launch worker", "lazyq-prefetch-"};
+
+  private LosslessScanBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path data = realData();
+    String w = System.getProperty("bench.work");
+    Path work = w != null ? Files.createDirectories(Path.of(w)) : Files.createTempDirectory("lazyq-lossless-scan");
+    int repeats = Integer.getInteger("bench.repeats", 9);
+    int warmup = Integer.getInteger("bench.warmup", 3);
+    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    List<String> table = new ArrayList<>();
+    try (Stream<Path> files = Files.list(data)) {
+      for (Path xz : files.filter(p -> p.toString().endsWith(".csv.xz")).sorted().toList()) {
+        table.add(dataset(spark, xz, work, repeats, warmup));
+      }
+    }
+    System.out.println();
+    System.out.println("| dataset | rows x copies | CPU ns/row lossless | CPU ns/row plain float32 | lossless / plain |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    table.forEach(System.out::println);
+    spark.stop();
+  }
+
+  private static String dataset(SparkSession spark, Path xz, Path work, int repeats, int warmup) throws Exception {
+    String name = xz.getFileName().toString().replaceFirst("\\.csv\\.xz$", "");
+    Path lossless = work.resolve(name + "-lossless");
+    Path plain = work.resolve(name + "-plain");
+    if (!Files.isDirectory(lossless) || !Files.isDirectory(plain)) {
+      write(spark, xz, work, name, lossless, plain);
+    }
+    Dataset<Row> a = spark.read().format("lazyq").load(lossless.toString());
+    List<String> floats = new ArrayList<>();
+    for (StructField f : a.schema().fields()) {
+      if (f.dataType().equals(DataTypes.FloatType)) {
+        floats.add(f.name());
+      }
+    }
+    long rows = a.count();
+    int copies = (int) Math.max(1, Math.ceil(Long.getLong("bench.scanRows", 5_000_000L) / (double) rows));
+    // A query is planned afresh for every run: run again, one Dataset reuses its adaptive plan's
+    // materialised shuffle stages, so that only the final aggregation (one task) would be measured.
+    Supplier<Dataset<Row>> qa = () -> query(spark.read().format("lazyq").load(lossless.toString()), floats, copies);
+    Supplier<Dataset<Row>> qb = () -> query(spark.read().format("lazyq").load(plain.toString()), floats, copies);
+    if (!qa.get().collectAsList().equals(qb.get().collectAsList())) {
+      throw new AssertionError(name + ": the lossless and the plain file sum to different values");
+    }
+    if (Boolean.getBoolean("bench.threads")) {
+      threads(qa.get());
+    }
+    for (int i = 0; i < warmup; i++) {
+      cpu(qa);
+      cpu(qb);
+    }
+    double[] ta = new double[repeats];
+    double[] tb = new double[repeats];
+    double[] ratio = new double[repeats];
+    double total = (double) rows * copies;
+    for (int i = 0; i < repeats; i++) {
+      if (i % 2 == 0) {
+        ta[i] = cpu(qa) / total;
+        tb[i] = cpu(qb) / total;
+      } else {
+        tb[i] = cpu(qb) / total;
+        ta[i] = cpu(qa) / total;
+      }
+      ratio[i] = ta[i] / tb[i];
+      System.out.printf(Locale.ROOT, "%s round %d: lossless %.2f  plain %.2f CPU ns/row%n", name, i, ta[i], tb[i]);
+    }
+    String line = String.format(Locale.ROOT, "| %s | %,d x %d | %s | %s | %s |", name, rows, copies, spread(ta, "%.1f"),
+        spread(tb, "%.1f"), spread(ratio, "%.2f"));
+    System.out.println(line);
+    return line;
+  }
+
+  /** The median, and the least and most in brackets. */
+  private static String spread(double[] values, String format) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", s[s.length / 2], s[0], s[s.length - 1]);
+  }
+
+  private static Dataset<Row> query(Dataset<Row> table, List<String> floats, int copies) {
+    Dataset<Row> all = table;
+    for (int i = 1; i < copies; i++) {
+      all = all.union(table);
+    }
+    Column[] sums = floats.stream().map(functions::sum).toArray(Column[]::new);
+    return all.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length));
+  }
+
+  /** Runs the query; returns the CPU nanoseconds the reading threads spent in it. */
+  private static long cpu(Supplier<Dataset<Row>> plan) {
+    Dataset<Row> query = plan.get();
+    Map<Long, Long> before = readingThreadsCpu();
+    query.collect();
+    Map<Long, Long> after = readingThreadsCpu();
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return sum;
+  }
+
+  /** Prints the CPU time every thread of the JVM spent in a run of the query, to see where a scan's work runs. */
+  private static void threads(Dataset<Row> query) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> before = new HashMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      before.put(id, mx.getThreadCpuTime(id));
+    }
+    long t0 = System.nanoTime();
+    query.collect();
+    System.out.printf(Locale.ROOT, "wall %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t != null) {
+        long d = mx.getThreadCpuTime(t.getThreadId()) - before.getOrDefault(t.getThreadId(), 0L);
+        if (d > 1_000_000) {
+          System.out.printf(Locale.ROOT, "  %-60s %.1f ms%n", t.getThreadName(), d / 1e6);
+        }
+      }
+    }
+  }
+
+  /**
+   * CPU time of each live reading thread. Spark's task threads and the prefetchers live in cached
+   * pools that keep a thread for a minute after its last task, longer than a query here takes, so a
+   * thread that ends between two snapshots (its time then uncounted) does not happen in practice.
+   */
+  private static Map<Long, Long> readingThreadsCpu() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> out = new HashMap<>();
+    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null) {
+        continue;
+      }
+      for (String prefix : READING_THREADS) {
+        if (t.getThreadName().startsWith(prefix)) {
+          long c = mx.getThreadCpuTime(t.getThreadId());
+          if (c >= 0) {
+            out.put(t.getThreadId(), c);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Writes the dataset as LazyQ lossless and plain float32, float columns cast to float32 as a sensor pipeline stores them. */
+  private static void write(SparkSession spark, Path xz, Path work, String name, Path lossless, Path plain)
+      throws IOException, InterruptedException {
+    Path csv = work.resolve(name + ".csv");
+    Process p = new ProcessBuilder("xz", "-dc", xz.toString()).redirectOutput(csv.toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IOException("xz -dc " + xz + " failed");
+    }
+    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      Column c = functions.col(f.name());
+      if (f.dataType().equals(DataTypes.DoubleType)) {
+        c = c.cast(DataTypes.FloatType);
+      } else if (f.dataType().equals(DataTypes.TimestampNTZType)) {
+        c = c.cast(DataTypes.TimestampType);
+      }
+      cols.add(c.as(f.name()));
+    }
+    Dataset<Row> df = raw.select(cols.toArray(Column[]::new)).coalesce(1).cache();
+    df.write().format("lazyq").save(lossless.toString());
+    df.write().format("lazyq").option("lossless", "none").save(plain.toString());
+    df.unpersist();
+    Files.delete(csv);
+  }
+
+  /** {@code <project root>/../shared/realdata}. */
+  private static Path realData() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("spark-datasource"))) {
+        return p.resolveSibling("shared").resolve("realdata");
+      }
+    }
+    throw new IllegalStateException("no project root above " + Path.of("").toAbsolutePath());
+  }
+}
