@@ -2,7 +2,6 @@ package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
 import io.lazyq.lossless.BlockDecoder;
-import io.lazyq.lossless.BlockEncoder;
 import io.lazyq.lossless.ValueKind;
 import io.lazyq.quant.BlockCodec;
 import java.nio.ByteBuffer;
@@ -245,10 +244,13 @@ final class ColumnBuilder {
       codec.encode(source, 0, n, encoded);
       encoded.flip();
       valueBytes = encoded;
-      ByteBuffer blocks = field.encoding().lossless() == ColumnEncoding.Lossless.BLOCKS && LosslessStage.boundedBlocksApply(field) && n > 0
-          ? new BlockEncoder(ValueKind.FLOAT32, field.encoding().errorBound()).encode(plain, n) : null;
-      // The type's region may take zstd after this, as its column's stage: the block encodings must beat that too.
-      if (blocks != null && blocks.remaining() < Math.min(encoded.remaining(), LosslessStage.compress(encoded).remaining())) {
+      boolean lightweight = field.encoding().lossless() == ColumnEncoding.Lossless.LIGHTWEIGHT;
+      ByteBuffer blocks = field.encoding().lossless().blocks() && LosslessStage.boundedBlocksApply(field) && n > 0
+          ? LosslessStage.encoder(ValueKind.FLOAT32, field.encoding().errorBound(), lightweight).encode(plain, n) : null;
+      // The type's region may take zstd after this, as its column's stage (not a lightweight one):
+      // the block encodings must beat that too.
+      if (blocks != null && blocks.remaining() < (lightweight ? encoded.remaining()
+          : Math.min(encoded.remaining(), LosslessStage.compress(encoded).remaining()))) {
         valueBytes = blocks;
         blockEncoded = true;
         try {

@@ -22,12 +22,17 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
    * values of a fixed-width column in lightweight encodings chosen per block
    * ({@link io.lazyq.lossless.BlockFormat}), read per range without a decompression pass; a column
    * that asks for it takes whichever of blocks, zstd and delta + zstd is smallest per chunk.
+   * {@code LIGHTWEIGHT} is {@code BLOCKS} without an entropy coder: block schemes that decode with
+   * shifts, adds and multiplies only (no zstd frame, no stream), no zstd on a chunk's values; it is
+   * recorded as {@code BLOCKS}, whose every block names its scheme, so a reader needs nothing more
+   * (and reads the column back as {@code BLOCKS}).
    */
   public enum Lossless {
     NONE(0),
     ZSTD(1),
     DELTA_ZSTD(2),
-    BLOCKS(3);
+    BLOCKS(3),
+    LIGHTWEIGHT(3);
 
     private final int id;
 
@@ -39,6 +44,12 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
       return id;
     }
 
+    /** Whether a column asking for this stage stores block encodings where they apply. */
+    public boolean blocks() {
+      return this == BLOCKS || this == LIGHTWEIGHT;
+    }
+
+    /** The first stage of an id: the one a reader takes, {@code BLOCKS} for 3. */
     static Lossless byId(int id) {
       for (Lossless l : values()) {
         if (l.id == id) {

@@ -26,22 +26,32 @@ public final class EncodingSpec {
   /** No quantization, and the default lossless stage. */
   public static final EncodingSpec NONE = new EncodingSpec(Map.of(), null);
 
+  /** The stages a user may ask for, by the names {@link #withLossless} takes. */
+  private static final List<ColumnEncoding.Lossless> CHOICES = List.of(ColumnEncoding.Lossless.NONE,
+      ColumnEncoding.Lossless.ZSTD, ColumnEncoding.Lossless.BLOCKS, ColumnEncoding.Lossless.LIGHTWEIGHT);
+
+  /** The names of the lossless stages a column may ask for, as the {@code lossless} option takes them. */
+  public static String losslessChoices() {
+    return String.join("|", CHOICES.stream().map(l -> l.name().toLowerCase(Locale.ROOT)).toList());
+  }
+
   /**
-   * The same spec with a lossless stage for every column ({@code none}, {@code zstd} or
-   * {@code blocks}); a writer keeps it per chunk only where it pays, and {@code blocks} only on
-   * fixed-width columns (others take zstd). Without one, {@link #defaultLossless} decides.
+   * The same spec with a lossless stage for every column ({@code none}, {@code zstd},
+   * {@code blocks} or {@code lightweight}); a writer keeps it per chunk only where it pays, and
+   * block encodings only on fixed-width and utf8 columns (others take zstd, or, under
+   * {@code lightweight}, no stage). Without one, {@link #defaultLossless} decides.
    */
   public EncodingSpec withLossless(String stage) {
     if (stage == null || stage.isBlank()) {
       return this;
     }
-    for (ColumnEncoding.Lossless l : List.of(ColumnEncoding.Lossless.NONE, ColumnEncoding.Lossless.ZSTD,
-        ColumnEncoding.Lossless.BLOCKS)) {
+    for (ColumnEncoding.Lossless l : CHOICES) {
       if (l.name().equalsIgnoreCase(stage.trim())) {
         return new EncodingSpec(byColumn, l);
       }
     }
-    throw new IllegalArgumentException("unknown lossless stage '" + stage + "'; valid: none, zstd, blocks");
+    throw new IllegalArgumentException("unknown lossless stage '" + stage + "'; valid: "
+        + losslessChoices().replace("|", ", "));
   }
 
   /**
@@ -117,8 +127,8 @@ public final class EncodingSpec {
       ColumnEncoding e = byColumn.getOrDefault(f.name(), f.type().holdsFloat32() ? byColumn.get(ALL) : null);
       Field encoded = e == null ? f : f.withEncoding(e);
       ColumnEncoding.Lossless stage = lossless != null ? lossless : defaultLossless(encoded);
-      if (stage == ColumnEncoding.Lossless.BLOCKS && !LosslessStage.blocksApply(encoded)) {
-        stage = ColumnEncoding.Lossless.ZSTD;
+      if (stage.blocks() && !LosslessStage.blocksApply(encoded)) {
+        stage = stage == ColumnEncoding.Lossless.LIGHTWEIGHT ? ColumnEncoding.Lossless.NONE : ColumnEncoding.Lossless.ZSTD;
       }
       fields.add(encoded.withEncoding(encoded.encoding().withLossless(stage)));
     }

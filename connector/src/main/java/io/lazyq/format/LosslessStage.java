@@ -23,6 +23,17 @@ import java.util.Arrays;
  * into the heap only when its plain buffer is asked for.
  */
 final class LosslessStage {
+  /**
+   * A column asking for {@code BLOCKS} keeps what an entropy coder gives (zstd blocks, a stream,
+   * zstd or delta + zstd on the chunk) only below this share of the lightweight blocks' bytes,
+   * which decode at 3-6 GB/s of float32 against 0.5-1.5 with a stream's opening. Measured with
+   * RealDataBench (docs/BENCHMARKS.md, "Lightweight lossless"), files against Parquet zstd at 1 /
+   * 0.9 / 0.8: PM2.5/weather 0.54 / 0.55 / 0.57, bearing 0.62 / 0.62 / 0.65, ECG 0.18 at all three,
+   * NAB 0.44 / 0.46 / 0.46. At 0.9 only near ties turn lightweight (humidity's stream saved 1%,
+   * NAB's 2%); at 0.8 wind speed and two bearing channels too (17% each) for no decode gain the
+   * whole-file figures could tell from this machine's noise. Costs a second, lightweight, encoding pass.
+   */
+  static final double ENTROPY_SHARE = 0.9;
   /** The smallest saving worth giving up zero-copy reads for. */
   public static final double MIN_SAVING = 0.05;
   static final int LEVEL = 3;
@@ -80,42 +91,61 @@ final class LosslessStage {
    * Compresses a column chunk's buffers (validity, offsets, values; {@code null} where absent) with
    * the stage a column asks for, if it pays: for {@code BLOCKS}, the smallest of block encodings
    * (for utf8, a dictionary of at most one distinct string in 8 rows), zstd and delta + zstd (zstd on floats only where block encodings leave most of the bytes: on
-   * the real sensor data they never won there, and each trial costs a pass of zstd).
+   * the real sensor data they never won there, and each trial costs a pass of zstd), any entropy
+   * coder kept only below {@link #ENTROPY_SHARE} of the lightweight blocks for fixed-width values; for
+   * {@code LIGHTWEIGHT}, block encodings without an entropy coder or nothing, and zstd on the
+   * validity bitmap alone (1/32 of a float32 chunk's bytes, decoded once when the chunk opens).
    */
   static Stored compressIfItPays(ByteBuffer[] raw, Field field) {
     ColumnType type = field.type();
     ValueKind kind = valueKind(type);
     ByteBuffer values = raw[raw.length - 1];
-    if (field.encoding().lossless() != ColumnEncoding.Lossless.BLOCKS || values == null || !values.hasRemaining()
+    boolean lightweight = field.encoding().lossless() == ColumnEncoding.Lossless.LIGHTWEIGHT;
+    if (!field.encoding().lossless().blocks() || values == null || !values.hasRemaining()
         || field.encoding().isQuantized()) {
-      return compressIfItPays(raw, type);
+      return lightweight ? null : compressIfItPays(raw, type);
     }
     long rawBytes = size(raw);
     ByteBuffer[] blocks = new ByteBuffer[raw.length];
+    ByteBuffer[] light = null;
     blocks[0] = raw[0] != null && raw[0].hasRemaining() ? compress(raw[0]) : null;
     if (isUtf8(type)) {
       int rows = raw[1].remaining() / 4 - 1;
-      StringDictionary.Encoded dictionary = StringDictionary.encode(raw[1], values, rows, Math.max(16, rows / 8));
+      StringDictionary.Encoded dictionary = StringDictionary.encode(raw[1], values, rows, Math.max(16, rows / 8),
+          encoder(ValueKind.INT32, 0, lightweight));
       if (dictionary == null) {
-        return compressIfItPays(raw, type);
+        return lightweight ? null : compressIfItPays(raw, type);
       }
       blocks[1] = dictionary.indexes();
       blocks[2] = dictionary.dictionary();
       kind = ValueKind.INT32;
     } else if (kind == null) {
-      return compressIfItPays(raw, type);
+      return lightweight ? null : compressIfItPays(raw, type);
     } else {
       blocks[1] = raw[1];
-      blocks[2] = new BlockEncoder(kind).encode(values, values.remaining() / kind.width());
+      int n = values.remaining() / kind.width();
+      blocks[2] = encoder(kind, 0, lightweight).encode(values, n);
+      if (!lightweight) {
+        light = blocks.clone();
+        light[2] = encoder(kind, 0, true).encode(values, n);
+      }
     }
     Stored best = new Stored(ColumnEncoding.Lossless.BLOCKS, blocks);
-    if (!kind.isFloating() || size(blocks) > rawBytes / 2) {
+    if (!lightweight && (!kind.isFloating() || size(blocks) > rawBytes / 2)) {
       Stored zstd = compressIfItPays(raw, type);
       if (zstd != null && size(zstd.buffers()) < size(blocks)) {
         best = zstd;
       }
     }
+    if (light != null && size(best.buffers()) >= ENTROPY_SHARE * size(light)) {
+      best = new Stored(ColumnEncoding.Lossless.BLOCKS, light);
+    }
     return size(best.buffers()) <= rawBytes * (1 - MIN_SAVING) ? best : null;
+  }
+
+  /** A block encoder under {@code bound} (0: lossless), {@code lightweight} or with every scheme. */
+  static BlockEncoder encoder(ValueKind kind, double bound, boolean lightweight) {
+    return lightweight ? BlockEncoder.lightweight(kind, bound) : new BlockEncoder(kind, bound);
   }
 
   /**

@@ -22,6 +22,13 @@ import java.util.Arrays;
  * values need at the bound's resolution. Every value is checked against the bound as it is
  * mapped; one that misses is an exception. A whole region may instead be one stream
  * ({@link RegionStream}) of the same integers, where that is smaller by {@link #STREAM_SHARE}.
+ *
+ * <p>A lightweight encoder ({@link #lightweight}) leaves out every candidate that goes through an
+ * entropy coder (split + zstd, codes + zstd, the stream): what remains, ALP's and FastLanes'
+ * kind of encodings, decodes with shifts, adds and multiplies per block at 5-6 GB/s of float32
+ * per core (BlockDecodeBench), where a zstd frame decodes at zstd's pace. For floats it also
+ * weighs candidates by decode speed (see {@code IntBlock.SLOW_SHARE}): a frame or a delta of
+ * decimal integers decodes straight to floats, runs, dictionaries and raw bits through a slower loop.
  * Not thread-safe: an encoder holds the scratch of one block.
  */
 public final class BlockEncoder {
@@ -61,14 +68,16 @@ public final class BlockEncoder {
 
   /** The error bound; 0 for lossless. */
   private final double bound;
+  /** Whether only the schemes without an entropy coder are candidates. */
+  private final boolean lightweight;
   private final long[] bits = new long[BLOCK_VALUES];
   private final long[] ints = new long[BLOCK_VALUES];
   private final int[] exceptions = new int[BLOCK_VALUES];
   private final long[] codes = new long[BLOCK_VALUES];
   private final int[] codeExceptions = new int[BLOCK_VALUES];
-  private final IntBlock bitsPlan = new IntBlock();
-  private final IntBlock decimalPlan = new IntBlock();
-  private final IntBlock quantizedPlan = new IntBlock();
+  private final IntBlock bitsPlan;
+  private final IntBlock decimalPlan;
+  private final IntBlock quantizedPlan;
   /** Values that {@link #decimals} mapped within the bound rather than exactly. */
   private int approximated;
   private final byte[] split = new byte[BLOCK_VALUES * 8];
@@ -85,11 +94,28 @@ public final class BlockEncoder {
    * double); 0 is lossless. Non-finite values are kept exactly.
    */
   public BlockEncoder(ValueKind kind, double bound) {
+    this(kind, bound, false);
+  }
+
+  /**
+   * An encoder as {@link #BlockEncoder(ValueKind, double)} whose blocks never hold a zstd frame or
+   * a stream: verbatim, constant, frame, delta, runs, dictionary, decimal and (under a bound)
+   * quantized only.
+   */
+  public static BlockEncoder lightweight(ValueKind kind, double bound) {
+    return new BlockEncoder(kind, bound, true);
+  }
+
+  private BlockEncoder(ValueKind kind, double bound, boolean lightweight) {
     if (!(bound >= 0) || Double.isInfinite(bound) || bound > 0 && !kind.isFloating()) {
       throw new IllegalArgumentException("an error bound must be finite, >= 0 and on floats, not " + bound + " on " + kind);
     }
     this.kind = kind;
     this.bound = bound;
+    this.lightweight = lightweight;
+    this.bitsPlan = new IntBlock(lightweight, kind.isFloating());
+    this.decimalPlan = new IntBlock(lightweight, kind.isFloating());
+    this.quantizedPlan = new IntBlock(lightweight, kind.isFloating());
   }
 
   /** Blocks written so far per scheme id ({@link BlockFormat#schemeName}). */
@@ -121,7 +147,7 @@ public final class BlockEncoder {
       at += length;
     }
     BlockFormat.putI32(out, 4 + 4 * blocks, at);
-    if (n >= STREAM_MIN_VALUES && n <= STREAM_MAX_VALUES) {
+    if (!lightweight && n >= STREAM_MIN_VALUES && n <= STREAM_MAX_VALUES) {
       long[] all = new long[n];
       for (int i = 0; i < n; i++) {
         all[i] = kind.width() == 4 ? in.getInt(base + 4 * i) : in.getLong(base + 8 * i);
@@ -236,6 +262,8 @@ public final class BlockEncoder {
   private int encodeBlock(int m) {
     int plain = 1 + m * kind.width();
     int best = bitsPlan.plan(bits, m);
+    // Candidates compare by rank: their bytes, weighed by decode speed in a lightweight encoder.
+    double rank = bitsPlan.rank(false);
     int scheme = bitsPlan.scheme();
     int exponent = -1;
     int exceptionCount = 0;
@@ -249,9 +277,12 @@ public final class BlockEncoder {
         exceptionCount = decimals(bits, m, exponent, ints, exceptions);
         coarseDecimals = approximated == 0 && BlockFormat.INV_POW10[exponent] >= 2 * bound;
         if (exceptionCount < m) {
-          int size = BlockFormat.DECIMAL_HEADER + decimalPlan.plan(ints, m) + exceptionCount * (2 + kind.width());
-          if (size < best) {
+          int integers = decimalPlan.plan(ints, m);
+          int size = BlockFormat.DECIMAL_HEADER + integers + exceptionCount * (2 + kind.width());
+          double r = size - integers + decimalPlan.rank(true);
+          if (r < rank) {
             best = size;
+            rank = r;
             scheme = BlockFormat.DECIMAL;
           }
         }
@@ -270,9 +301,12 @@ public final class BlockEncoder {
         last = s;
         int x = quantize(bits, m, s, codes, codeExceptions);
         if (x < m) {
-          int size = BlockFormat.QUANTIZED_HEADER + quantizedPlan.plan(codes, m) + x * (2 + kind.width());
-          if (size < best - best / PREFER_EXACT - 8) {
+          int integers = quantizedPlan.plan(codes, m);
+          int size = BlockFormat.QUANTIZED_HEADER + integers + x * (2 + kind.width());
+          double r = size - integers + quantizedPlan.rank(true);
+          if (r < rank - Math.floor(rank / PREFER_EXACT) - 8) {
             best = size;
+            rank = r;
             scheme = BlockFormat.QUANTIZED;
             step = s;
             codeExceptionCount = x;
@@ -284,11 +318,11 @@ public final class BlockEncoder {
         quantizedPlan.plan(codes, m);
       }
     }
-    if (plain <= best) {
+    if (plain <= rank) {
       best = plain;
       scheme = BlockFormat.VERBATIM;
     }
-    if (best > ZSTD_TRIAL * plain) {
+    if (!lightweight && best > ZSTD_TRIAL * plain) {
       int size = splitZstd(m);
       if (size < best) {
         schemeCounts[BlockFormat.SPLIT_ZSTD]++;

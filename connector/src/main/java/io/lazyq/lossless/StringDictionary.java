@@ -83,9 +83,10 @@ public final class StringDictionary {
 
   /**
    * Encodes {@code rows} strings given as int32 {@code offsets} ({@code rows + 1}) and
-   * {@code values}, or returns {@code null} where more than {@code maxDistinct} are distinct.
+   * {@code values}, or returns {@code null} where more than {@code maxDistinct} are distinct;
+   * {@code indexEncoder} writes the rows' indexes, an int32 encoder.
    */
-  public static Encoded encode(ByteBuffer offsets, ByteBuffer values, int rows, int maxDistinct) {
+  public static Encoded encode(ByteBuffer offsets, ByteBuffer values, int rows, int maxDistinct, BlockEncoder indexEncoder) {
     ByteBuffer o = offsets.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer v = values.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     Map<ByteBuffer, Integer> ids = new HashMap<>();
@@ -119,7 +120,7 @@ public final class StringDictionary {
     for (ByteBuffer s : byId) {
       dictionary.put(s.duplicate());
     }
-    return new Encoded(new BlockEncoder(ValueKind.INT32).encode(indexes, rows), dictionary.flip());
+    return new Encoded(indexEncoder.encode(indexes, rows), dictionary.flip());
   }
 
   /**

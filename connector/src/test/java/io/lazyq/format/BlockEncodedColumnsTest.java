@@ -121,6 +121,120 @@ class BlockEncodedColumnsTest {
   }
 
   /**
+   * {@code lossless=lightweight}: number, timestamp and string chunks are block-encoded without an
+   * entropy coder (no zstd frame, no stream) or stored plain, never zstd; every float comes back
+   * with its exact bits (-0.0, NaN payloads, infinities, subnormals), null runs and an all-null
+   * chunk included; the file records blocks, so a reader needs no option. The default writer takes
+   * streams or zstd on the same rows, so the check can fail.
+   */
+  @Test
+  void lightweightColumnsHoldNoEntropyCoder() throws Exception {
+    Schema columns = Schema.of(Field.of("ts", ColumnType.TIMESTAMP), Field.of("sensor", ColumnType.UTF8),
+        Field.of("pressure", ColumnType.FLOAT32), Field.of("level", ColumnType.FLOAT64), Field.of("count", ColumnType.INT32),
+        Field.of("gone", ColumnType.FLOAT32), Field.of("tags", ColumnType.listOf(ColumnType.INT64)));
+    Schema schema = EncodingSpec.NONE.withLossless("lightweight").applyTo(columns);
+    for (int c = 0; c < 6; c++) {
+      assertEquals(ColumnEncoding.Lossless.LIGHTWEIGHT, schema.field(c).encoding().lossless(), schema.field(c).name());
+    }
+    assertEquals(ColumnEncoding.Lossless.NONE, schema.field(6).encoding().lossless(), "a list takes no zstd instead");
+    Random r = new Random(17);
+    float[] specialsF = {-0.0f, Float.intBitsToFloat(0x7FC0_1234), Float.intBitsToFloat(0xFF80_0001), Float.NEGATIVE_INFINITY,
+        Float.MIN_VALUE, 1e-40f};
+    double[] specialsD = {-0.0, Double.longBitsToDouble(0x7FF8_0000_0000_BEEFL), Double.POSITIVE_INFINITY, Double.MIN_VALUE};
+    List<Object[]> rows = new ArrayList<>();
+    long pressure = 101_950;
+    long level = 0;
+    for (int i = 0; i < 24_576; i++) {
+      pressure += Math.round(r.nextGaussian() * 30);
+      level += Math.round(r.nextGaussian() * 500);
+      Float p = i % 3000 < 40 ? null : r.nextInt(300) == 0 ? specialsF[r.nextInt(specialsF.length)] : pressure / 100f;
+      Double l = r.nextInt(300) == 0 ? specialsD[r.nextInt(specialsD.length)] : level / 1000.0;
+      // The first chunk of "gone" is all null, the rest runs of a few readings.
+      Float gone = i < 8192 ? null : (float) ((i / 700) % 4) / 4;
+      rows.add(new Object[] {1_700_000_000_000_000L + 1_000_000L * i + r.nextInt(1000), "s-" + (i / 3000) % 4, p, l,
+          i % 700 == 0 ? null : 1000 + r.nextInt(50), gone, i % 5 == 0 ? null : new long[] {i, -i}});
+    }
+    Path light = dir.resolve("light.lzq");
+    Path full = dir.resolve("full.lzq");
+    SampleTables.write(light, schema, rows, 8192);
+    SampleTables.write(full, EncodingSpec.NONE.applyTo(columns), rows, 8192);
+    assertRowsEqual(rows, TableReads.readMapped(light));
+    assertRowsEqual(rows, TableReads.readStream(light));
+    StringBuilder defaults = new StringBuilder();
+    try (LzqFile f = LzqFile.open(light); LzqFile d = LzqFile.open(full)) {
+      assertEquals(ColumnEncoding.Lossless.BLOCKS, f.schema().field(2).encoding().lossless(), "recorded as blocks");
+      for (int k = 0; k < f.index().size(); k++) {
+        ChunkDescriptor chunk = f.index().chunk(k);
+        int base = k * 8192;
+        for (int c = 0; c < 7; c++) {
+          ColumnEncoding.Lossless stored = chunk.column(c).compression();
+          assertTrue(stored == ColumnEncoding.Lossless.BLOCKS || stored == ColumnEncoding.Lossless.NONE,
+              "chunk " + k + " " + columns.field(c).name() + ": " + stored);
+          try (ColumnView v = f.column(k, c); ColumnView dv = d.column(k, c)) {
+            String summary = v.encodingSummary();
+            assertTrue(!summary.contains("zstd") && !summary.contains("stream"), "chunk " + k + " " + columns.field(c).name()
+                + ": " + summary);
+            defaults.append(dv.encodingSummary()).append('\n');
+            if (c == 2 || c == 5) {
+              float[] got = new float[chunk.rows()];
+              v.readFloats(0, got.length, got, 0);
+              for (int i = 0; i < got.length; i++) {
+                Float expected = (Float) rows.get(base + i)[c];
+                assertEquals(expected == null, v.isNull(i), "nullness of row " + (base + i));
+                if (expected != null) {
+                  assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[i]), "bits of row " + (base + i));
+                }
+              }
+            } else if (c == 3) {
+              double[] got = new double[chunk.rows()];
+              v.readDoubles(0, got.length, got, 0);
+              for (int i = 0; i < got.length; i++) {
+                assertEquals(Double.doubleToRawLongBits((Double) rows.get(base + i)[3]), Double.doubleToRawLongBits(got[i]),
+                    "bits of row " + (base + i));
+              }
+            }
+          }
+        }
+      }
+      assertTrue(defaults.toString().matches("(?s).*(zstd|stream).*"), "the default writer's choices:\n" + defaults);
+      assertTrue(f.index().columnBytes(2) < 24_576 * 4 / 2, "pressure in " + f.index().columnBytes(2) + " bytes");
+      assertTrue(f.index().columnBytes(5) < 2_000, "gone in " + f.index().columnBytes(5) + " bytes");
+    }
+  }
+
+  /**
+   * An error-bounded column under {@code lossless=lightweight}: readings with one decimal stay
+   * exact in decimal blocks, noisy ones within the bound (in blocks or the type's own region,
+   * whichever is smaller, never zstd).
+   */
+  @Test
+  void errorBoundedLightweightColumnsStayWithinTheBound() throws Exception {
+    double bound = 1e-3;
+    Schema schema = EncodingSpec.parse(null, "reading=" + bound).withLossless("lightweight")
+        .applyTo(Schema.of(Field.of("reading", ColumnType.FLOAT32)));
+    Random r = new Random(8);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      rows.add(new Object[] {i % 900 == 1 ? null
+          : i < 10_000 ? (200 + (i / 5) % 40) / 10f : (float) (20 + Math.sin(i / 50.0) + 0.01 * r.nextGaussian())});
+    }
+    Path path = dir.resolve("bl.lzq");
+    SampleTables.write(path, schema, rows, 10_000);
+    assertExactThenWithinBound(rows, path, 0, 10_000, bound);
+    try (LzqFile f = LzqFile.open(path)) {
+      assertEquals(ColumnEncoding.Lossless.BLOCKS, f.index().chunk(0).column(0).compression(), "decimals are blocks");
+      for (int k = 0; k < f.index().size(); k++) {
+        ColumnEncoding.Lossless stored = f.index().chunk(k).column(0).compression();
+        assertTrue(stored == ColumnEncoding.Lossless.BLOCKS || stored == ColumnEncoding.Lossless.NONE, "chunk " + k + ": " + stored);
+        try (ColumnView v = f.column(k, 0)) {
+          assertTrue(stored == ColumnEncoding.Lossless.NONE || v.encodingSummary().matches("blocks (quantized|decimal)/.*")
+              && !v.encodingSummary().contains("zstd"), v.encodingSummary());
+        }
+      }
+    }
+  }
+
+  /**
    * An error-bounded column under block encodings: chunks of readings with one decimal stay
    * exact, noisy chunks are quantized within the bound, both readers agree, the stats are the
    * decoded values', and the raw blocks decode to the same values.
@@ -140,19 +254,7 @@ class BlockEncodedColumnsTest {
     }
     Path path = dir.resolve("b.lzq");
     SampleTables.write(path, schema, rows, 8000);
-    List<Object[]> mapped = TableReads.readMapped(path);
-    assertRowsEqual(mapped, TableReads.readStream(path));
-    for (int i = 0; i < rows.size(); i++) {
-      Float expected = (Float) rows.get(i)[1];
-      Float got = (Float) mapped.get(i)[1];
-      if (expected == null) {
-        assertEquals(null, got, "row " + i);
-      } else if (i < 8000) {
-        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got), "row " + i + " is a decimal coarser than the bound");
-      } else {
-        assertTrue(Math.abs((double) got - expected) <= bound, "row " + i + ": " + got + " for " + expected);
-      }
-    }
+    assertExactThenWithinBound(rows, path, 1, 8000, bound);
     try (LzqFile f = LzqFile.open(path)) {
       long plainBytes = 0;
       for (int k = 0; k < f.index().size(); k++) {
@@ -186,6 +288,27 @@ class BlockEncodedColumnsTest {
       }
       // One decimal at 1e-3 needs 9 bits a value before any run or delta; the noisy half about 12.
       assertTrue(f.index().columnBytes(1) < plainBytes * 0.3, f.index().columnBytes(1) + " bytes of " + plainBytes);
+    }
+  }
+
+  /**
+   * Both readers agree on {@code path}; float {@code column} of its rows has the bits of {@code rows}'
+   * before row {@code exactRows} (decimals coarser than the bound) and is within {@code bound} after.
+   */
+  private static void assertExactThenWithinBound(List<Object[]> rows, Path path, int column, int exactRows, double bound)
+      throws Exception {
+    List<Object[]> mapped = TableReads.readMapped(path);
+    assertRowsEqual(mapped, TableReads.readStream(path));
+    for (int i = 0; i < rows.size(); i++) {
+      Float expected = (Float) rows.get(i)[column];
+      Float got = (Float) mapped.get(i)[column];
+      if (expected == null) {
+        assertEquals(null, got, "row " + i);
+      } else if (i < exactRows) {
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got), "row " + i + " is a decimal coarser than the bound");
+      } else {
+        assertTrue(Math.abs((double) got - expected) <= bound, "row " + i + ": " + got + " for " + expected);
+      }
     }
   }
 

@@ -18,7 +18,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-/** Every region decodes to the exact bit patterns it was given, read whole or in any range. */
+/**
+ * Every region decodes to the exact bit patterns it was given, read whole or in any range, as
+ * written by the default encoder and by the lightweight one, whose blocks never hold an entropy coder.
+ */
 class BlockRoundTripProperties {
 
   @Property(tries = 200)
@@ -115,6 +118,44 @@ class BlockRoundTripProperties {
     assertRoundTrip(ValueKind.FLOAT32, nanPayloads);
   }
 
+  /**
+   * Two-decimal readings of skewed steps, where the default encoder takes a stream or zstd frames: the
+   * lightweight encoder keeps decimal blocks of bit-packed integers, exact, and at most the plain bytes.
+   */
+  @Example
+  void lightweightRegionsHoldNoEntropyCoder() {
+    Random r = new Random(9);
+    long[] f = new long[40_000];
+    long[] d = new long[f.length];
+    long walk = 5000;
+    for (int i = 0; i < f.length; i++) {
+      // Mostly steps of -1, 0 or 1, some large: a frame's width follows the large ones, zstd the entropy.
+      walk += r.nextInt(10) == 0 ? Math.round(r.nextGaussian() * 300) : r.nextInt(3) - 1;
+      f[i] = Float.floatToRawIntBits(walk / 100f);
+      d[i] = Double.doubleToRawLongBits(walk / 100.0);
+      if (i % 997 == 0) {
+        f[i] = Float.floatToRawIntBits(SPECIALS_F[i % SPECIALS_F.length]);
+        d[i] = Double.doubleToRawLongBits(i % 2 == 0 ? -0.0 : Double.longBitsToDouble(0x7FF0_0000_0000_0F0FL));
+      }
+    }
+    for (ValueKind kind : new ValueKind[] {ValueKind.FLOAT32, ValueKind.FLOAT64}) {
+      long[] bits = kind == ValueKind.FLOAT32 ? f : d;
+      ByteBuffer full = new BlockEncoder(kind).encode(plain(kind, bits), bits.length);
+      String fullSummary;
+      try {
+        fullSummary = BlockDecoder.open(full, kind, bits.length).schemeSummary();
+      } catch (LazyQFormatException e) {
+        throw new AssertionError(e);
+      }
+      assertTrue(fullSummary.contains("stream") || fullSummary.contains("zstd"), "the default encoder's choice: " + fullSummary);
+      ByteBuffer light = assertRoundTrip(kind, bits, BlockEncoder.lightweight(kind, 0).encode(plain(kind, bits), bits.length));
+      String summary = assertLightweight(kind, bits, light);
+      assertTrue(summary.startsWith("decimal/"), summary);
+      assertTrue(light.limit() >= full.limit() && light.limit() < bits.length * kind.width() / 2, light.limit() + " bytes against "
+          + full.limit() + " by default");
+    }
+  }
+
   @Example
   void regularTimestampsCostAboutABitAValue() {
     long[] ts = new long[65536];
@@ -151,8 +192,22 @@ class BlockRoundTripProperties {
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.MAX_VALUE, 1e-40f, 3.4e38f};
 
+  /** Round trips of the default encoder's region and of the lightweight encoder's; returns the default's. */
   static ByteBuffer assertRoundTrip(ValueKind kind, long[] bits) {
+    assertLightweight(kind, bits, assertRoundTrip(kind, bits, BlockEncoder.lightweight(kind, 0).encode(plain(kind, bits), bits.length)));
     return assertRoundTrip(kind, bits, new BlockEncoder(kind).encode(plain(kind, bits), bits.length));
+  }
+
+  /** No block of {@code region} is split + zstd, codes + zstd or a stream (under zstd or rANS). */
+  static String assertLightweight(ValueKind kind, long[] bits, ByteBuffer region) {
+    String summary;
+    try {
+      summary = BlockDecoder.open(region, kind, bits.length).schemeSummary();
+    } catch (LazyQFormatException e) {
+      throw new AssertionError(e);
+    }
+    assertTrue(!summary.contains("zstd") && !summary.contains("stream") && !summary.contains("rans"), summary);
+    return summary;
   }
 
   /** Every value of {@code region} against {@code bits}, read whole and in an unaligned range; returns the region. */

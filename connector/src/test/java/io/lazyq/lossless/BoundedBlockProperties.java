@@ -161,8 +161,14 @@ class BoundedBlockProperties {
     }
   }
 
-  /** Every value of the region against its input; returns the decoded bit patterns. */
+  /**
+   * Every value of the region against its input, as the default encoder and the lightweight one
+   * (whose blocks hold no entropy coder) write it; returns the default's decoded bit patterns.
+   */
   static long[] assertWithinBound(ValueKind kind, long[] bits, double bound) {
+    ByteBuffer light = BlockEncoder.lightweight(kind, bound).encode(plain(kind, bits), bits.length);
+    assertWithinBound(kind, bits, bound, light);
+    BlockRoundTripProperties.assertLightweight(kind, bits, light);
     return assertWithinBound(kind, bits, bound, new BlockEncoder(kind, bound).encode(plain(kind, bits), bits.length));
   }
 

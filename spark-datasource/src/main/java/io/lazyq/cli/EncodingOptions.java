@@ -16,9 +16,9 @@ final class EncodingOptions {
       description = "Error-bounded float columns: every value within E of its input (a bare E applies to all).")
   String errorBound;
 
-  @Option(names = "--lossless", paramLabel = "none|zstd",
-      description = "A lossless stage, kept per chunk where it saves 5%% or more (default: zstd for integer, timestamp,"
-          + " string and error-bounded columns only).")
+  @Option(names = "--lossless", paramLabel = "none|zstd|blocks|lightweight",
+      description = "A lossless stage, kept per chunk where it saves 5%% or more (default: block encodings or zstd,"
+          + " whichever is smaller; lightweight: block encodings without zstd, the fastest to decode).")
   String lossless;
 
   @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")

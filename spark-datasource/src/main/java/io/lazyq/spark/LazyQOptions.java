@@ -137,8 +137,9 @@ public final class LazyQOptions {
           "Rows per chunk, the unit of a writer's memory.", Scope.WRITE));
 
   public static final LazyQOption<String> LOSSLESS = define(
-      LazyQOption.text("lossless", "none|zstd|blocks",
-          "The lossless stage of every column; by default block encodings or zstd, whichever is smaller per chunk.",
+      LazyQOption.text("lossless", EncodingSpec.losslessChoices(),
+          "The lossless stage of every column; by default block encodings or zstd, whichever is smaller per chunk;"
+              + " lightweight: block encodings without zstd, the fastest to decode.",
           Scope.WRITE)
       .defaultShownAs("blocks or zstd where it pays"));
 

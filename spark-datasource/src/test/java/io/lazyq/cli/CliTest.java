@@ -117,6 +117,17 @@ public class CliTest {
       }
     }
 
+    // --lossless lightweight: the same values, in blocks whose schemes inspect shows, none of them zstd or a stream.
+    Path light = dir.resolve("light.lzq");
+    Run lightweight = run("convert", in.toString(), light.toString(), "--chunk-rows", "1000", "--lossless", "lightweight");
+    assertEquals(0, lightweight.exit(), lightweight.err());
+    Run lightBlocks = run("inspect", light.toString(), "--blocks");
+    assertEquals(0, lightBlocks.exit(), lightBlocks.err());
+    String lightSchemes = lightBlocks.out().substring(lightBlocks.out().indexOf("block schemes"));
+    assertTrue(lightSchemes.matches("(?s).*\\n  ts +[a-z/]+=1; [a-z/]+=1; [a-z/]+=1\\n.*"), lightSchemes);
+    assertTrue(!lightSchemes.contains("zstd") && !lightSchemes.contains("stream"), lightSchemes);
+    assertEquals(run("cat", out.toString(), "--format", "csv").out(), run("cat", light.toString(), "--format", "csv").out());
+
     Run cat = run("cat", out.toString(), "--format", "csv");
     List<String[]> back = new com.univocity.parsers.csv.CsvParser(csvSettings()).parseAll(new java.io.StringReader(cat.out()));
     assertEquals(rows.size() + 1, back.size());

@@ -33,20 +33,23 @@ import org.apache.spark.sql.types.StructField;
  * Sizes on real sensor data: every {@code ../shared/realdata/*.csv.xz} beside the project root is
  * read by Spark's CSV reader (types inferred, float columns cast to float32 as a sensor pipeline
  * stores them) and written in one session, one file each, as Parquet snappy, Parquet zstd, LazyQ
- * lossless (the default), and LazyQ error-bounded at 1e-3 and 1e-2 on every float column.
+ * lossless (the default), LazyQ lossless with lightweight encodings only ({@code lossless=lightweight}:
+ * no zstd frame, no stream), and LazyQ error-bounded at 1e-3 and 1e-2 on every float column.
  *
  * <p>Prints bytes per value per column and per file, each as a ratio to Parquet zstd; checks every
  * value of every LazyQ file against the source (bit-exact lossless, within the bound otherwise);
  * and measures single-thread decode of the float columns (GB/s of float32 output, reading alone
- * and with the column's opening, which checks every block, decodes zstd blocks and decompresses a stream's frame) and a Spark scan that sums
+ * and with the column's opening, which checks every block, decodes zstd blocks and decompresses a stream's frame),
+ * of the default and of the lightweight file, and a Spark scan that sums
  * every float column over enough copies of the data to read {@code bench.scanRows} rows (10 M by
- * default), in M rows/s of wall time and in CPU nanoseconds per row of the whole JVM, beside the
- * same data written as plain float32 ({@code lossless=none}) and as Parquet zstd.
+ * default), in M rows/s of wall time and in CPU nanoseconds per row of the whole JVM, of both
+ * beside the same data written as plain float32 ({@code lossless=none}) and as Parquet zstd.
  *
  * <p>{@code mvn -pl spark-datasource -Pbench test-compile exec:exec -Dbench.main=io.lazyq.spark.bench.RealDataBench}
  */
 public final class RealDataBench {
-  private static final String[] VARIANTS = {"parquet snappy", "parquet zstd", "lazyq lossless", "lazyq 1e-3", "lazyq 1e-2"};
+  private static final String[] VARIANTS = {"parquet snappy", "parquet zstd", "lazyq lossless", "lazyq lightweight", "lazyq 1e-3",
+      "lazyq 1e-2"};
 
   public static void main(String[] args) throws Exception {
     Path data = realData();
@@ -62,9 +65,10 @@ public final class RealDataBench {
       }
     }
     System.out.println();
-    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq 1e-3 | lazyq 1e-2 | decode GB/s read / open+read"
-        + " | scan M rows/s: lossless / plain / parquet zstd | scan CPU ns/row: lossless / plain / parquet zstd |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq lightweight | lazyq 1e-3 | lazyq 1e-2"
+        + " | decode GB/s read / open+read: lossless | lightweight"
+        + " | scan M rows/s: lossless / lightweight / plain / parquet zstd | scan CPU ns/row: lossless / lightweight / plain / parquet zstd |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     summary.forEach(System.out::println);
     spark.stop();
   }
@@ -102,6 +106,7 @@ public final class RealDataBench {
     df.write().option("compression", "snappy").parquet(out.get("parquet snappy").toString());
     df.write().option("compression", "zstd").parquet(out.get("parquet zstd").toString());
     df.write().format("lazyq").save(out.get("lazyq lossless").toString());
+    df.write().format("lazyq").option("lossless", "lightweight").save(out.get("lazyq lightweight").toString());
     df.write().format("lazyq").option("errorBound", bounds1).save(out.get("lazyq 1e-3").toString());
     df.write().format("lazyq").option("errorBound", bounds2).save(out.get("lazyq 1e-2").toString());
     Path plain = work.resolve(name + "-lazyq-plain");
@@ -112,6 +117,7 @@ public final class RealDataBench {
       bytes.put(v, v.startsWith("parquet") ? parquetColumns(out.get(v)) : lazyqColumns(out.get(v)));
     }
     verify(out.get("lazyq lossless"), source, 0);
+    verify(out.get("lazyq lightweight"), source, 0);
     verify(out.get("lazyq 1e-3"), source, 1e-3);
     verify(out.get("lazyq 1e-2"), source, 1e-2);
 
@@ -132,23 +138,29 @@ public final class RealDataBench {
       System.out.println();
     }
     double[] gbs = decodeGbPerSecond(out.get("lazyq lossless"), repeats);
+    double[] lightGbs = decodeGbPerSecond(out.get("lazyq lightweight"), repeats);
     int copies = (int) Math.max(1, Math.ceil(Long.getLong("bench.scanRows", 10_000_000L) / (double) rows));
     double[] lazyqScan = scan(spark.read().format("lazyq").load(out.get("lazyq lossless").toString()), floats, rows, copies, repeats);
+    double[] lightScan = scan(spark.read().format("lazyq").load(out.get("lazyq lightweight").toString()), floats, rows, copies, repeats);
     double[] plainScan = scan(spark.read().format("lazyq").load(plain.toString()), floats, rows, copies, repeats);
     double[] parquetScan = scan(spark.read().parquet(out.get("parquet zstd").toString()), floats, rows, copies, repeats);
     System.out.printf("decode of the float columns, one thread: %.2f GB/s of float32 per CPU second reading, %.2f with the"
-        + " columns' opening%n", gbs[0], gbs[1]);
+        + " columns' opening; lightweight %.2f, %.2f%n", gbs[0], gbs[1], lightGbs[0], lightGbs[1]);
     System.out.printf("scan (sum of every float column) of %d copies, %.1f M rows, median of %d: lazyq lossless %.2f M rows/s"
-        + " (%.0f CPU ns/row, %.0f-%.0f), lazyq plain float32 %.2f (%.0f, %.0f-%.0f), parquet zstd %.2f (%.0f, %.0f-%.0f)%n", copies,
-        copies * rows / 1e6, repeats, lazyqScan[0], lazyqScan[1], lazyqScan[2], lazyqScan[3], plainScan[0], plainScan[1], plainScan[2],
-        plainScan[3], parquetScan[0], parquetScan[1], parquetScan[2], parquetScan[3]);
+        + " (%.0f CPU ns/row, %.0f-%.0f), lazyq lightweight %.2f (%.0f, %.0f-%.0f), lazyq plain float32 %.2f (%.0f, %.0f-%.0f),"
+        + " parquet zstd %.2f (%.0f, %.0f-%.0f)%n", copies, copies * rows / 1e6, repeats,
+        lazyqScan[0], lazyqScan[1], lazyqScan[2], lazyqScan[3], lightScan[0], lightScan[1], lightScan[2], lightScan[3],
+        plainScan[0], plainScan[1], plainScan[2], plainScan[3], parquetScan[0], parquetScan[1], parquetScan[2], parquetScan[3]);
     df.unpersist();
     double zstdFile = value(bytes.get("parquet zstd"), "(file)", rows);
-    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f / %.2f | %.0f / %.0f / %.0f |",
+    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f"
+        + " | %.2f / %.2f / %.2f / %.2f | %.0f / %.0f / %.0f / %.0f |",
         name, rows, floats.size(),
         value(bytes.get("parquet snappy"), "(file)", rows) / zstdFile, value(bytes.get("lazyq lossless"), "(file)", rows) / zstdFile,
+        value(bytes.get("lazyq lightweight"), "(file)", rows) / zstdFile,
         value(bytes.get("lazyq 1e-3"), "(file)", rows) / zstdFile, value(bytes.get("lazyq 1e-2"), "(file)", rows) / zstdFile,
-        gbs[0], gbs[1], lazyqScan[0], plainScan[0], parquetScan[0], lazyqScan[1], plainScan[1], parquetScan[1]);
+        gbs[0], gbs[1], lightGbs[0], lightGbs[1], lazyqScan[0], lightScan[0], plainScan[0], parquetScan[0],
+        lazyqScan[1], lightScan[1], plainScan[1], parquetScan[1]);
   }
 
   private static double value(Map<String, Long> m, String column, long rows) {
