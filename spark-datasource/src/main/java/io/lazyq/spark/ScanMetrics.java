@@ -20,7 +20,7 @@ public final class ScanMetrics {
   public static Map<String, Long> of(Dataset<?> executed) {
     Map<String, Long> totals = new TreeMap<>();
     for (BatchScanExec scan : nodes(executed, BatchScanExec.class)) {
-      if (!(scan.scan() instanceof LazyQScan)) {
+      if (!(scan.scan() instanceof LazyQScan) && !(scan.scan() instanceof AggregateScan)) {
         continue;
       }
       for (CustomMetric m : scan.scan().supportedCustomMetrics()) {
