@@ -9,7 +9,7 @@ public record WriterOptions(int chunkRows, long chunkBytes) {
 
   public static final int DEFAULT_CHUNK_ROWS = 1 << 20;
   public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
-  /** A chunk's columns are mapped one by one, and a mapping cannot exceed 2 GiB. */
+  /** A chunk's columns are mapped one by one (or a few neighbours together), and a mapping cannot exceed 2 GiB. */
   public static final long MAX_CHUNK_BYTES = 1L << 30;
 
   public static final WriterOptions DEFAULTS = new WriterOptions(DEFAULT_CHUNK_ROWS, DEFAULT_CHUNK_BYTES);

@@ -99,7 +99,7 @@ public record LocalInputFile(Path path) implements InputFile {
           }
           long end = first.end();
           int to = from + 1;
-          while (to < order.length && ranges.get(order[to]).length() > 0 && ranges.get(order[to]).offset() < end + NEIGHBOURS) {
+          while (to < order.length && neighbour(ranges.get(order[to]), first.offset(), end)) {
             end = Math.max(end, ranges.get(order[to]).end());
             to++;
           }
@@ -123,6 +123,11 @@ public record LocalInputFile(Path path) implements InputFile {
         throw e;
       }
       return new ArrayList<>(Arrays.asList(regions));
+    }
+
+    /** Whether {@code r} joins the mapping of {@code [start, end)}: near its end, and the mapping stays under 2 GiB. */
+    private static boolean neighbour(ByteRange r, long start, long end) {
+      return r.length() > 0 && r.offset() < end + NEIGHBOURS && Math.max(end, r.end()) - start <= Integer.MAX_VALUE;
     }
 
     @Override
