@@ -78,7 +78,7 @@ public final class LosslessScanBench {
     if (!Files.isDirectory(lossless) || !Files.isDirectory(plain)) {
       write(spark, xz, work, name, lossless, plain);
     }
-    Dataset<Row> a = spark.read().format("lazyq").load(lossless.toString());
+    Dataset<Row> a = spark.read().format("lazyq").option("aggregatePushdown", "false").load(lossless.toString());
     List<String> floats = new ArrayList<>();
     for (StructField f : a.schema().fields()) {
       if (f.dataType().equals(DataTypes.FloatType)) {
@@ -89,8 +89,8 @@ public final class LosslessScanBench {
     int copies = (int) Math.max(1, Math.ceil(Long.getLong("bench.scanRows", 5_000_000L) / (double) rows));
     // A query is planned afresh for every run: run again, one Dataset reuses its adaptive plan's
     // materialised shuffle stages, so that only the final aggregation (one task) would be measured.
-    Supplier<Dataset<Row>> qa = () -> query(spark.read().format("lazyq").load(lossless.toString()), floats, copies);
-    Supplier<Dataset<Row>> qb = () -> query(spark.read().format("lazyq").load(plain.toString()), floats, copies);
+    Supplier<Dataset<Row>> qa = () -> query(spark.read().format("lazyq").option("aggregatePushdown", "false").load(lossless.toString()), floats, copies);
+    Supplier<Dataset<Row>> qb = () -> query(spark.read().format("lazyq").option("aggregatePushdown", "false").load(plain.toString()), floats, copies);
     if (!qa.get().collectAsList().equals(qb.get().collectAsList())) {
       throw new AssertionError(name + ": the lossless and the plain file sum to different values");
     }
