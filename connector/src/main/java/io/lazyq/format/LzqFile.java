@@ -194,7 +194,8 @@ public final class LzqFile implements AutoCloseable {
       ByteBuffer region = mapping == null ? ByteBuffer.allocate(0) : mapping.buffer().duplicate();
       region.order(ByteOrder.LITTLE_ENDIAN);
       long key = (long) chunkOrdinal * schema().size() + columnOrdinal;
-      if (verifyChecksums && !verified.contains(key)) {
+      // A remote read fetches the bytes afresh each time, so only a mapping's check is remembered.
+      if (verifyChecksums && (reader.remote() || !verified.contains(key))) {
         CRC32C crc = new CRC32C();
         crc.update(region.duplicate());
         if ((int) crc.getValue() != col.crc32c()) {

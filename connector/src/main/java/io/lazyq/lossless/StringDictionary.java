@@ -148,7 +148,12 @@ public final class StringDictionary {
       throw new LazyQFormatException(null, 0, "the dictionary's strings do not fill its " + limit + " bytes");
     }
     long[] ids = new long[rows];
-    BlockDecoder.open(indexes, ValueKind.INT32, rows).readLongs(0, rows, ids, 0);
+    BlockDecoder decoder = BlockDecoder.open(indexes, ValueKind.INT32, rows);
+    try {
+      decoder.readLongs(0, rows, ids, 0);
+    } finally {
+      decoder.release(); // a stream's planes go back to the pool
+    }
     int[] rowIds = new int[rows];
     long total = 0;
     for (int r = 0; r < rows; r++) {

@@ -21,14 +21,12 @@ final class AggregateState implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final List<Term> terms;
-  private final boolean exactSums;
   private final boolean[] seen;
   private final long[] longs;
   private final double[] doubles;
 
   AggregateState(PushedAggregate aggregate) {
     this.terms = aggregate.terms();
-    this.exactSums = aggregate.exactSums();
     int n = terms.size();
     seen = new boolean[n];
     longs = new long[n];
@@ -118,7 +116,7 @@ final class AggregateState implements Serializable {
   private void accept(int term, long v) {
     Function f = terms.get(term).function();
     if (f == Function.SUM) {
-      longs[term] = exactSums ? Math.addExact(longs[term], v) : longs[term] + v;
+      longs[term] += v; // cannot overflow: PushedAggregate.integralSumsFit
     } else if (!seen[term] || (f == Function.MIN ? v < longs[term] : v > longs[term])) {
       longs[term] = v;
     }
@@ -166,7 +164,6 @@ final class AggregateState implements Serializable {
 
   private AggregateState(AggregateState other) {
     terms = other.terms;
-    exactSums = other.exactSums;
     seen = other.seen.clone();
     longs = other.longs.clone();
     doubles = other.doubles.clone();

@@ -11,7 +11,6 @@ import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.connector.read.SupportsPushDownV2Filters;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -107,7 +106,10 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
         || !pruning.isEmpty()) {
       return false;
     }
-    aggregate = PushedAggregate.of(aggregation, schema, SQLConf.get().ansiEnabled());
+    aggregate = PushedAggregate.of(aggregation, schema);
+    if (aggregate != null && !aggregate.integralSumsFit(files)) {
+      aggregate = null;
+    }
     return aggregate != null;
   }
 

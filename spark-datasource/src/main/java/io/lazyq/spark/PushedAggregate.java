@@ -1,5 +1,7 @@
 package io.lazyq.spark;
 
+import io.lazyq.format.ChunkDescriptor;
+import io.lazyq.format.ColumnStats;
 import io.lazyq.format.ColumnType;
 import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
@@ -61,16 +63,13 @@ final class PushedAggregate implements Serializable {
   }
 
   private final List<Term> terms;
-  /** Whether an integral sum that overflows fails, as Spark's ANSI mode has it, rather than wraps. */
-  private final boolean exactSums;
 
-  private PushedAggregate(List<Term> terms, boolean exactSums) {
+  private PushedAggregate(List<Term> terms) {
     this.terms = List.copyOf(terms);
-    this.exactSums = exactSums;
   }
 
   /** The aggregation as terms over the schema's columns, or null when some part of it is not understood. */
-  static PushedAggregate of(Aggregation aggregation, Schema schema, boolean exactSums) {
+  static PushedAggregate of(Aggregation aggregation, Schema schema) {
     if (aggregation.groupByExpressions().length > 0) {
       return null;
     }
@@ -82,7 +81,7 @@ final class PushedAggregate implements Serializable {
       }
       terms.add(t);
     }
-    return terms.isEmpty() ? null : new PushedAggregate(terms, exactSums);
+    return terms.isEmpty() ? null : new PushedAggregate(terms);
   }
 
   private static Term term(AggregateFunc f, Schema schema) {
@@ -124,8 +123,39 @@ final class PushedAggregate implements Serializable {
     return terms;
   }
 
-  boolean exactSums() {
-    return exactSums;
+  /**
+   * Whether the chunks' statistics prove that no integral sum can overflow a long, in any order
+   * of adding values and partials. Only then is an integral {@code SUM} answered in the scan:
+   * Spark's own plan fails on overflow under ANSI, wraps without it, and returns null for
+   * {@code try_sum}, which reaches a scan as a plain {@code Sum}; a sum that cannot overflow is
+   * the same under all three.
+   */
+  boolean integralSumsFit(List<DataFile> files) {
+    for (Term t : terms) {
+      if (t.function() != Function.SUM || t.floating()) {
+        continue;
+      }
+      long bound = 0;
+      for (DataFile f : files) {
+        for (ChunkDescriptor chunk : f.metadata().index().chunks()) {
+          ColumnStats stats = chunk.column(t.column()).stats();
+          long values = chunk.rows() - stats.nullCount();
+          if (values == 0) {
+            continue;
+          }
+          if (!stats.hasMinMax() || stats.min().longValue() == Long.MIN_VALUE) {
+            return false;
+          }
+          long largest = Math.max(Math.abs(stats.min().longValue()), Math.abs(stats.max().longValue()));
+          try {
+            bound = Math.addExact(bound, Math.multiplyExact(values, largest));
+          } catch (ArithmeticException overflow) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** The scan's output: one partial value per term, in the aggregation's order. */

@@ -204,6 +204,34 @@ class AggregatePushdownTest extends SparkTestBase {
     }
   }
 
+  /**
+   * A sum of longs that the statistics cannot prove to fit stays in Spark: there {@code try_sum}
+   * gives null, ANSI mode fails and otherwise the sum wraps, and a scan, which sees a plain
+   * {@code Sum} for all three, could not tell them apart. The same query over ints is pushed.
+   */
+  @Test
+  void integralSumsThatMightOverflowStayInSpark() {
+    Path table = dir.resolve("overflow");
+    StructType schema = new StructType().add("big", DataTypes.LongType, true).add("small", DataTypes.LongType, true);
+    spark.createDataFrame(List.of(RowFactory.create(Long.MAX_VALUE, 1L), RowFactory.create(1L, 2L),
+        RowFactory.create(null, 3L)), schema).coalesce(1).write().format("lazyq").save(table.toString());
+    Dataset<Row> trySum = lazyq(table).selectExpr("try_sum(big)");
+    assertFalse(plan(trySum).contains("PushedAggregation"), plan(trySum));
+    assertNull(trySum.first().get(0));
+    String previous = spark.conf().get("spark.sql.ansi.enabled");
+    try {
+      spark.conf().set("spark.sql.ansi.enabled", "false");
+      Dataset<Row> wrapped = lazyq(table).selectExpr("sum(big)", "count(*)");
+      assertFalse(plan(wrapped).contains("PushedAggregation"), plan(wrapped));
+      assertEquals(Long.MIN_VALUE, wrapped.first().getLong(0));
+    } finally {
+      spark.conf().set("spark.sql.ansi.enabled", previous);
+    }
+    Dataset<Row> fits = lazyq(table).selectExpr("sum(small)", "try_sum(small)");
+    assertTrue(plan(fits).contains("PushedAggregation: [SUM(small)"), plan(fits));
+    assertEquals(RowFactory.create(6L, 6L).toString(), fits.first().toString());
+  }
+
   /** Pushdown off, a verifying scan and an expression over a column leave the aggregate to Spark. */
   @Test
   void whatIsNotPushed() {
