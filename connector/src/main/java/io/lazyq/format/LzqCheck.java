@@ -1,6 +1,8 @@
 package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
+import io.lazyq.storage.LocalInputFile;
+import io.lazyq.storage.RangeReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -104,21 +106,21 @@ public final class LzqCheck {
    */
   public static void checkChunk(LzqFile file, int ordinal) throws IOException {
     ChunkDescriptor expected = file.index().chunk(ordinal);
-    String source = file.path().toString();
-    try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-      long at = expected.frameOffset();
-      FrameHeader frame = FrameHeader.decode(FileMetadata.read(channel, at, FileLayout.FRAME_HEADER_BYTES, source),
-          source, at, expected.payloadLength());
-      if (frame.type() != FrameType.CHUNK || frame.sequence() != ordinal
-          || frame.payloadLength() != expected.payloadLength()) {
-        throw new LazyQFormatException(source, at, "the frame here is not chunk " + ordinal + " as the index lists it");
-      }
-      checkPayload(channel, frame, at, source);
-      ChunkDescriptor found = readDescriptor(channel, frame, at, file.schema(), ordinal, expected.firstRow(), source);
-      if (!found.equals(expected)) {
-        throw new LazyQFormatException(source, at + FileLayout.FRAME_HEADER_BYTES, "chunk " + ordinal
-            + "'s descriptor differs from the index's entry for it");
-      }
+    String source = file.location();
+    // Through the file's own reader, so that a remote file (on HDFS, an object store) is checked too.
+    RangeReader reader = file.reader();
+    long at = expected.frameOffset();
+    FrameHeader frame = FrameHeader.decode(reader.read(at, FileLayout.FRAME_HEADER_BYTES), source, at,
+        expected.payloadLength());
+    if (frame.type() != FrameType.CHUNK || frame.sequence() != ordinal
+        || frame.payloadLength() != expected.payloadLength()) {
+      throw new LazyQFormatException(source, at, "the frame here is not chunk " + ordinal + " as the index lists it");
+    }
+    checkPayload(reader, frame, at, source);
+    ChunkDescriptor found = readDescriptor(reader, frame, at, file.schema(), ordinal, expected.firstRow(), source);
+    if (!found.equals(expected)) {
+      throw new LazyQFormatException(source, at + FileLayout.FRAME_HEADER_BYTES, "chunk " + ordinal
+          + "'s descriptor differs from the index's entry for it");
     }
     for (int c = 0; c < file.schema().size(); c++) {
       checkColumn(file, ordinal, c);
@@ -136,18 +138,13 @@ public final class LzqCheck {
     }
   }
 
-  private static void checkPayload(FileChannel channel, FrameHeader frame, long at, String source) throws IOException {
+  private static void checkPayload(RangeReader reader, FrameHeader frame, long at, String source) throws IOException {
     CRC32C crc = new CRC32C();
-    ByteBuffer step = ByteBuffer.allocate((int) Math.min(STEP, Math.max(1, frame.payloadLength())));
     long from = at + FileLayout.FRAME_HEADER_BYTES;
     long end = from + frame.payloadLength();
     while (from < end) {
-      step.clear().limit((int) Math.min(step.capacity(), end - from));
-      int n = channel.read(step, from);
-      if (n < 0) {
-        throw new LazyQFormatException(source, from, "the file ends inside a frame payload");
-      }
-      crc.update(step.flip());
+      int n = (int) Math.min(STEP, end - from);
+      crc.update(reader.read(from, n));
       from += n;
     }
     if ((int) crc.getValue() != frame.payloadCrc()) {
@@ -156,11 +153,10 @@ public final class LzqCheck {
     }
   }
 
-  private static ChunkDescriptor readDescriptor(FileChannel channel, FrameHeader frame, long at, Schema schema,
+  private static ChunkDescriptor readDescriptor(RangeReader reader, FrameHeader frame, long at, Schema schema,
       int ordinal, long firstRow, String source) throws IOException {
-    long bytes = Math.min(frame.payloadLength(), ChunkDescriptor.bytes(schema.size()));
-    ByteBuffer head = FileMetadata.read(channel, at + FileLayout.FRAME_HEADER_BYTES, bytes, source)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    int bytes = (int) Math.min(frame.payloadLength(), ChunkDescriptor.bytes(schema.size()));
+    ByteBuffer head = reader.read(at + FileLayout.FRAME_HEADER_BYTES, bytes).order(ByteOrder.LITTLE_ENDIAN);
     return ChunkDescriptor.decode(head, frame.payloadLength(), schema, ordinal, at, firstRow, source);
   }
 
@@ -179,6 +175,7 @@ public final class LzqCheck {
   /** Front to back, frame by frame, as far as frame headers can be trusted. */
   private static final class FramePass {
     private final FileChannel channel;
+    private final RangeReader reader;
     private final String source;
     private final long size;
     private final Damages damages;
@@ -190,6 +187,7 @@ public final class LzqCheck {
 
     FramePass(FileChannel channel, String source, long size, Damages damages) {
       this.channel = channel;
+      this.reader = new LocalInputFile.Reader(channel, source);
       this.source = source;
       this.size = size;
       this.damages = damages;
@@ -245,7 +243,7 @@ public final class LzqCheck {
         }
         frames++;
         try {
-          checkPayload(channel, frame, at, source);
+          checkPayload(reader, frame, at, source);
         } catch (LazyQFormatException e) {
           damages.add(Damage.of(e, chunk, null));
         }
@@ -261,7 +259,7 @@ public final class LzqCheck {
                   + " where chunk " + chunk + " was expected");
             }
             descriptors.add(null); // unreadable until decoded below
-            ChunkDescriptor d = readDescriptor(channel, frame, at, schema, chunk, rows, source);
+            ChunkDescriptor d = readDescriptor(reader, frame, at, schema, chunk, rows, source);
             descriptors.set(chunk, d);
             rows += d.rows();
           } else if (frame.type() == FrameType.FOOTER) {

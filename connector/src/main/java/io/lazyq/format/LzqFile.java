@@ -107,6 +107,11 @@ public final class LzqFile implements AutoCloseable {
     }
   }
 
+  /** The reader the file was opened with, local or remote, for {@link LzqCheck#checkChunk}. */
+  RangeReader reader() {
+    return reader;
+  }
+
   /** The local file, or null for a remote one. */
   public Path path() {
     return path;

@@ -130,6 +130,42 @@ class StorageTest extends SparkTestBase {
     assertOneLineNaming(missing + "/part.lzq", missingCat.err());
   }
 
+  /**
+   * A verifying scan ({@code verify=true}) checks each chunk's frame, payload and columns through
+   * the file's own reader, remote or local: the intact file reads whole, one flipped byte fails the
+   * scan naming the file.
+   */
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void verifyingScansCheckEveryChunk(String kind) throws Exception {
+    StorageServers.Target t = StorageServers.target(kind, dir);
+    String path = t.path("verified");
+    // One chunk, so one task: the damaged read fails that task alone rather than cancelling others mid-read.
+    spark.range(0, 20_000, 1, 1).selectExpr("id", "cast(id as double) as v").write().format("lazyq")
+        .option("chunkRows", "20000").option("lossless", "none").save(path);
+    assertEquals(0.5 * 19_999L * 20_000L, read(path, "verify", "true").selectExpr("sum(v)").first().getDouble(0));
+
+    FileSystem fs = StorageServers.fileSystem(t);
+    org.apache.hadoop.fs.Path part = null;
+    for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path(path))) {
+      if (s.getPath().getName().endsWith(".lzq")) {
+        part = s.getPath();
+      }
+    }
+    byte[] whole;
+    try (InputStream in = fs.open(part)) {
+      whole = in.readAllBytes();
+    }
+    whole[whole.length / 2] ^= 0x10; // inside the chunk's values: 320 KB of them against a footer of a few hundred bytes
+    try (OutputStream out = fs.create(part, true)) {
+      out.write(whole);
+    }
+    String location = kind.equals("local") ? part.toUri().getPath() : part.toString();
+    Exception damaged = assertThrows(Exception.class, () -> read(location, "verify", "true").count());
+    String first = damaged.getMessage().lines().findFirst().orElse("");
+    assertTrue(first.contains(location) && first.contains("checksum mismatch"), damaged.getMessage());
+  }
+
   /** A file system that is not there fails the read, and lazyq cat, with one line naming the location. */
   @ParameterizedTest
   @MethodSource("remoteKinds")
