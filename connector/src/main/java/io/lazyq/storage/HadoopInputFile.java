@@ -227,6 +227,9 @@ final class HadoopInputFile implements InputFile {
           ByteBuffer b = FutureIO.awaitFuture(data);
           filled.add(b.order(ByteOrder.LITTLE_ENDIAN));
         } catch (IOException | RuntimeException e) {
+          // An interrupted wait (a task cancelled mid-read) leaves the read running: its buffer goes
+          // back to the pool when it arrives. A read that failed completes no buffer.
+          data.thenAccept(release);
           IOException named = e instanceof IOException io ? HadoopStorage.named(location, io, ranges.get(i).offset())
               : new IOException(location + ": " + e.getMessage(), e);
           if (failure == null) {
