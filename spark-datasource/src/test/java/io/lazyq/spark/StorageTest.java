@@ -12,6 +12,7 @@ import io.lazyq.format.FooterCache;
 import io.lazyq.format.LzqFile;
 import io.lazyq.storage.FileEntry;
 import io.lazyq.storage.Storage;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -100,12 +101,7 @@ class StorageTest extends SparkTestBase {
     String path = t.path("cut");
     spark.range(0, 20_000, 1, 1).selectExpr("id").write().format("lazyq").option("chunkRows", "5000").save(path);
     FileSystem fs = StorageServers.fileSystem(t);
-    org.apache.hadoop.fs.Path part = null;
-    for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path(path))) {
-      if (s.getPath().getName().endsWith(".lzq")) {
-        part = s.getPath();
-      }
-    }
+    org.apache.hadoop.fs.Path part = partFile(fs, path);
     byte[] whole;
     try (InputStream in = fs.open(part)) {
       whole = in.readAllBytes();
@@ -146,12 +142,7 @@ class StorageTest extends SparkTestBase {
     assertEquals(0.5 * 19_999L * 20_000L, read(path, "verify", "true").selectExpr("sum(v)").first().getDouble(0));
 
     FileSystem fs = StorageServers.fileSystem(t);
-    org.apache.hadoop.fs.Path part = null;
-    for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path(path))) {
-      if (s.getPath().getName().endsWith(".lzq")) {
-        part = s.getPath();
-      }
-    }
+    org.apache.hadoop.fs.Path part = partFile(fs, path);
     byte[] whole;
     try (InputStream in = fs.open(part)) {
       whole = in.readAllBytes();
@@ -164,6 +155,17 @@ class StorageTest extends SparkTestBase {
     Exception damaged = assertThrows(Exception.class, () -> read(location, "verify", "true").count());
     String first = damaged.getMessage().lines().findFirst().orElse("");
     assertTrue(first.contains(location) && first.contains("checksum mismatch"), damaged.getMessage());
+  }
+
+  /** The table's (last listed) data file. */
+  private static org.apache.hadoop.fs.Path partFile(FileSystem fs, String table) throws IOException {
+    org.apache.hadoop.fs.Path part = null;
+    for (FileStatus s : fs.listStatus(new org.apache.hadoop.fs.Path(table))) {
+      if (s.getPath().getName().endsWith(".lzq")) {
+        part = s.getPath();
+      }
+    }
+    return part;
   }
 
   /** A file system that is not there fails the read, and lazyq cat, with one line naming the location. */

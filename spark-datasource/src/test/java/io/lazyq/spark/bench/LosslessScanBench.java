@@ -199,22 +199,7 @@ public final class LosslessScanBench {
   private static void write(SparkSession spark, Path xz, Path work, String name, Path lossless, Path plain)
       throws IOException, InterruptedException {
     Path csv = work.resolve(name + ".csv");
-    Process p = new ProcessBuilder("xz", "-dc", xz.toString()).redirectOutput(csv.toFile()).start();
-    if (p.waitFor() != 0) {
-      throw new IOException("xz -dc " + xz + " failed");
-    }
-    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : raw.schema().fields()) {
-      Column c = functions.col(f.name());
-      if (f.dataType().equals(DataTypes.DoubleType)) {
-        c = c.cast(DataTypes.FloatType);
-      } else if (f.dataType().equals(DataTypes.TimestampNTZType)) {
-        c = c.cast(DataTypes.TimestampType);
-      }
-      cols.add(c.as(f.name()));
-    }
-    Dataset<Row> df = raw.select(cols.toArray(Column[]::new)).coalesce(1).cache();
+    Dataset<Row> df = RealDataBench.sensorFrame(spark, xz, csv).coalesce(1).cache();
     df.write().format("lazyq").save(lossless.toString());
     df.write().format("lazyq").option("lossless", "none").save(plain.toString());
     df.unpersist();

@@ -74,27 +74,35 @@ public final class RealDataBench {
     spark.stop();
   }
 
-  private static String dataset(SparkSession spark, Path xz, Path work, int repeats) throws Exception {
-    String name = xz.getFileName().toString().replaceFirst("\\.csv\\.xz$", "");
-    Path csv = work.resolve(name + ".csv");
+  /**
+   * A dataset of {@code ../shared/realdata}, decompressed to {@code csv} (which must stay until the
+   * frame is read), with its float columns cast to float32 as a sensor pipeline stores them.
+   */
+  static Dataset<Row> sensorFrame(SparkSession spark, Path xz, Path csv) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("xz", "-dc", xz.toString()).redirectOutput(csv.toFile()).start();
     if (p.waitFor() != 0) {
       throw new IOException("xz -dc " + xz + " failed");
     }
     Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
     List<Column> cols = new ArrayList<>();
-    List<String> floats = new ArrayList<>();
     for (StructField f : raw.schema().fields()) {
       Column c = functions.col(f.name());
       if (f.dataType().equals(DataTypes.DoubleType)) {
         c = c.cast(DataTypes.FloatType);
-        floats.add(f.name());
       } else if (f.dataType().equals(DataTypes.TimestampNTZType)) {
         c = c.cast(DataTypes.TimestampType);
       }
       cols.add(c.as(f.name()));
     }
-    Dataset<Row> df = raw.select(cols.toArray(Column[]::new)).coalesce(1).cache();
+    return raw.select(cols.toArray(Column[]::new));
+  }
+
+  private static String dataset(SparkSession spark, Path xz, Path work, int repeats) throws Exception {
+    String name = xz.getFileName().toString().replaceFirst("\\.csv\\.xz$", "");
+    Path csv = work.resolve(name + ".csv");
+    Dataset<Row> df = sensorFrame(spark, xz, csv).coalesce(1).cache();
+    List<String> floats = Arrays.stream(df.schema().fields()).filter(f -> f.dataType().equals(DataTypes.FloatType))
+        .map(StructField::name).toList();
     long rows = df.count();
     List<Row> source = df.collectAsList();
     String bounds1 = floats.stream().map(f -> f + "=0.001").collect(Collectors.joining(","));
