@@ -176,7 +176,8 @@ class VectorKernelsTest {
     return -1;
   }
 
-  private static QuantizationException refusal(BlockCodec codec, float[] x, boolean direct) {
+  /** Encodes {@code x}, which holds a NaN or an infinity, expecting the refusal and nothing written. */
+  static QuantizationException refusal(BlockCodec codec, float[] x, boolean direct) {
     int size = (int) codec.maxEncodedBytes(x.length);
     ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size)).order(ByteOrder.LITTLE_ENDIAN);
     QuantizationException e = assertThrows(QuantizationException.class, () -> codec.encode(x, 0, x.length, dst));
@@ -229,7 +230,8 @@ class VectorKernelsTest {
     }
   }
 
-  private static byte[] encode(BlockCodec codec, float[] x, boolean direct) {
+  /** The bytes {@code codec} writes for {@code x} into a heap or direct buffer. */
+  static byte[] encode(BlockCodec codec, float[] x, boolean direct) {
     int size = (int) codec.maxEncodedBytes(x.length);
     ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size))
         .order(ByteOrder.LITTLE_ENDIAN);

@@ -1,8 +1,9 @@
 package io.lazyq.quant;
 
+import static io.lazyq.quant.VectorKernelsTest.encode;
+import static io.lazyq.quant.VectorKernelsTest.refusal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
@@ -276,22 +277,5 @@ class VectorSensorKernelsTest {
       i += run;
     }
     return x;
-  }
-
-  private static QuantizationException refusal(BlockCodec codec, float[] x, boolean direct) {
-    int size = (int) codec.maxEncodedBytes(x.length);
-    ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size)).order(ByteOrder.LITTLE_ENDIAN);
-    QuantizationException e = assertThrows(QuantizationException.class, () -> codec.encode(x, 0, x.length, dst));
-    assertEquals(0, dst.position(), "bytes written before the refusal");
-    return e;
-  }
-
-  private static byte[] encode(BlockCodec codec, float[] x, boolean direct) {
-    int size = (int) codec.maxEncodedBytes(x.length);
-    ByteBuffer dst = (direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size)).order(ByteOrder.LITTLE_ENDIAN);
-    int written = codec.encode(x, 0, x.length, dst);
-    byte[] bytes = new byte[written];
-    dst.flip().get(bytes);
-    return bytes;
   }
 }
