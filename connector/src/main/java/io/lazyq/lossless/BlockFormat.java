@@ -96,6 +96,14 @@ public final class BlockFormat {
    */
   private static final ThreadLocal<ZstdDecompressCtx> UNZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
+  /**
+   * This thread's zstd decompression context, for whole frames of the format's other parts (the
+   * lossless stage over a column chunk): reused, so it must not be kept or handed to another thread.
+   */
+  public static ZstdDecompressCtx zstdContext() {
+    return UNZSTD.get();
+  }
+
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
