@@ -158,6 +158,119 @@ class CorruptInputTest {
     }
   }
 
+  /**
+   * A zstd frame in a column chunk that declares more or fewer bytes than the chunk's descriptor,
+   * or has a damaged block, every checksum recomputed: refused by both readers, the mapped one
+   * naming the file, the frame's offset and what is wrong.
+   */
+  @Test
+  void damagedZstdFramesInAFile() throws Exception {
+    long frameAt;
+    try (LzqFile f = LzqFile.open(dir.resolve("good.lzq"))) {
+      ChunkDescriptor c = f.index().chunk(0);
+      ColumnChunk clock = c.column(f.schema().indexOf("clock"));
+      frameAt = c.payloadOffset() + clock.offset() + clock.values().offset();
+      assertEquals(64, clock.values().decodedLength());
+    }
+    int fcs = contentSizeField((int) frameAt);
+    assertEquals(64, good[fcs] & 0xFF, "a one-byte content size field");
+    String[][] edits = {{"72", "declares 72 decoded bytes, the chunk 64"}, {"56", "declares 56 decoded bytes, the chunk 64"}};
+    for (String[] e : edits) {
+      byte[] b = good.clone();
+      b[fcs] = (byte) Integer.parseInt(e[0]);
+      refusedAt(io.lazyq.testing.Reseal.of(b), frameAt, e[1]);
+    }
+    byte[] reserved = good.clone();
+    reserved[fcs + 1] |= 0b110; // the first block's type: 3, reserved
+    refusedAt(io.lazyq.testing.Reseal.of(reserved), frameAt, "corrupt zstd data");
+  }
+
+  /**
+   * Hostile frames given to the decoder from heap and direct buffers: each refused with the source,
+   * the offset and what is wrong, and a frame declaring a huge size without allocating for it.
+   */
+  @Test
+  void hostileZstdFrames() throws Exception {
+    byte[] values = new byte[5000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (byte) (i * 7 % 13);
+    }
+    byte[] frame = com.github.luben.zstd.Zstd.compress(values, LosslessStage.LEVEL);
+    refused(frame, 5008, "declares 5000 decoded bytes, the chunk 5008");
+    refused(frame, 4992, "declares 5000 decoded bytes, the chunk 4992");
+    for (int cut = 1; cut < frame.length; cut++) {
+      refused(java.util.Arrays.copyOf(frame, cut), 5000, "zstd data");
+    }
+    byte[] reserved = frame.clone();
+    reserved[contentSizeField(frame, 0) + 2] |= 0b110;
+    refused(reserved, 5000, "corrupt zstd data");
+    byte[] trailing = java.util.Arrays.copyOf(frame, frame.length + 3);
+    refused(trailing, 5000, "corrupt zstd data");
+
+    // magic, single segment with an 8-byte content size of 2^29, one RLE block of 100 bytes
+    int block = 100 << 3 | 1 << 1 | 1; // 3 bytes: size, type (1, RLE), last
+    ByteBuffer huge = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN).putInt(0xFD2FB528).put((byte) 0xE0)
+        .putLong(1L << 29).put((byte) block).put((byte) (block >> 8)).put((byte) (block >> 16)).put((byte) 42);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    refused(huge.array(), 1L << 29, "a zstd frame of 17 bytes declares 536870912 decoded bytes, more than a frame of its size can hold");
+    long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    assertTrue(allocated < 1 << 20, "refusing a frame declaring 2^29 bytes allocated " + allocated);
+    refused(huge.array(), 100, "declares 536870912 decoded bytes, the chunk 100");
+    huge.putLong(5, 100);
+    byte[] hundred = new byte[100];
+    java.util.Arrays.fill(hundred, (byte) 42);
+    assertEquals(ByteBuffer.wrap(hundred), LosslessStage.decompress(ByteBuffer.wrap(huge.array()), 100, "t", 0),
+        "the same frame, declaring its true size, decodes");
+
+    // Two frames, which the writer never makes, decode through the growing array as before.
+    byte[] two = java.util.Arrays.copyOf(frame, 2 * frame.length);
+    System.arraycopy(frame, 0, two, frame.length, frame.length);
+    ByteBuffer twice = LosslessStage.decompress(ByteBuffer.wrap(two), 10_000, "t", 0);
+    assertEquals(ByteBuffer.wrap(values), twice.duplicate().limit(5000));
+    assertEquals(ByteBuffer.wrap(values), twice.duplicate().position(5000));
+    refused(two, 10_008, "zstd data decodes to 10000 bytes, 10008 declared");
+    refused(two, 9_992, "zstd data decodes to more than the 9992 bytes declared");
+  }
+
+  /** Where a zstd frame at {@code at} of the good file keeps its content size. */
+  private int contentSizeField(int at) {
+    return contentSizeField(good, at);
+  }
+
+  private static int contentSizeField(byte[] b, int at) {
+    int descriptor = b[at + 4] & 0xFF;
+    boolean singleSegment = (descriptor & 0x20) != 0;
+    int dictionary = new int[] {0, 1, 2, 4}[descriptor & 3];
+    return at + 5 + (singleSegment ? 0 : 1) + dictionary;
+  }
+
+  private static void refused(byte[] frame, long decoded, String what) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(frame.length + 1).position(1).put(frame).position(1).slice();
+    for (ByteBuffer packed : List.of(ByteBuffer.wrap(frame), direct)) {
+      try {
+        LosslessStage.decompress(packed, decoded, 4, "hostile.lzq", 4242);
+        fail("decoded a hostile frame to " + decoded + " bytes: " + what);
+      } catch (LazyQFormatException e) {
+        assertEquals("hostile.lzq", e.source());
+        assertEquals(4242, e.offset());
+        assertTrue(e.getMessage().contains(what), e.getMessage() + " does not say " + what);
+      }
+    }
+  }
+
+  /** Both readers refuse {@code bytes}; the mapped one names the file, {@code offset} and {@code what}. */
+  private void refusedAt(byte[] bytes, long offset, String what) throws Exception {
+    assertEquals(Outcome.REFUSED, readBoth(bytes));
+    try (LzqFile f = LzqFile.open(damaged); ColumnView v = f.column(0, f.schema().indexOf("clock"))) {
+      fail("read a damaged frame as " + v.getLong(0));
+    } catch (LazyQFormatException e) {
+      assertEquals(damaged.toString(), e.source());
+      assertEquals(offset, e.offset(), e.getMessage());
+      assertTrue(e.getMessage().contains(what), e.getMessage() + " does not say " + what);
+    }
+  }
+
   /** Recomputes header, frame-header, payload and trailer checksums so that only structure checks can object. */
   private static void fixChecksums(ByteBuffer bb, long footer) {
     int trailer = bb.capacity() - 24;
