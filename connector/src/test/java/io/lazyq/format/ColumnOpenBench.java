@@ -26,10 +26,14 @@ import java.util.zip.CRC32C;
  * the region's CRC32C ({@code crc}) and {@link BlockDecoder#open} over it ({@code decoder}). CPU time
  * of this thread (ThreadMXBean), best of {@code bench.passes} passes (30 by default) after as many
  * for warm-up; and every float column of a chunk opened and closed together on a freshly opened
- * file, as a scan's task opens them. Run:
+ * file, as a scan's task opens them. Run with the heap committed and touched up front: a run
+ * that allocates little touches fresh heap pages through its measured passes, which cost 20-70
+ * ns a value of opening on this machine wherever they fell (a column's array of decoded values is
+ * fresh memory), and {@code -XX:+AlwaysPreTouch} took them out of every figure:
  *
  * <pre>
- * java -cp connector/target/test-classes:connector/target/classes:$(cat /tmp/cp.txt) io.lazyq.format.ColumnOpenBench DIR...
+ * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp connector/target/test-classes:connector/target/classes:$(cat /tmp/cp.txt) \
+ *   io.lazyq.format.ColumnOpenBench DIR...
  * </pre>
  */
 public final class ColumnOpenBench {
