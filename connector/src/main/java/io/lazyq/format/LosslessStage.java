@@ -1,7 +1,6 @@
 package io.lazyq.format;
 
 import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import io.lazyq.LazyQFormatException;
 import io.lazyq.lossless.BlockEncoder;
@@ -206,7 +205,8 @@ final class LosslessStage {
   /**
    * Decodes one stored zstd buffer of exactly {@code decodedLength} bytes. Where the buffer is
    * one frame that declares that length, it is decoded in one call of this thread's context
-   * ({@link BlockFormat#zstdContext}) straight from the stored bytes into an array of that size.
+   * ({@link BlockFormat#zstdContext}) from the stored bytes (a heap buffer's own array, without a
+   * copy) into an array of that size.
    * That length is trusted for the allocation only up to what the stored bytes can decode to at
    * all, {@code n / 4 x 128 KiB} for {@code n} bytes: so a false length allocates no more than a
    * true frame of the same size makes any reader allocate, and a frame declaring more is refused
@@ -217,7 +217,7 @@ final class LosslessStage {
    *
    * <p>Measured on those timestamps (docs/BENCHMARKS.md, "Opening a zstd or delta+zstd chunk"):
    * through a stream made per buffer, a copy of the stored bytes and a doubling array this call
-   * took 2.1-4.0 ns a value where zstd's own decoding was 0.2-1.0; now 0.9-1.8, the rest being
+   * took 2.1-4.0 ns a value where zstd's own decoding was 0.2-1.0; now 0.8-1.9, the rest being
    * the fresh array (0.4) and the running sum (0.3).
    */
   static ByteBuffer decompress(ByteBuffer packed, long decodedLength, String source, long offset)
@@ -232,16 +232,24 @@ final class LosslessStage {
     int expected = (int) decodedLength;
     int length = packed.remaining();
     if (length == 0) {
-      return grow(packed, expected, source, offset);
+      return grow(new byte[0], 0, 0, expected, source, offset);
     }
-    if (!packed.hasArray() && !packed.isDirect()) {
-      byte[] copy = new byte[length];
-      packed.duplicate().get(copy);
-      packed = ByteBuffer.wrap(copy);
+    byte[] src;
+    int from;
+    if (packed.hasArray()) {
+      src = packed.array();
+      from = packed.arrayOffset() + packed.position();
+    } else {
+      // A mapping's bytes are copied (the compressed size: 0.1-9 KB for the sensor data's
+      // timestamps), so that native code never reads a mapping, whose file another process may
+      // cut short under it: a Java read of a cut mapping fails, a native one kills the JVM.
+      src = new byte[length];
+      from = 0;
+      packed.duplicate().get(src);
     }
-    ZstdFrame frame = ZstdFrame.of(packed, source, offset);
+    ZstdFrame frame = ZstdFrame.of(src, from, length, source, offset);
     if (frame.length() != length || frame.contentSize() < 0) {
-      return grow(packed, expected, source, offset);
+      return grow(src, from, length, expected, source, offset);
     }
     if (frame.contentSize() != expected) {
       throw new LazyQFormatException(source, offset, "the zstd frame declares " + frame.contentSize()
@@ -254,10 +262,7 @@ final class LosslessStage {
     byte[] out = new byte[expected];
     int n;
     try {
-      ZstdDecompressCtx ctx = BlockFormat.zstdContext();
-      n = packed.hasArray()
-          ? ctx.decompressByteArray(out, 0, expected, packed.array(), packed.arrayOffset() + packed.position(), length)
-          : ctx.decompressDirectByteBufferToByteArray(out, 0, expected, packed, packed.position(), length);
+      n = BlockFormat.zstdContext().decompressByteArray(out, 0, expected, src, from, length);
     } catch (RuntimeException e) {
       // zstd-jni throws ZstdException with zstd's error name (a truncated or corrupt frame, a frame
       // decoding to more or fewer bytes than it declares).
@@ -269,22 +274,11 @@ final class LosslessStage {
     return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /**
-   * The first zstd frame of a stored buffer (on the heap or direct): its stored length, and the
-   * decoded size it declares (negative: none).
-   */
+  /** The first zstd frame of stored bytes: its stored length, and the decoded size it declares (negative: none). */
   private record ZstdFrame(long length, long contentSize) {
-    static ZstdFrame of(ByteBuffer packed, String source, long offset) throws LazyQFormatException {
-      int at = packed.position();
-      int n = packed.remaining();
+    static ZstdFrame of(byte[] src, int from, int length, String source, long offset) throws LazyQFormatException {
       try {
-        if (packed.hasArray()) {
-          byte[] a = packed.array();
-          int from = packed.arrayOffset() + at;
-          return new ZstdFrame(Zstd.findFrameCompressedSize(a, from, n), Zstd.getFrameContentSize(a, from, n));
-        }
-        return new ZstdFrame(Zstd.findDirectByteBufferFrameCompressedSize(packed, at, n),
-            Zstd.getDirectByteBufferFrameContentSize(packed, at, n));
+        return new ZstdFrame(Zstd.findFrameCompressedSize(src, from, length), Zstd.getFrameContentSize(src, from, length));
       } catch (RuntimeException e) {
         throw new LazyQFormatException(source, offset, "corrupt zstd data: " + e.getMessage(), e);
       }
@@ -295,12 +289,11 @@ final class LosslessStage {
    * Decodes through a stream into an array that grows as decoded bytes arrive, so a false length
    * cannot make it allocate: for stored bytes that are not a single frame declaring its size.
    */
-  private static ByteBuffer grow(ByteBuffer packed, int expected, String source, long offset) throws LazyQFormatException {
-    byte[] src = new byte[packed.remaining()];
-    packed.duplicate().get(src);
-    byte[] out = new byte[(int) Math.min(expected, Math.max(4096L, 4L * src.length))];
+  private static ByteBuffer grow(byte[] src, int from, int length, int expected, String source, long offset)
+      throws LazyQFormatException {
+    byte[] out = new byte[(int) Math.min(expected, Math.max(4096L, 4L * length))];
     int filled = 0;
-    try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(src))) {
+    try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(src, from, length))) {
       while (true) {
         if (filled == out.length) {
           if (filled == expected) {
