@@ -203,15 +203,22 @@ final class LosslessStage {
   private static final long ZSTD_BLOCK_MAX = 128 << 10;
 
   /**
+   * The allocation a reader may make beyond four times its input (docs/RELIABILITY.md, promise 3):
+   * a frame declaring at most {@code 4 n + 8 MiB} is decoded into an array of that size, which
+   * holds the timestamps of a chunk of the default 2^20 rows.
+   */
+  private static final long ALLOCATION_ALLOWANCE = 8 << 20;
+
+  /**
    * Decodes one stored zstd buffer of exactly {@code decodedLength} bytes. Where the buffer is
    * one frame that declares that length, it is decoded in one call of this thread's context
    * ({@link BlockFormat#zstdContext}) from the stored bytes (a heap buffer's own array, without a
    * copy) into an array of that size.
-   * That length is trusted for the allocation only up to what the stored bytes can decode to at
-   * all, {@code n / 4 x 128 KiB} for {@code n} bytes: so a false length allocates no more than a
-   * true frame of the same size makes any reader allocate, and a frame declaring more is refused
-   * before anything is allocated. Real chunks are well within it: the sensor datasets'
-   * timestamps under delta + zstd, 249 bytes for 2,103,360 (8,447x, the bound 32,768x), 111 for
+   * A frame declaring more than its {@code n} stored bytes can decode to at all ({@code n / 4 x
+   * 128 KiB}) is refused before anything is allocated; the declared length sizes the array only up
+   * to a reader's allocation allowance ({@code 4 n + 8 MiB}), beyond which it grows as decoded
+   * bytes arrive, so a false length costs no more than that allowance. Real chunks are well
+   * within it: the sensor datasets' timestamps under delta + zstd, 249 bytes for 2,103,360 (8,447x, the bound 32,768x), 111 for
    * 655,360 and 9,128 for 365,008. Where the bytes are not one frame with its size (several
    * frames, a size left out: nothing the writer makes), the array grows as decoded bytes arrive.
    *
@@ -258,6 +265,11 @@ final class LosslessStage {
     if (expected > length / 4 * ZSTD_BLOCK_MAX) {
       throw new LazyQFormatException(source, offset, "a zstd frame of " + length + " bytes declares " + expected
           + " decoded bytes, more than a frame of its size can hold");
+    }
+    if (expected > 4L * length + ALLOCATION_ALLOWANCE) {
+      // Beyond what a reader may allocate for untrusted bytes of this size, the array grows only
+      // as decoded bytes arrive, so a false length still cannot make it allocate.
+      return grow(src, from, length, expected, source, offset);
     }
     byte[] out = new byte[expected];
     int n;

@@ -44,6 +44,22 @@ class ZstdStageTest {
     }
   }
 
+  /**
+   * 2^21 regular timestamps: 16 MiB from a frame of a few hundred bytes, beyond a reader's
+   * allocation allowance for its size, so it decodes through the growing array and still comes
+   * back whole.
+   */
+  @Test
+  void aFrameBeyondTheAllowanceDecodesAsItGrows() throws Exception {
+    long[] values = new long[1 << 21];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = 1_767_225_600_000_000L + 1_000L * i;
+    }
+    byte[] frame = Zstd.compress(bytes(values, 8, true), LosslessStage.LEVEL);
+    assertTrue(8L * values.length > 4L * frame.length + (8 << 20), frame.length + " bytes");
+    check(values, 8, frame, 8, "2^21 timestamps, delta+zstd");
+  }
+
   @Test
   void filesUnderBothStagesReadBack() throws Exception {
     for (ColumnType type : TYPES) {
