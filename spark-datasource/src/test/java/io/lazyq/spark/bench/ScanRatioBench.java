@@ -32,13 +32,14 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * mvn -B -o -q -pl spark-datasource -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * cd spark-datasource &amp;&amp; java -Xmx4g --add-modules=jdk.incubator.vector --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
- *   -Dlog4j2.configurationFile=src/launcher/log4j2.properties \
+ * cd spark-datasource &amp;&amp; java -Xmx4g ${lazyq.jvm.opens} -Dlog4j2.configurationFile=src/launcher/log4j2.properties \
+ *   [-Dbench.rows=20000000] [-Dbench.repeats=11] [-Dbench.warmup=3] [-Dbench.profile=dir] \
  *   -cp target/test-classes:target/classes:../connector/target/classes:../arrow-bridge/target/classes:$(cat /tmp/cp.txt) \
- *   io.lazyq.spark.bench.ScanRatioBench [-Dbench.rows=20000000] [-Dbench.repeats=11] [-Dbench.warmup=3] [-Dbench.profile=dir]
+ *   io.lazyq.spark.bench.ScanRatioBench
  * </pre>
  *
- * ({@code bench.profile}: after the measured rounds, a JFR recording of 5 runs of each query and
+ * ({@code ${lazyq.jvm.opens}}: the root pom's property, its {@code --add-opens} and the vector module.
+ * {@code bench.profile}: after the measured rounds, a JFR recording of 5 runs of each query and
  * format alone, execution samples every 2 ms.) The files are those of {@link ScanBench}, in
  * {@code bench.dir} ({@code target/bench-scan}), written on the first run.
  */
