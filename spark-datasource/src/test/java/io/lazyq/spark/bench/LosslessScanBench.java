@@ -1,17 +1,12 @@
 package io.lazyq.spark.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
@@ -44,9 +39,6 @@ import org.apache.spark.sql.types.StructField;
  * </pre>
  */
 public final class LosslessScanBench {
-  /** Names of the threads a scan's reading runs on: Spark's task threads and the chunk prefetcher's. */
-  private static final String[] READING_THREADS = {"Executor task launch worker", "lazyq-prefetch-"};
-
   private LosslessScanBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -87,46 +79,29 @@ public final class LosslessScanBench {
     }
     long rows = a.count();
     int copies = (int) Math.max(1, Math.ceil(Long.getLong("bench.scanRows", 5_000_000L) / (double) rows));
-    // A query is planned afresh for every run: run again, one Dataset reuses its adaptive plan's
-    // materialised shuffle stages, so that only the final aggregation (one task) would be measured.
+    // Planned afresh for every run (ScanCpu.alternate says why).
     Supplier<Dataset<Row>> qa = () -> query(spark.read().format("lazyq").option("aggregatePushdown", "false").load(lossless.toString()), floats, copies);
     Supplier<Dataset<Row>> qb = () -> query(spark.read().format("lazyq").option("aggregatePushdown", "false").load(plain.toString()), floats, copies);
     if (!qa.get().collectAsList().equals(qb.get().collectAsList())) {
       throw new AssertionError(name + ": the lossless and the plain file sum to different values");
     }
     if (Boolean.getBoolean("bench.threads")) {
-      threads(qa.get());
-    }
-    for (int i = 0; i < warmup; i++) {
-      cpu(qa);
-      cpu(qb);
+      ScanCpu.threads(qa.get());
     }
     double[] ta = new double[repeats];
     double[] tb = new double[repeats];
     double[] ratio = new double[repeats];
     double total = (double) rows * copies;
-    for (int i = 0; i < repeats; i++) {
-      if (i % 2 == 0) {
-        ta[i] = cpu(qa) / total;
-        tb[i] = cpu(qb) / total;
-      } else {
-        tb[i] = cpu(qb) / total;
-        ta[i] = cpu(qa) / total;
-      }
+    ScanCpu.alternate(warmup, repeats, qa, qb, (i, ra, rb) -> {
+      ta[i] = ra.readingNanos() / total;
+      tb[i] = rb.readingNanos() / total;
       ratio[i] = ta[i] / tb[i];
       System.out.printf(Locale.ROOT, "%s round %d: lossless %.2f  plain %.2f CPU ns/row%n", name, i, ta[i], tb[i]);
-    }
-    String line = String.format(Locale.ROOT, "| %s | %,d x %d | %s | %s | %s |", name, rows, copies, spread(ta, "%.1f"),
-        spread(tb, "%.1f"), spread(ratio, "%.2f"));
+    });
+    String line = String.format(Locale.ROOT, "| %s | %,d x %d | %s | %s | %s |", name, rows, copies, ScanCpu.spread(ta, "%.1f"),
+        ScanCpu.spread(tb, "%.1f"), ScanCpu.spread(ratio, "%.2f"));
     System.out.println(line);
     return line;
-  }
-
-  /** The median, and the least and most in brackets. */
-  private static String spread(double[] values, String format) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", s[s.length / 2], s[0], s[s.length - 1]);
   }
 
   private static Dataset<Row> query(Dataset<Row> table, List<String> floats, int copies) {
@@ -136,63 +111,6 @@ public final class LosslessScanBench {
     }
     Column[] sums = floats.stream().map(functions::sum).toArray(Column[]::new);
     return all.agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length));
-  }
-
-  /** Runs the query; returns the CPU nanoseconds the reading threads spent in it. */
-  private static long cpu(Supplier<Dataset<Row>> plan) {
-    Dataset<Row> query = plan.get();
-    Map<Long, Long> before = readingThreadsCpu();
-    query.collect();
-    Map<Long, Long> after = readingThreadsCpu();
-    long sum = 0;
-    for (Map.Entry<Long, Long> e : after.entrySet()) {
-      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
-    }
-    return sum;
-  }
-
-  /** Prints the CPU time every thread of the JVM spent in a run of the query, to see where a scan's work runs. */
-  private static void threads(Dataset<Row> query) {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<Long, Long> before = new HashMap<>();
-    for (long id : mx.getAllThreadIds()) {
-      before.put(id, mx.getThreadCpuTime(id));
-    }
-    long t0 = System.nanoTime();
-    query.collect();
-    System.out.printf(Locale.ROOT, "wall %.1f ms%n", (System.nanoTime() - t0) / 1e6);
-    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (t != null) {
-        long d = mx.getThreadCpuTime(t.getThreadId()) - before.getOrDefault(t.getThreadId(), 0L);
-        if (d > 1_000_000) {
-          System.out.printf(Locale.ROOT, "  %-60s %.1f ms%n", t.getThreadName(), d / 1e6);
-        }
-      }
-    }
-  }
-
-  /**
-   * CPU time of each live reading thread. Spark's task threads and the prefetchers live in cached
-   * pools that keep a thread for a minute after its last task, longer than a query here takes, so a
-   * thread that ends between two snapshots (its time then uncounted) does not happen in practice.
-   */
-  private static Map<Long, Long> readingThreadsCpu() {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<Long, Long> out = new HashMap<>();
-    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (t == null) {
-        continue;
-      }
-      for (String prefix : READING_THREADS) {
-        if (t.getThreadName().startsWith(prefix)) {
-          long c = mx.getThreadCpuTime(t.getThreadId());
-          if (c >= 0) {
-            out.put(t.getThreadId(), c);
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** Writes the dataset as LazyQ lossless and plain float32, float columns cast to float32 as a sensor pipeline stores them. */

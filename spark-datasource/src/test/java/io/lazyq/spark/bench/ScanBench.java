@@ -41,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * and its vectorized reader rejects it.
  */
 public final class ScanBench {
-  private static final String[] QUERIES = {
+  static final String[] QUERIES = {
       "SELECT sum(temperature) FROM %s",
       "SELECT sum(temperature), sum(pressure), sum(vibration) FROM %s",
       "SELECT sensor, avg(temperature), max(vibration) FROM %s GROUP BY sensor",
@@ -75,12 +75,7 @@ public final class ScanBench {
     spark.sparkContext().setLogLevel("WARN");
     Map<String, Path> all = new LinkedHashMap<>(lazyq);
     for (String codec : List.of("snappy", "zstd")) {
-      Path p = dir.resolve("parquet-" + codec + "-" + rows);
-      if (!Files.exists(p)) {
-        spark.read().format("lazyq").load(lazyq.get("lazyq plain float32").toString())
-            .write().option("compression", codec).parquet(p.toString());
-      }
-      all.put("parquet float32 " + codec, p);
+      all.put("parquet float32 " + codec, parquet(spark, lazyq.get("lazyq plain float32"), dir, rows, codec));
     }
     // Aggregates pushed into the scan: LazyQ's Q8_0 without them, and Parquet through Spark's V2 source
     // with its footer aggregates (MIN, MAX, COUNT; not SUM), which the V1 source above never pushes.
@@ -203,6 +198,15 @@ public final class ScanBench {
         day.write(w, n -> { });
         w.commit();
       }
+    }
+    return p;
+  }
+
+  /** Writes (once) the plain LazyQ file {@code plain} of {@code rows} rows as Parquet, compressed by {@code codec}. */
+  static Path parquet(SparkSession spark, Path plain, Path dir, long rows, String codec) {
+    Path p = dir.resolve("parquet-" + codec + "-" + rows);
+    if (!Files.exists(p)) {
+      spark.read().format("lazyq").load(plain.toString()).write().option("compression", codec).parquet(p.toString());
     }
     return p;
   }
