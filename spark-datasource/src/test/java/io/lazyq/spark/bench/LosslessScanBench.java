@@ -26,13 +26,15 @@ import org.apache.spark.sql.types.StructField;
  * A Spark scan of lossless LazyQ (the default) against the same data as plain float32
  * ({@code lossless=none}) that can tell the two apart on this shared machine: the scan sums every
  * float column of each {@code ../shared/realdata/*.csv.xz} over enough copies to read
- * {@code bench.scanRows} rows (5 M by default), each run planned afresh,, in Spark {@code local[1]}, and counts the CPU time of
+ * {@code bench.scanRows} rows (5 M by default), each run planned afresh, in Spark {@code local[1]}, and counts the CPU time of
  * the threads that read (Spark's task threads and LazyQ's prefetch threads) only. The whole JVM's
  * CPU time, which earlier figures used, moved 2-7x between runs with the JIT compiler's and the
  * garbage collector's threads. The two files are queried in alternation ({@code bench.repeats}
  * rounds, 9 by default, each order reversed every other round) after warm-up rounds, and each is
  * reported as the median CPU ns a row with the least and most, and the median of the per-round
- * ratios lossless / plain with theirs.
+ * ratios lossless / plain with theirs; the first run of each, before the warm-up, is printed on
+ * its own. {@code bench.datasets} (comma-separated prefixes of the files'
+ * names) reads only those.
  *
  * <p>The files are written once into {@code bench.work} (a temporary directory by default) and read
  * from there by later runs, so that builds before and after a change read the same bytes:
@@ -60,7 +62,11 @@ public final class LosslessScanBench {
     spark.sparkContext().setLogLevel("WARN");
     List<String> table = new ArrayList<>();
     try (Stream<Path> files = Files.list(data)) {
+      String only = System.getProperty("bench.datasets", "");
       for (Path xz : files.filter(p -> p.toString().endsWith(".csv.xz")).sorted().toList()) {
+        if (!only.isEmpty() && Arrays.stream(only.split(",")).noneMatch(xz.getFileName().toString()::startsWith)) {
+          continue;
+        }
         table.add(dataset(spark, xz, work, repeats, warmup));
       }
     }
@@ -91,9 +97,17 @@ public final class LosslessScanBench {
     // materialised shuffle stages, so that only the final aggregation (one task) would be measured.
     Supplier<Dataset<Row>> qa = () -> query(spark.read().format("lazyq").option("aggregatePushdown", "false").load(lossless.toString()), floats, copies);
     Supplier<Dataset<Row>> qb = () -> query(spark.read().format("lazyq").option("aggregatePushdown", "false").load(plain.toString()), floats, copies);
-    if (!qa.get().collectAsList().equals(qb.get().collectAsList())) {
+    // The first run of each, which also checks that both sum to the same values: its CPU time
+    // includes what the kernels cost before they are compiled.
+    List<Row> sumA = new ArrayList<>();
+    List<Row> sumB = new ArrayList<>();
+    double total = (double) rows * copies;
+    double firstA = cpuOf(() -> sumA.addAll(qa.get().collectAsList())) / total;
+    double firstB = cpuOf(() -> sumB.addAll(qb.get().collectAsList())) / total;
+    if (!sumA.equals(sumB)) {
       throw new AssertionError(name + ": the lossless and the plain file sum to different values");
     }
+    System.out.printf(Locale.ROOT, "%s first run: lossless %.2f  plain %.2f CPU ns/row%n", name, firstA, firstB);
     if (Boolean.getBoolean("bench.threads")) {
       threads(qa.get());
     }
@@ -104,7 +118,6 @@ public final class LosslessScanBench {
     double[] ta = new double[repeats];
     double[] tb = new double[repeats];
     double[] ratio = new double[repeats];
-    double total = (double) rows * copies;
     for (int i = 0; i < repeats; i++) {
       if (i % 2 == 0) {
         ta[i] = cpu(qa) / total;
@@ -141,8 +154,13 @@ public final class LosslessScanBench {
   /** Runs the query; returns the CPU nanoseconds the reading threads spent in it. */
   private static long cpu(Supplier<Dataset<Row>> plan) {
     Dataset<Row> query = plan.get();
+    return cpuOf(query::collect);
+  }
+
+  /** Runs {@code run}; returns the CPU nanoseconds the reading threads spent meanwhile. */
+  private static long cpuOf(Runnable run) {
     Map<Long, Long> before = readingThreadsCpu();
-    query.collect();
+    run.run();
     Map<Long, Long> after = readingThreadsCpu();
     long sum = 0;
     for (Map.Entry<Long, Long> e : after.entrySet()) {
