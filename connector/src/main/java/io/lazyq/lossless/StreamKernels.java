@@ -1,6 +1,7 @@
 package io.lazyq.lossless;
 
 import io.lazyq.quant.KernelChoice;
+import io.lazyq.quant.KernelWarming;
 
 /**
  * The inner loops of a stream's decoding ({@link RegionStream}, read per batch by
@@ -11,19 +12,16 @@ import io.lazyq.quant.KernelChoice;
  *
  * <p>This class is the scalar path; {@code VectorStreamKernels} (compiled from the vector source
  * root) gives the same bits with the Vector API. {@link #selected} is chosen as the codecs'
- * kernels are ({@link io.lazyq.quant.KernelChoice}, system property {@code lazyq.kernels}), but
- * scalar by default.
+ * kernels are ({@link io.lazyq.quant.KernelChoice}, system property {@code lazyq.kernels}): by
+ * default the vector kernels, run on the scalar path until compiled ({@link WarmingStreamKernels}).
  */
 class StreamKernels {
   private static final String VECTOR_CLASS = "io.lazyq.lossless.VectorStreamKernels";
 
   /**
-   * The kernels every stream uses: scalar unless {@code lazyq.kernels=vector}. The vector kernels
-   * read a stream 2-5x faster once compiled (0.16-0.22 ns a value under the offset predictor, 0.47-0.56
-   * under delta, against 0.7-1.5), but in a Spark scan of the PM2.5/weather file they took 26-27 CPU
-   * ns a row against the scalar kernels' 16 (RealDataBench, two runs each): C2 compiled and
-   * deoptimised them repeatedly ({@code -XX:+PrintCompilation}), and the Vector API run by the
-   * interpreter meanwhile cost about 2.7 µs a row of the first pass (process CPU, JIT included).
+   * The kernels every stream uses: under {@code lazyq.kernels=auto} the vector kernels once
+   * compiled, which read a stream 2-5x faster than the scalar ones (0.16-0.22 ns a value under the
+   * offset predictor, 0.47-0.56 under delta, against 0.7-1.5).
    */
   static StreamKernels selected() {
     return Selected.KERNELS;
@@ -35,7 +33,8 @@ class StreamKernels {
    * initialiser before its own static fields are set.
    */
   private static final class Selected {
-    static final StreamKernels KERNELS = KernelChoice.select("stream", StreamKernels::new, () -> VECTOR_CLASS, false);
+    static final StreamKernels KERNELS = KernelChoice.select("stream", StreamKernels::new, () -> VECTOR_CLASS,
+        (scalar, vector) -> new WarmingStreamKernels(scalar, vector, KernelWarming.daemonThread()));
   }
 
   /** The path, for the log. */

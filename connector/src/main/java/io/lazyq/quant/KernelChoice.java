@@ -31,29 +31,16 @@ public final class KernelChoice {
    * {@code vectorClass} (a subclass of the scalar kernels' type with a no-argument constructor).
    */
   public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass) {
-    return select(what, scalar, vectorClass, true, (s, v) -> v);
-  }
-
-  /**
-   * As {@link #select(String, Supplier, VectorClass)}; a family whose vector kernels are not
-   * {@code vectorByDefault} runs them only under {@code lazyq.kernels=vector}.
-   */
-  public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, boolean vectorByDefault) {
-    return select(what, scalar, vectorClass, vectorByDefault, (s, v) -> v);
+    return select(what, scalar, vectorClass, (s, v) -> v);
   }
 
   /**
    * As {@link #select(String, Supplier, VectorClass)}, where under {@code auto} the kernels are
    * what {@code auto} makes of the scalar and the vector ones (the codecs' kernels: each vector
-   * kernel run on the scalar path until it is compiled, {@link WarmingKernels});
+   * kernel run on the scalar path until it is compiled, {@link KernelWarming});
    * {@code lazyq.kernels=vector} takes the vector kernels themselves.
    */
   public static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, BinaryOperator<T> auto) {
-    return select(what, scalar, vectorClass, true, auto);
-  }
-
-  private static <T> T select(String what, Supplier<T> scalar, VectorClass vectorClass, boolean vectorByDefault,
-      BinaryOperator<T> auto) {
     String wanted = System.getProperty("lazyq.kernels", "auto").toLowerCase(Locale.ROOT);
     T chosen;
     String why = "";
@@ -66,11 +53,6 @@ public final class KernelChoice {
         chosen = load(vectorClass);
         break;
       case "auto":
-        if (!vectorByDefault) {
-          chosen = scalar.get();
-          why = " (vector only with -Dlazyq.kernels=vector)";
-          break;
-        }
         try {
           T vector = load(vectorClass);
           chosen = auto.apply(scalar.get(), vector);

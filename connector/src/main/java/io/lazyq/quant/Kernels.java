@@ -131,7 +131,7 @@ abstract class Kernels {
 
   private static Kernels select() {
     return KernelChoice.<Kernels>select("codec", ScalarKernels::new, Kernels::vectorClass,
-        (scalar, vector) -> new WarmingKernels(scalar, vector, WarmingKernels.daemonThread()));
+        (scalar, vector) -> new WarmingKernels(scalar, vector, KernelWarming.daemonThread()));
   }
 
   private static String vectorClass() throws ClassNotFoundException {

@@ -1,44 +1,19 @@
 package io.lazyq.quant;
 
-import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
- * The vector kernels, each run on the scalar path until it is compiled. Until C2 has compiled a
- * vector kernel, the interpreter and C1 run the Vector API's Java fallback, hundreds of times
- * slower than the scalar loop (a profile of a one-column Q8_0 sum in Spark: 137 of its 172 decode
- * samples in the fallback; C2 compiled the kernel 1.5 s after its first use). So the first call of
- * each kernel hands it to a warming thread and goes on with the scalar kernel; the thread calls
- * the vector kernel on a few synthetic blocks, which brings C2 to compile it within a fraction of
- * the calls the scan's batches would need, and measures it against the scalar kernel on the same
- * blocks. Once the vector kernel is faster in three rounds in a row, every later call runs it.
- * Both paths give the same bits, so switching between two calls changes nothing but speed.
- *
- * <p>The warming thread runs a quarter of the time at most (it sleeps three times as long as each
- * pair of rounds took), and a kernel that is not faster after {@link #WARM_CPU_LIMIT_NANOS} of the
- * thread's CPU time stays scalar: in a loaded Spark JVM, C2 can leave a kernel interpreted for
- * tens of seconds (seen under a JFR recording), and the fallback's calls then cost more than the
- * vector kernel could save. Only kernels that are used are warmed: a JVM that decodes Q8_0 alone
- * compiles only that one.
+ * The vector kernels, each run on the scalar path until it is compiled ({@link KernelWarming}): a
+ * profile of a one-column Q8_0 sum in Spark had 137 of its 172 decode samples in the Vector API's
+ * Java fallback; C2 compiled the kernel 1.5 s after its first use. Each kernel is warmed on a few
+ * synthetic blocks, and only kernels that are used are: a JVM that decodes Q8_0 alone compiles only
+ * that one.
  */
 final class WarmingKernels extends Kernels {
-  private static final System.Logger LOG = System.getLogger(Kernels.class.getName());
-  /** The warming thread's CPU time a kernel may take to become faster than the scalar one before it stays scalar. */
-  static final long WARM_CPU_LIMIT_NANOS = 2_000_000_000L;
-  /** Sleep per unit of work, so that warming takes a quarter of one core at most. */
-  private static final int IDLE_PER_BUSY = 3;
-  /** Calls per measured round; a round of the compiled kernels takes some tens of microseconds. */
-  private static final int ROUND_CALLS = 256;
-  private static final int WINS_NEEDED = 3;
   /**
    * Blocks per warming call: few, since the fallback's cost grows with the blocks while C2's
    * thresholds count calls and loop iterations alike.
@@ -49,28 +24,28 @@ final class WarmingKernels extends Kernels {
   private final Kernels vector;
   private final Executor warmer;
 
-  private final Warm q8_0 = decoder(QuantType.Q8_0, Kernels::decodeQ8_0);
-  private final Warm q4_0 = decoder(QuantType.Q4_0, Kernels::decodeQ4_0);
-  private final Warm q4_1 = decoder(QuantType.Q4_1, Kernels::decodeQ4_1);
-  private final Warm q5_0 = decoder(QuantType.Q5_0, Kernels::decodeQ5_0);
-  private final Warm q5_1 = decoder(QuantType.Q5_1, Kernels::decodeQ5_1);
-  private final Warm q4_K = decoder(QuantType.Q4_K, Kernels::decodeQ4_K);
-  private final Warm q5_K = decoder(QuantType.Q5_K, Kernels::decodeQ5_K);
-  private final Warm q2_K = decoder(QuantType.Q2_K, Kernels::decodeQ2_K);
-  private final Warm q3_K = decoder(QuantType.Q3_K, Kernels::decodeQ3_K);
-  private final Warm q6_K = decoder(QuantType.Q6_K, Kernels::decodeQ6_K);
-  private final Warm f16 = halves(QuantType.F16, Kernels::decodeF16);
-  private final Warm bf16 = halves(QuantType.BF16, Kernels::decodeBf16);
-  private final Warm affine8 = decoder(QuantType.AFFINE8, Kernels::decodeAffine8);
-  private final Warm affine4 = decoder(QuantType.AFFINE4, Kernels::decodeAffine4);
-  private final Warm bounded = bounded();
-  private final Warm encodeQ8_0 = encoder(QuantType.Q8_0, Kernels::encodeQ8_0);
-  private final Warm encodeQ4_0 = encoder(QuantType.Q4_0, Kernels::encodeQ4_0);
-  private final Warm encodeQ4_1 = encoder(QuantType.Q4_1, Kernels::encodeQ4_1);
-  private final Warm encodeBounded = boundedEncoder();
-  private final Warm encodeAffine8 = encoder(QuantType.AFFINE8, Kernels::encodeAffine8);
-  private final Warm encodeAffine4 = encoder(QuantType.AFFINE4, Kernels::encodeAffine4);
-  private final Warm nonFinite;
+  private final KernelWarming<Kernels> q8_0 = decoder(QuantType.Q8_0, Kernels::decodeQ8_0);
+  private final KernelWarming<Kernels> q4_0 = decoder(QuantType.Q4_0, Kernels::decodeQ4_0);
+  private final KernelWarming<Kernels> q4_1 = decoder(QuantType.Q4_1, Kernels::decodeQ4_1);
+  private final KernelWarming<Kernels> q5_0 = decoder(QuantType.Q5_0, Kernels::decodeQ5_0);
+  private final KernelWarming<Kernels> q5_1 = decoder(QuantType.Q5_1, Kernels::decodeQ5_1);
+  private final KernelWarming<Kernels> q4_K = decoder(QuantType.Q4_K, Kernels::decodeQ4_K);
+  private final KernelWarming<Kernels> q5_K = decoder(QuantType.Q5_K, Kernels::decodeQ5_K);
+  private final KernelWarming<Kernels> q2_K = decoder(QuantType.Q2_K, Kernels::decodeQ2_K);
+  private final KernelWarming<Kernels> q3_K = decoder(QuantType.Q3_K, Kernels::decodeQ3_K);
+  private final KernelWarming<Kernels> q6_K = decoder(QuantType.Q6_K, Kernels::decodeQ6_K);
+  private final KernelWarming<Kernels> f16 = halves(QuantType.F16, Kernels::decodeF16);
+  private final KernelWarming<Kernels> bf16 = halves(QuantType.BF16, Kernels::decodeBf16);
+  private final KernelWarming<Kernels> affine8 = decoder(QuantType.AFFINE8, Kernels::decodeAffine8);
+  private final KernelWarming<Kernels> affine4 = decoder(QuantType.AFFINE4, Kernels::decodeAffine4);
+  private final KernelWarming<Kernels> bounded = bounded();
+  private final KernelWarming<Kernels> encodeQ8_0 = encoder(QuantType.Q8_0, Kernels::encodeQ8_0);
+  private final KernelWarming<Kernels> encodeQ4_0 = encoder(QuantType.Q4_0, Kernels::encodeQ4_0);
+  private final KernelWarming<Kernels> encodeQ4_1 = encoder(QuantType.Q4_1, Kernels::encodeQ4_1);
+  private final KernelWarming<Kernels> encodeBounded = boundedEncoder();
+  private final KernelWarming<Kernels> encodeAffine8 = encoder(QuantType.AFFINE8, Kernels::encodeAffine8);
+  private final KernelWarming<Kernels> encodeAffine4 = encoder(QuantType.AFFINE4, Kernels::encodeAffine4);
+  private final KernelWarming<Kernels> nonFinite;
 
   /**
    * @param warmer runs each kernel's warming, once, off the caller's thread
@@ -80,26 +55,7 @@ final class WarmingKernels extends Kernels {
     this.vector = vector;
     this.warmer = warmer;
     float[] finite = randomFloats(QuantType.Q8_0.blockSize() * BLOCKS);
-    this.nonFinite = new Warm("firstNonFinite", k -> k.firstNonFinite(finite, 0, finite.length));
-  }
-
-  /** The warming of every kernel on one daemon thread, started at the first kernel's first use. */
-  static Executor daemonThread() {
-    return new Executor() {
-      private ExecutorService thread;
-
-      @Override
-      public synchronized void execute(Runnable task) {
-        if (thread == null) {
-          thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "lazyq-kernel-warming");
-            t.setDaemon(true);
-            return t;
-          });
-        }
-        thread.execute(task);
-      }
-    };
+    this.nonFinite = new KernelWarming<>("firstNonFinite", k -> k.firstNonFinite(finite, 0, finite.length));
   }
 
   @Override
@@ -109,23 +65,17 @@ final class WarmingKernels extends Kernels {
 
   /** Whether the kernel warmed by {@code name} (a quant type's label, or {@code encode q8_0}) runs on vectors now. */
   boolean onVector(String name) {
-    for (Warm w : all()) {
-      if (w.name.equals(name)) {
-        return w.onVector;
+    for (KernelWarming<Kernels> w : all()) {
+      if (w.name().equals(name)) {
+        return w.onVector();
       }
     }
     throw new IllegalArgumentException("no kernel " + name);
   }
 
   /** The kernels to call now for {@code w}: the vector ones once warm, else the scalar ones (warming them at first). */
-  private Kernels pick(Warm w) {
-    if (w.onVector) {
-      return vector;
-    }
-    if (w.started.compareAndSet(false, true)) {
-      warmer.execute(() -> w.warm(vector, scalar));
-    }
-    return scalar;
+  private Kernels pick(KernelWarming<Kernels> w) {
+    return w.pick(scalar, vector, warmer);
   }
 
   @Override
@@ -236,7 +186,7 @@ final class WarmingKernels extends Kernels {
   @Override
   boolean decodeInPlace(QuantType type, ByteBuffer src, int srcOff, int blocks, float[] dst, int dstOff) {
     // The in-place kernels are warmed with their type's array kernel; until then the caller copies.
-    Warm w = type == QuantType.F16 ? f16 : type == QuantType.BF16 ? bf16 : null;
+    KernelWarming<Kernels> w = type == QuantType.F16 ? f16 : type == QuantType.BF16 ? bf16 : null;
     return w != null && pick(w) == vector && vector.decodeInPlace(type, src, srcOff, blocks, dst, dstOff);
   }
 
@@ -245,9 +195,9 @@ final class WarmingKernels extends Kernels {
     return pick(nonFinite).firstNonFinite(x, off, n);
   }
 
-  private Warm[] all() {
-    return new Warm[] {q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q2_K, q3_K, q6_K, f16, bf16, affine8, affine4,
-        bounded, encodeQ8_0, encodeQ4_0, encodeQ4_1, encodeBounded, encodeAffine8, encodeAffine4, nonFinite};
+  private List<KernelWarming<Kernels>> all() {
+    return List.of(q8_0, q4_0, q4_1, q5_0, q5_1, q4_K, q5_K, q2_K, q3_K, q6_K, f16, bf16, affine8, affine4,
+        bounded, encodeQ8_0, encodeQ4_0, encodeQ4_1, encodeBounded, encodeAffine8, encodeAffine4, nonFinite);
   }
 
   /** A decode kernel's signature. */
@@ -261,18 +211,18 @@ final class WarmingKernels extends Kernels {
   }
 
   /** Warms {@code kernel} of a block type on {@link #BLOCKS} blocks of arbitrary bytes (fixed seed). */
-  private static Warm decoder(QuantType type, Decode kernel) {
+  private static KernelWarming<Kernels> decoder(QuantType type, Decode kernel) {
     int values = BLOCKS * type.blockSize();
     byte[] src = randomBytes((int) type.byteSize(values));
     float[] dst = new float[values];
-    return new Warm(type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
+    return new KernelWarming<>(type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
   }
 
   /**
    * Warms the error-bounded decoder on two quantized blocks of 128 arbitrary codes, of an odd and an
    * even width, with a finite base and step.
    */
-  private static Warm bounded() {
+  private static KernelWarming<Kernels> bounded() {
     int[] widths = {7, 12};
     byte[] src = new byte[widths.length * BoundedBlockDecoder.readSpan(ErrorBoundedCodec.MAX_WIDTH)];
     int[] at = new int[widths.length];
@@ -287,7 +237,7 @@ final class WarmingKernels extends Kernels {
       }
     }
     float[] dst = new float[ErrorBoundedCodec.BLOCK];
-    return new Warm(QuantType.ERROR_BOUNDED.label(), k -> {
+    return new KernelWarming<>(QuantType.ERROR_BOUNDED.label(), k -> {
       for (int p : at) {
         k.decodeBounded(src, p, dst.length, dst, 0);
       }
@@ -295,10 +245,10 @@ final class WarmingKernels extends Kernels {
   }
 
   /** Warms the error-bounded encoder's codes on a block of values from -4 to 4, at a 10-bit step. */
-  private static Warm boundedEncoder() {
+  private static KernelWarming<Kernels> boundedEncoder() {
     float[] x = randomFloats(ErrorBoundedCodec.BLOCK);
     byte[] out = new byte[BoundedBlockDecoder.readSpan(ErrorBoundedCodec.MAX_WIDTH)];
-    return new Warm("encode " + QuantType.ERROR_BOUNDED.label(),
+    return new KernelWarming<>("encode " + QuantType.ERROR_BOUNDED.label(),
         k -> k.encodeBounded(x, 0, x.length, -4f, 0x1p-7f, 10, out, 9));
   }
 
@@ -306,12 +256,12 @@ final class WarmingKernels extends Kernels {
    * Warms {@code kernel} of 16-bit floats, with the same type's in-place kernel over a direct buffer
    * where there is one (where there is none, the caller's copy and a second array call stand in).
    */
-  private static Warm halves(QuantType type, Decode kernel) {
+  private static KernelWarming<Kernels> halves(QuantType type, Decode kernel) {
     int values = 32 * BLOCKS;
     byte[] src = randomBytes(2 * values);
     ByteBuffer direct = ByteBuffer.allocateDirect(src.length).order(ByteOrder.LITTLE_ENDIAN).put(src).flip();
     float[] dst = new float[values];
-    return new Warm(type.label(), k -> {
+    return new KernelWarming<>(type.label(), k -> {
       kernel.run(k, src, 0, values, dst, 0);
       if (!k.decodeInPlace(type, direct, 0, values, dst, 0)) {
         kernel.run(k, src, 0, values, dst, 0);
@@ -319,10 +269,10 @@ final class WarmingKernels extends Kernels {
     });
   }
 
-  private static Warm encoder(QuantType type, Encode kernel) {
+  private static KernelWarming<Kernels> encoder(QuantType type, Encode kernel) {
     float[] src = randomFloats(BLOCKS * type.blockSize());
     byte[] dst = new byte[(int) type.byteSize(src.length)];
-    return new Warm("encode " + type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
+    return new KernelWarming<>("encode " + type.label(), k -> kernel.run(k, src, 0, BLOCKS, dst, 0));
   }
 
   private static byte[] randomBytes(int n) {
@@ -338,61 +288,5 @@ final class WarmingKernels extends Kernels {
       x[i] = (float) random.nextDouble(-4, 4);
     }
     return x;
-  }
-
-  /** One kernel's state: scalar until {@link #warm} finds the vector kernel faster. */
-  private static final class Warm {
-    final String name;
-    /** Calls the kernel of the given implementation once, on this kernel's synthetic input. */
-    final Consumer<Kernels> exercise;
-    final AtomicBoolean started = new AtomicBoolean();
-    volatile boolean onVector;
-
-    Warm(String name, Consumer<Kernels> exercise) {
-      this.name = name;
-      this.exercise = exercise;
-    }
-
-    /**
-     * Alternates rounds of the vector and the scalar kernel, timed by this thread's CPU time (a
-     * preempted round would count the wait otherwise), until the vector one is faster in
-     * {@link #WINS_NEEDED} rounds running or the CPU time allowed is spent.
-     */
-    void warm(Kernels vector, Kernels scalar) {
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      boolean cpu = threads.isCurrentThreadCpuTimeSupported();
-      long began = System.nanoTime();
-      long spent = 0;
-      int wins = 0;
-      while (spent < WARM_CPU_LIMIT_NANOS) {
-        long pairBegan = System.nanoTime();
-        long v = round(vector, threads, cpu);
-        long s = round(scalar, threads, cpu);
-        spent += v + s;
-        wins = v < s ? wins + 1 : 0;
-        if (wins == WINS_NEEDED) {
-          onVector = true;
-          LOG.log(Level.DEBUG, "LazyQ {0} kernel on vectors after {1} ms of warming ({2} ms of CPU)", name,
-              (System.nanoTime() - began) / 1_000_000, spent / 1_000_000);
-          return;
-        }
-        try {
-          Thread.sleep(Math.max(1, IDLE_PER_BUSY * (System.nanoTime() - pairBegan) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      LOG.log(Level.DEBUG, "LazyQ {0} kernel stays scalar: its vector code was not faster after {1} ms of warming",
-          name, (System.nanoTime() - began) / 1_000_000);
-    }
-
-    private long round(Kernels kernels, ThreadMXBean threads, boolean cpu) {
-      long t0 = cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-      for (int i = 0; i < ROUND_CALLS; i++) {
-        exercise.accept(kernels);
-      }
-      return (cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
-    }
   }
 }

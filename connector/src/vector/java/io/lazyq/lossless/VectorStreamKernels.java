@@ -44,20 +44,21 @@ class VectorStreamKernels extends StreamKernels {
     return "vector (" + D.vectorBitSize() + "-bit, " + L + " double lanes)";
   }
 
-  /** Codes {@code i ..} of planes {@code p} of {@code n} codes of {@code b} (1 to 3) bytes, one per lane. */
-  private static IntVector codes(byte[] p, int n, int b, int i) {
-    IntVector c = ints(p, i);
-    if (b > 1) {
-      c = c.or(ints(p, n + i).lanewise(LSHL, 8));
-      if (b > 2) {
-        c = c.or(ints(p, 2 * n + i).lanewise(LSHL, 16));
-      }
-    }
-    return c;
+  /**
+   * Codes {@code i ..} of planes {@code p} of {@code n} codes of {@code b} (1 to 3) bytes, one per
+   * lane, from three loads whatever {@code b}: a plane beyond the codes' is read from the first
+   * ({@code at}) and masked out ({@code mask}). Loads under {@code if (b > 1)} let C2 hoist their
+   * range checks above the loop on the profile (profile predicates) where the warming had run
+   * only over planes of room enough; the first stream of 1-byte codes in pooled planes of n bytes
+   * then failed them: four uncommon traps, and the kernel back in the Vector API's fallback, tens
+   * of CPU ns a row, until C2 had compiled it again.
+   */
+  private static IntVector codes(byte[] p, int i, int at1, int at2, int mask1, int mask2) {
+    return ints(p, i, 0xFF).or(ints(p, at1 + i, mask1).lanewise(LSHL, 8)).or(ints(p, at2 + i, mask2).lanewise(LSHL, 16));
   }
 
-  private static IntVector ints(byte[] p, int i) {
-    return ((IntVector) ByteVector.fromArray(B, p, i).castShape(I, 0)).and(0xFF);
+  private static IntVector ints(byte[] p, int i, int mask) {
+    return ((IntVector) ByteVector.fromArray(B, p, i).castShape(I, 0)).and(mask);
   }
 
   @Override
@@ -70,8 +71,12 @@ class VectorStreamKernels extends StreamKernels {
     int k = 0;
     // A load takes B.length() bytes from the last plane: none beyond it.
     int vectors = Math.max(0, Math.min(count, n - from - B.length() + L)) / L * L;
+    int at1 = b > 1 ? n : 0;
+    int at2 = b > 2 ? 2 * n : 0;
+    int mask1 = b > 1 ? 0xFF : 0;
+    int mask2 = b > 2 ? 0xFF : 0;
     for (; k < vectors; k += L) {
-      IntVector v = codes(p, n, b, from + k).add((int) base);
+      IntVector v = codes(p, from + k, at1, at2, mask1, mask2).add((int) base);
       ((FloatVector) ((DoubleVector) v.convertShape(I2D, D, 0)).mul(scale).convertShape(D2F, F, 0)).intoArray(dst, off + k);
     }
     if (k < count) {
@@ -87,9 +92,13 @@ class VectorStreamKernels extends StreamKernels {
     }
     int k = 0;
     int vectors = Math.max(0, Math.min(count, n - from - B.length() + L)) / L * L;
+    int at1 = b > 1 ? n : 0;
+    int at2 = b > 2 ? 2 * n : 0;
+    int mask1 = b > 1 ? 0xFF : 0;
+    int mask2 = b > 2 ? 0xFF : 0;
     DoubleVector carry = DoubleVector.broadcast(D, (double) acc);
     for (; k < vectors; k += L) {
-      IntVector z = codes(p, n, b, from + k);
+      IntVector z = codes(p, from + k, at1, at2, mask1, mask2);
       IntVector d = z.lanewise(LSHR, 1).lanewise(XOR, z.and(1).neg());
       // The vector's running sums in ints (at most L * 2^23), shifted by constants, then the
       // integer before the vector added in doubles: 0.47-0.56 ns a value on the real data's delta
