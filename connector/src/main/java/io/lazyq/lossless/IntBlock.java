@@ -270,34 +270,26 @@ final class IntBlock {
     return end <= limit ? end : -1;
   }
 
-  /**
-   * The problem of the codes + zstd data of the integer block at {@code in[off]}, which {@link #end}
-   * has accepted, or {@code null}: whether its frame decodes to exactly its {@code m} values' bytes.
-   */
-  static String zstdProblem(byte[] in, int off, int m) {
-    if (in[off] != BlockFormat.CODES_ZSTD) {
-      return null;
-    }
-    int b = in[off + 9];
-    byte[] split = UNSPLIT.get();
-    long got = BlockFormat.unzstd(split, m * b, in, off + 14, BlockFormat.i32(in, off + 10));
-    return got == (long) m * b ? null : "zstd codes decode to " + (got < 0 ? "an error" : got + " bytes") + ", not " + m * b;
+  /** This thread's scratch for the byte planes of a zstd block, 8 × 1024 bytes. */
+  static byte[] unsplitScratch() {
+    return UNSPLIT.get();
   }
 
   /**
    * Decodes the integer block of {@code m} values at {@code in[off]} into {@code out[0, m)}, with
    * {@code tmp} (2 × 1024 values) as scratch. A hostile block decodes to some values, never out of
-   * bounds: run lengths are clamped, dictionary indexes out of range read entry 0.
+   * bounds: run lengths are clamped, dictionary indexes out of range read entry 0. Returns
+   * {@code null}, or what is wrong with a codes + zstd block's frame, which is decompressed here.
    */
-  static void read(byte[] in, int off, int m, long[] out, long[] tmp) {
+  static String read(byte[] in, int off, int m, long[] out, long[] tmp) {
     int s = in[off++];
     switch (s) {
       case BlockFormat.CONSTANT:
         Arrays.fill(out, 0, m, BlockFormat.i64(in, off));
-        return;
+        return null;
       case BlockFormat.FRAME:
         Frame.read(in, off, m, out, 0);
-        return;
+        return null;
       case BlockFormat.DELTA: {
         Frame.read(in, off + 8, m - 1, out, 1);
         long v = BlockFormat.i64(in, off);
@@ -306,7 +298,7 @@ final class IntBlock {
           v += out[i];
           out[i] = v;
         }
-        return;
+        return null;
       }
       case BlockFormat.RUNS: {
         int r = BlockFormat.u16(in, off);
@@ -319,7 +311,7 @@ final class IntBlock {
           at += length;
         }
         Arrays.fill(out, at, m, 0);
-        return;
+        return null;
       }
       case BlockFormat.DICTIONARY: {
         int k = BlockFormat.u16(in, off);
@@ -329,7 +321,7 @@ final class IntBlock {
           long c = out[i];
           out[i] = tmp[c >= 0 && c < k ? (int) c : 0];
         }
-        return;
+        return null;
       }
       case BlockFormat.CODES_ZSTD: {
         long base = BlockFormat.i64(in, off);
@@ -337,8 +329,8 @@ final class IntBlock {
         byte[] split = UNSPLIT.get();
         long got = BlockFormat.unzstd(split, m * b, in, off + 13, BlockFormat.i32(in, off + 9));
         if (got != (long) m * b) {
-          // open() decoded every zstd block once, so only a region changed since then gets here.
-          throw new IllegalStateException("zstd codes decode to " + got + " bytes, not " + m * b);
+          // The frame is decompressed only when read, so this is where its damage shows.
+          return "zstd codes decode to " + (got < 0 ? "an error" : got + " bytes") + ", not " + m * b;
         }
         for (int i = 0; i < m; i++) {
           out[i] = split[i] & 0xFFL;
@@ -353,7 +345,7 @@ final class IntBlock {
         for (int i = 0; i < m; i++) {
           out[i] += base;
         }
-        return;
+        return null;
       }
       default:
         throw new IllegalStateException("integer scheme " + s);
