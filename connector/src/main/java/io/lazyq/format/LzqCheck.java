@@ -1,6 +1,7 @@
 package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
+import io.lazyq.lossless.BlockDecoder;
 import io.lazyq.storage.LocalInputFile;
 import io.lazyq.storage.RangeReader;
 import java.io.IOException;
@@ -127,10 +128,21 @@ public final class LzqCheck {
     }
   }
 
-  /** Maps one column chunk, which checks its CRC32C and structure, and lets it go. */
+  /**
+   * Maps one column chunk, which checks its CRC32C and structure, checks every block of its block
+   * encodings (a reader checks a block when it first reads it), and lets it go.
+   */
   private static void checkColumn(LzqFile file, int chunk, int column) throws IOException {
     try (ColumnView view = file.column(chunk, column)) {
-      view.rows();
+      ColumnChunk c = view.chunk();
+      BufferRef values = c.values();
+      if (c.compression() == ColumnEncoding.Lossless.BLOCKS && !LosslessStage.isUtf8(view.field().type())
+          && values.isPresent()) {
+        long at = view.regionOffset() + values.offset();
+        ByteBuffer blocks = file.reader().read(at, Math.toIntExact(values.length()));
+        BlockDecoder.open(blocks, LosslessStage.valueKind(view.field().type()), c.valueCount(), file.location(), at)
+            .checkAll();
+      }
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -5,16 +5,23 @@ import static io.lazyq.lossless.BlockFormat.BLOCK_VALUES;
 import io.lazyq.LazyQFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads a region written by {@link BlockEncoder}: validates its whole structure once, on
- * {@link #open}, then decodes any range of values, touching only the blocks that overlap it (a
- * stream only the range, {@link StreamCursor}). A
- * block is copied out of the region (mapped or not) into scratch before it is decoded, so the
- * kernels run on a {@code byte[]}. Not thread-safe: a decoder holds one block's scratch.
+ * Reads a region written by {@link BlockEncoder}: checks its block table on {@link #open}, and each
+ * block's structure the first time a read touches it, then decodes any range of values, touching
+ * only the blocks that overlap it (a stream only the range, {@link StreamCursor}). Checking every
+ * block up front cost as much as reading a chunk of 80-260 blocks (ColumnOpenBench), so a reader
+ * pays only for the blocks it reads; {@link #checkAll} checks (and decodes) every block, for the
+ * verify paths. A block is copied out of the region (mapped or not) into scratch before it is
+ * decoded, so the kernels run on a {@code byte[]}. Not thread-safe: a decoder holds one block's
+ * scratch.
+ *
+ * <p>A read that touches a damaged block throws {@link LazyQFormatException} (the reads do not
+ * declare it, as the region's bytes are normally checked by the column chunk's CRC32C first): the
+ * region's offset of the block, or the file's where {@link #open(ByteBuffer, ValueKind, long,
+ * String, long)} was told where the region lies, and what is wrong.
  */
 public final class BlockDecoder {
   /** Scratch beyond a block's end that the kernels' 8-byte loads may touch. */
@@ -24,80 +31,117 @@ public final class BlockDecoder {
   private final ValueKind kind;
   private final long n;
   private final int[] offsets;
+  /** The file or stream that holds the region, for errors; {@code null} if not known. */
+  private final String source;
+  /** Where the region starts in {@link #source}, added to the offsets of errors. */
+  private final long base;
+  /** Blocks whose structure has been checked, one bit each; {@code null} for a stream region. */
+  private long[] checked;
   /** Scratch, made on first use: a stream's decoder needs none of it. */
   private byte[] bytes;
   private long[] ints;
   private long[] tmp;
   private float[] floats;
   private double[] doubles;
+  private BlockKernels kernels;
   /** A stream region (scheme 10), read per range. */
   private StreamCursor stream;
-  /**
-   * A float32 region's blocks that hold zstd frames, decoded on open into {@code zstdFloats} (from
-   * {@link ScratchPool}), block {@code b} at {@code zstdSlots[b] * 1024}, -1 for other blocks:
-   * decoding them is their check, where checking them apart from decoding decompressed each frame
-   * twice.
-   */
-  private float[] zstdFloats;
-  private int[] zstdSlots;
 
-  private BlockDecoder(ByteBuffer region, ValueKind kind, long n, int[] offsets) {
+  private BlockDecoder(ByteBuffer region, ValueKind kind, long n, int[] offsets, String source, long base) {
     this.region = region;
     this.kind = kind;
     this.n = n;
     this.offsets = offsets;
+    this.source = source;
+    this.base = base;
   }
 
   /**
-   * Checks that {@code region} is a well-formed encoding of {@code n} values of {@code kind}: the
-   * block table, every block's fields against its length, exception positions, and the decoded
-   * size of zstd blocks. Offsets in the exception are relative to the region.
+   * {@link #open(ByteBuffer, ValueKind, long, String, long)} of a region whose errors name offsets
+   * relative to it, and no source.
    */
   public static BlockDecoder open(ByteBuffer region, ValueKind kind, long n) throws LazyQFormatException {
+    return open(region, kind, n, null, 0);
+  }
+
+  /**
+   * Checks that {@code region} starts as an encoding of {@code n} values of {@code kind}: its block
+   * table (count, offsets increasing to the region's end); a stream region whole, as its frame is
+   * decompressed here. Each block's own fields (against its length, exception positions, a zstd
+   * frame's decoded size) are checked when a read first touches it, or by {@link #checkAll}.
+   *
+   * @param source the file or stream that holds the region, named by errors, or {@code null}
+   * @param regionOffset where the region starts in {@code source}: errors name offsets from there
+   */
+  public static BlockDecoder open(ByteBuffer region, ValueKind kind, long n, String source, long regionOffset)
+      throws LazyQFormatException {
     ByteBuffer r = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int limit = r.limit();
     int blocks = BlockFormat.blockCount(n);
     if (limit < 4 || r.getInt(0) != blocks) {
-      throw new LazyQFormatException(null, 0, "an encoded region of " + n + " values must hold " + blocks + " blocks"
-          + (limit < 4 ? "" : ", not " + Integer.toUnsignedString(r.getInt(0))));
+      throw new LazyQFormatException(source, regionOffset, "an encoded region of " + n + " values must hold " + blocks
+          + " blocks" + (limit < 4 ? "" : ", not " + Integer.toUnsignedString(r.getInt(0))));
     }
     long header = 4 + 4L * (blocks + 1);
     if (header > limit) {
-      throw new LazyQFormatException(null, 4, "truncated block table: " + blocks + " blocks in " + limit + " bytes");
+      throw new LazyQFormatException(source, regionOffset + 4, "truncated block table: " + blocks + " blocks in " + limit
+          + " bytes");
     }
     int[] offsets = new int[blocks + 1];
     for (int b = 0; b <= blocks; b++) {
       offsets[b] = r.getInt(4 + 4 * b);
       long floor = b == 0 ? header : offsets[b - 1] + 1L;
       if (offsets[b] < floor || offsets[b] > limit || (b == 0 && offsets[b] != header) || (b == blocks && offsets[b] != limit)) {
-        throw new LazyQFormatException(null, 4 + 4L * b, "block offset " + b + " is " + Integer.toUnsignedString(offsets[b])
-            + "; offsets start after the table, increase, and end at the region's " + limit + " bytes");
+        throw new LazyQFormatException(source, regionOffset + 4 + 4L * b, "block offset " + b + " is "
+            + Integer.toUnsignedString(offsets[b]) + "; offsets start after the table, increase, and end at the region's "
+            + limit + " bytes");
       }
     }
-    BlockDecoder d = new BlockDecoder(r, kind, n, offsets);
+    BlockDecoder d = new BlockDecoder(r, kind, n, offsets, source, regionOffset);
     if (blocks > 0 && r.get(offsets[0]) == BlockFormat.STREAM) {
       d.openStream();
-      return d;
-    }
-    int[] slots = null;
-    int zstd = 0;
-    for (int b = 0; b < blocks; b++) {
-      String problem = d.check(b);
-      if (problem != null) {
-        throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + problem);
-      }
-      if (kind == ValueKind.FLOAT32 && d.loadedUsesZstd()) {
-        if (slots == null) {
-          slots = new int[blocks];
-          Arrays.fill(slots, -1);
-        }
-        slots[b] = zstd++;
-      }
-    }
-    if (slots != null) {
-      d.decodeZstdBlocks(slots, zstd);
+    } else {
+      d.checked = new long[(blocks + 63) >>> 6];
     }
     return d;
+  }
+
+  /**
+   * Checks every block of the region, structure and data (a zstd frame's decoded size), as
+   * {@code lazyq verify} and {@code verify=true} do; a stream region was checked whole on opening.
+   */
+  public void checkAll() throws LazyQFormatException {
+    if (stream != null) {
+      return;
+    }
+    for (int b = 0; b < offsets.length - 1; b++) {
+      int m = BlockFormat.blockValues(n, b);
+      // Decoding is the data's check: it decompresses a zstd frame and compares its size.
+      switch (kind) {
+        case FLOAT32:
+          decodeFloats(b, m, scratchFloats(), 0);
+          break;
+        case FLOAT64:
+          decodeDoubles(b, m, scratchDoubles(), 0);
+          break;
+        default:
+          decodeBits(b, m);
+      }
+    }
+  }
+
+  /**
+   * Throws the {@link LazyQFormatException} of block {@code b}'s {@code problem} from a read, whose
+   * signature cannot declare it (the checked exception is thrown as it is, not wrapped, so that
+   * callers see what every reader throws for bad input).
+   */
+  private RuntimeException damaged(int b, String problem) {
+    throw BlockDecoder.<RuntimeException>sneaky(new LazyQFormatException(source, base + offsets[b], "block " + b + ": " + problem));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
   }
 
   /**
@@ -107,7 +151,7 @@ public final class BlockDecoder {
   private void openStream() throws LazyQFormatException {
     for (int b = 1; b < offsets.length - 1; b++) {
       if (offsets[b + 1] - offsets[b] != 1 || region.get(offsets[b]) != BlockFormat.STREAM) {
-        throw new LazyQFormatException(null, offsets[b], "block " + b + " of a stream region is not the single byte "
+        throw new LazyQFormatException(source, base + offsets[b], "block " + b + " of a stream region is not the single byte "
             + BlockFormat.STREAM);
       }
     }
@@ -119,7 +163,7 @@ public final class BlockDecoder {
       region.get(offsets[0], block, 0, length);
       String problem = RegionStream.problem(block, length, kind, n);
       if (problem != null) {
-        throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
+        throw new LazyQFormatException(source, base + offsets[0], "block 0: " + problem);
       }
       // The planes are pooled too: the stream's cursor holds them until release().
       byte[] planes = ScratchPool.bytes((int) n * block[20]);
@@ -127,7 +171,7 @@ public final class BlockDecoder {
       try {
         problem = RegionStream.planes(block, (int) n, planes);
         if (problem != null) {
-          throw new LazyQFormatException(null, offsets[0], "block 0: " + problem);
+          throw new LazyQFormatException(source, base + offsets[0], "block 0: " + problem);
         }
         stream = new StreamCursor(block, (int) n, kind, planes);
         held = true;
@@ -139,29 +183,6 @@ public final class BlockDecoder {
     } finally {
       ScratchPool.giveBack(block);
     }
-  }
-
-  /** Whether the loaded block holds a zstd frame: split + zstd, or codes + zstd on its own or as a decimal's or quantized block's integers. */
-  private boolean loadedUsesZstd() {
-    int s = bytes[0];
-    return s == BlockFormat.SPLIT_ZSTD || s == BlockFormat.CODES_ZSTD
-        || (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) && bytes[integersAt(s)] == BlockFormat.CODES_ZSTD;
-  }
-
-  private void decodeZstdBlocks(int[] slots, int count) throws LazyQFormatException {
-    float[] values = ScratchPool.floats(count * BLOCK_VALUES);
-    for (int b = 0; b < slots.length; b++) {
-      if (slots[b] >= 0) {
-        try {
-          decodeFloats(b, BlockFormat.blockValues(n, b), values, slots[b] * BLOCK_VALUES);
-        } catch (IllegalStateException e) {
-          ScratchPool.giveBack(values);
-          throw new LazyQFormatException(null, offsets[b], "block " + b + ": " + e.getMessage());
-        }
-      }
-    }
-    zstdFloats = values;
-    zstdSlots = slots;
   }
 
   public ValueKind kind() {
@@ -183,7 +204,9 @@ public final class BlockDecoder {
       int s = region.get(offsets[b]);
       String name = BlockFormat.schemeName(s);
       if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
-        name += "/" + BlockFormat.schemeName(region.get(offsets[b] + integersAt(s)));
+        // Blocks are checked when read, so a summary must not read past a short one.
+        int at = offsets[b] + integersAt(s);
+        name += "/" + (at < offsets[b + 1] ? BlockFormat.schemeName(region.get(at)) : "truncated");
       } else if (s == BlockFormat.STREAM) {
         if (stream == null) {
           byte[] header = new byte[RegionStream.HEADER];
@@ -202,20 +225,19 @@ public final class BlockDecoder {
   }
 
   /**
-   * Gives the scratch a region holds (a stream's planes, a float32 region's zstd blocks' values) back to
-   * {@link ScratchPool}; the decoder reads no more.
-   * A decoder that is never released leaves its scratch to the collector.
+   * Gives the scratch a region holds (a stream's planes) back to {@link ScratchPool}; the decoder
+   * reads no more. A decoder that is never released leaves its scratch to the collector.
    */
   public void release() {
     if (stream != null) {
       stream.release();
     }
-    ScratchPool.giveBack(zstdFloats);
-    zstdFloats = null;
-    zstdSlots = null;
   }
 
-  /** Reads values {@code [first, first + count)} of a float32 region into {@code dst[dstOff ..]}. */
+  /**
+   * Reads values {@code [first, first + count)} of a float32 region into {@code dst[dstOff ..]}.
+   * Throws {@link LazyQFormatException} (undeclared) if a block it touches is damaged.
+   */
   public void readFloats(long first, int count, float[] dst, int dstOff) {
     require(ValueKind.FLOAT32, first, count);
     if (stream != null) {
@@ -232,16 +254,16 @@ public final class BlockDecoder {
       if (from == 0 && to == m) {
         decodeFloats(b, m, dst, at);
       } else {
-        if (floats == null) {
-          floats = new float[BLOCK_VALUES];
-        }
-        decodeFloats(b, m, floats, 0);
+        decodeFloats(b, m, scratchFloats(), 0);
         System.arraycopy(floats, from, dst, at, to - from);
       }
     }
   }
 
-  /** Reads values {@code [first, first + count)} of a float64 region into {@code dst[dstOff ..]}. */
+  /**
+   * Reads values {@code [first, first + count)} of a float64 region into {@code dst[dstOff ..]}.
+   * Throws {@link LazyQFormatException} (undeclared) if a block it touches is damaged.
+   */
   public void readDoubles(long first, int count, double[] dst, int dstOff) {
     require(ValueKind.FLOAT64, first, count);
     if (stream != null) {
@@ -258,10 +280,7 @@ public final class BlockDecoder {
       if (from == 0 && to == m) {
         decodeDoubles(b, m, dst, at);
       } else {
-        if (doubles == null) {
-          doubles = new double[BLOCK_VALUES];
-        }
-        decodeDoubles(b, m, doubles, 0);
+        decodeDoubles(b, m, scratchDoubles(), 0);
         System.arraycopy(doubles, from, dst, at, to - from);
       }
     }
@@ -270,6 +289,7 @@ public final class BlockDecoder {
   /**
    * Reads the bit patterns of values {@code [first, first + count)} (an int32 sign-extended, a
    * float's raw bits) into {@code dst[dstOff ..]}: how integer and timestamp regions are read.
+   * Throws {@link LazyQFormatException} (undeclared) if a block it touches is damaged.
    */
   public void readLongs(long first, int count, long[] dst, int dstOff) {
     if (first < 0 || count < 0 || first + count > n) {
@@ -290,7 +310,10 @@ public final class BlockDecoder {
     }
   }
 
-  /** Decodes the whole region into the plain layout: {@code n} little-endian values of the kind's width. */
+  /**
+   * Decodes the whole region into the plain layout: {@code n} little-endian values of the kind's
+   * width. Throws {@link LazyQFormatException} (undeclared) if a block is damaged.
+   */
   public ByteBuffer decodeAll() {
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(n * kind.width())).order(ByteOrder.LITTLE_ENDIAN);
     int blocks = offsets.length - 1;
@@ -299,18 +322,12 @@ public final class BlockDecoder {
       int at = b * BLOCK_VALUES * kind.width();
       switch (kind) {
         case FLOAT32:
-          if (floats == null) {
-            floats = new float[BLOCK_VALUES];
-          }
-          decodeFloats(b, m, floats, 0);
+          decodeFloats(b, m, scratchFloats(), 0);
           out.position(at);
           out.asFloatBuffer().put(floats, 0, m);
           break;
         case FLOAT64:
-          if (doubles == null) {
-            doubles = new double[BLOCK_VALUES];
-          }
-          decodeDoubles(b, m, doubles, 0);
+          decodeDoubles(b, m, scratchDoubles(), 0);
           out.position(at);
           out.asDoubleBuffer().put(doubles, 0, m);
           break;
@@ -329,6 +346,20 @@ public final class BlockDecoder {
     return out.clear();
   }
 
+  private float[] scratchFloats() {
+    if (floats == null) {
+      floats = new float[BLOCK_VALUES];
+    }
+    return floats;
+  }
+
+  private double[] scratchDoubles() {
+    if (doubles == null) {
+      doubles = new double[BLOCK_VALUES];
+    }
+    return doubles;
+  }
+
   private void require(ValueKind k, long first, int count) {
     if (kind != k) {
       throw new IllegalStateException("a " + kind + " region read as " + k);
@@ -338,7 +369,10 @@ public final class BlockDecoder {
     }
   }
 
-  /** Copies block {@code b} into {@code bytes}; returns its length. */
+  /**
+   * Copies block {@code b} into {@code bytes} and, the first time, checks its structure, so that
+   * the kernels may trust its fields; returns its length.
+   */
   private int load(int b) {
     scratch();
     int length = offsets[b + 1] - offsets[b];
@@ -346,6 +380,13 @@ public final class BlockDecoder {
       bytes = new byte[length + SLACK];
     }
     region.get(offsets[b], bytes, 0, length);
+    if ((checked[b >>> 6] & 1L << b) == 0) {
+      String problem = problem(b, length);
+      if (problem != null) {
+        throw damaged(b, problem);
+      }
+      checked[b >>> 6] |= 1L << b;
+    }
     return length;
   }
 
@@ -354,6 +395,7 @@ public final class BlockDecoder {
       bytes = new byte[1 + 2 * BLOCK_VALUES * 8 + SLACK];
       ints = new long[BLOCK_VALUES];
       tmp = new long[2 * BLOCK_VALUES];
+      kernels = new BlockKernels();
     }
   }
 
@@ -372,10 +414,6 @@ public final class BlockDecoder {
       stream.read(b * BLOCK_VALUES, m, dst, off);
       return;
     }
-    if (zstdFloats != null && zstdSlots[b] >= 0) {
-      System.arraycopy(zstdFloats, zstdSlots[b] * BLOCK_VALUES, dst, off, m);
-      return;
-    }
     load(b);
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
@@ -384,14 +422,15 @@ public final class BlockDecoder {
       // A decimal's float32 is its integer times 10^-e rounded once in double, as a quantized
       // value is its code times the step: one loop for both.
       double scale = s == BlockFormat.DECIMAL ? BlockFormat.INV_POW10[bytes[1]] : BlockFormat.f64(bytes, 1);
-      if (bytes[at] == BlockFormat.FRAME) {
+      int inner = bytes[at];
+      if (inner == BlockFormat.FRAME) {
         Frame.readScaled(bytes, at + 1, m, scale, false, 0, dst, off);
-      } else if (bytes[at] == BlockFormat.DELTA) {
+      } else if (inner == BlockFormat.DELTA) {
         long first = BlockFormat.i64(bytes, at + 1);
         dst[off] = (float) (first * scale);
         Frame.readScaled(bytes, at + 9, m - 1, scale, true, first, dst, off + 1);
-      } else {
-        IntBlock.read(bytes, at, m, ints, tmp);
+      } else if (!kernels.floats(bytes, at, m, scale, false, dst, off)) {
+        readInts(b, at, m);
         for (int i = 0; i < m; i++) {
           dst[off + i] = (float) (ints[i] * scale);
         }
@@ -405,8 +444,8 @@ public final class BlockDecoder {
       for (int i = 0; i < m; i++) {
         dst[off + i] = Float.intBitsToFloat(BlockFormat.i32(bytes, 1 + 4 * i));
       }
-    } else {
-      decodeLoaded(m);
+    } else if (!kernels.floats(bytes, 0, m, 1, true, dst, off)) {
+      decodeLoaded(b, m);
       for (int i = 0; i < m; i++) {
         dst[off + i] = Float.intBitsToFloat((int) ints[i]);
       }
@@ -423,16 +462,19 @@ public final class BlockDecoder {
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
       int at = integersAt(s);
       int x = exceptionCount(s);
-      IntBlock.read(bytes, at, m, ints, tmp);
-      if (s == BlockFormat.DECIMAL) {
-        double scale = BlockFormat.POW10[bytes[1]];
-        for (int i = 0; i < m; i++) {
-          dst[off + i] = ints[i] / scale;
-        }
-      } else {
-        double step = BlockFormat.f64(bytes, 1);
-        for (int i = 0; i < m; i++) {
-          dst[off + i] = ints[i] * step;
+      boolean decimal = s == BlockFormat.DECIMAL;
+      // A decimal divides by 10^e (correctly rounded, so equal to the parsed decimal); a quantized value multiplies.
+      double factor = decimal ? BlockFormat.POW10[bytes[1]] : BlockFormat.f64(bytes, 1);
+      if (!kernels.doubles(bytes, at, m, factor, decimal ? BlockKernels.DIVIDE : BlockKernels.MULTIPLY, dst, off)) {
+        readInts(b, at, m);
+        if (decimal) {
+          for (int i = 0; i < m; i++) {
+            dst[off + i] = ints[i] / factor;
+          }
+        } else {
+          for (int i = 0; i < m; i++) {
+            dst[off + i] = ints[i] * factor;
+          }
         }
       }
       int positions = IntBlock.end(bytes, at, m, bytes.length);
@@ -444,8 +486,8 @@ public final class BlockDecoder {
       for (int i = 0; i < m; i++) {
         dst[off + i] = Double.longBitsToDouble(BlockFormat.i64(bytes, 1 + 8 * i));
       }
-    } else {
-      decodeLoaded(m);
+    } else if (!kernels.doubles(bytes, 0, m, 1, BlockKernels.BITS, dst, off)) {
+      decodeLoaded(b, m);
       for (int i = 0; i < m; i++) {
         dst[off + i] = Double.longBitsToDouble(ints[i]);
       }
@@ -459,13 +501,11 @@ public final class BlockDecoder {
       stream.readLongs(b * BLOCK_VALUES, m, ints, 0);
       return;
     }
-    if (stream != null || zstdFloats != null && zstdSlots[b] >= 0) {
-      if (floats == null) {
-        floats = new float[BLOCK_VALUES];
-      }
-      decodeFloats(b, m, floats, 0);
+    if (stream != null) {
+      float[] f = scratchFloats();
+      stream.read(b * BLOCK_VALUES, m, f, 0);
       for (int i = 0; i < m; i++) {
-        ints[i] = Float.floatToRawIntBits(floats[i]);
+        ints[i] = Float.floatToRawIntBits(f[i]);
       }
       return;
     }
@@ -473,13 +513,13 @@ public final class BlockDecoder {
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
       if (kind == ValueKind.FLOAT32) {
-        float[] f = new float[m];
+        float[] f = scratchFloats();
         decodeFloats(b, m, f, 0);
         for (int i = 0; i < m; i++) {
           ints[i] = Float.floatToRawIntBits(f[i]);
         }
       } else {
-        double[] d = new double[m];
+        double[] d = scratchDoubles();
         decodeDoubles(b, m, d, 0);
         for (int i = 0; i < m; i++) {
           ints[i] = Double.doubleToRawLongBits(d[i]);
@@ -490,18 +530,31 @@ public final class BlockDecoder {
         ints[i] = kind.width() == 4 ? BlockFormat.i32(bytes, 1 + 4 * i) : BlockFormat.i64(bytes, 1 + 8 * i);
       }
     } else {
-      decodeLoaded(m);
+      decodeLoaded(b, m);
     }
   }
 
-  /** Decodes the loaded integer or split + zstd block into {@code ints}. */
-  private void decodeLoaded(int m) {
+  /** Decodes the integer block at {@code bytes[at]} of loaded block {@code b} into {@code ints}. */
+  private void readInts(int b, int at, int m) {
+    String problem = IntBlock.read(bytes, at, m, ints, tmp);
+    if (problem != null) {
+      throw damaged(b, problem);
+    }
+  }
+
+  /** Decodes the loaded integer or split + zstd block {@code b} into {@code ints}. */
+  private void decodeLoaded(int b, int m) {
     if (bytes[0] != BlockFormat.SPLIT_ZSTD) {
-      IntBlock.read(bytes, 0, m, ints, tmp);
+      readInts(b, 0, m);
       return;
     }
     int w = kind.width();
-    byte[] split = unsplit(m, w);
+    byte[] split = IntBlock.unsplitScratch();
+    long got = BlockFormat.unzstd(split, m * w, bytes, 5, BlockFormat.i32(bytes, 1));
+    if (got != (long) m * w) {
+      // The frame is decompressed when read, so this is where its damage shows.
+      throw damaged(b, "zstd data decodes to " + (got < 0 ? "an error" : got + " bytes") + ", not " + m * w);
+    }
     for (int i = 0; i < m; i++) {
       long v = 0;
       for (int j = w - 1; j >= 0; j--) {
@@ -511,19 +564,11 @@ public final class BlockDecoder {
     }
   }
 
-  private byte[] unsplit(int m, int w) {
-    byte[] split = new byte[m * w];
-    long got = BlockFormat.unzstd(split, split.length, bytes, 5, BlockFormat.i32(bytes, 1));
-    if (got != split.length) {
-      // open() decoded every zstd block once, so only a region changed since then gets here.
-      throw new IllegalStateException("a zstd block decodes to " + got + " bytes, not " + split.length);
-    }
-    return split;
-  }
-
-  /** The structural problem of block {@code b}, or {@code null}. */
-  private String check(int b) {
-    int length = load(b);
+  /**
+   * The structural problem of block {@code b}, loaded into {@code bytes} with its {@code length},
+   * or {@code null}: every field a kernel trusts. A zstd frame's data is checked as it is decoded.
+   */
+  private String problem(int b, int length) {
     int m = BlockFormat.blockValues(n, b);
     int w = kind.width();
     int s = bytes[0];
@@ -564,24 +609,16 @@ public final class BlockDecoder {
             return "exception position " + BlockFormat.u16(bytes, positions + 2 * j) + " of " + m + " values";
           }
         }
-        return kind == ValueKind.FLOAT32 ? null : IntBlock.zstdProblem(bytes, at, m);
+        return null;
       }
-      case BlockFormat.SPLIT_ZSTD: {
-        if (length < 5 || BlockFormat.i32(bytes, 1) != length - 5) {
-          return "a zstd block's length field does not match its " + length + " bytes";
-        }
-        if (kind == ValueKind.FLOAT32) {
-          return null;
-        }
-        byte[] split = new byte[m * w];
-        long got = BlockFormat.unzstd(split, split.length, bytes, 5, length - 5);
-        return got == split.length ? null : "zstd data decodes to " + (got < 0 ? "an error" : got + " bytes") + ", not " + split.length;
-      }
+      case BlockFormat.SPLIT_ZSTD:
+        return length >= 5 && BlockFormat.i32(bytes, 1) == length - 5 ? null
+            : "a zstd block's length field does not match its " + length + " bytes";
       case BlockFormat.STREAM:
         return "a stream block after block 0 of a region that is not a stream";
       default:
-        return IntBlock.end(bytes, 0, m, length) == length ? (kind == ValueKind.FLOAT32 ? null : IntBlock.zstdProblem(bytes, 0, m))
-            : "integer block " + s + " does not fill its " + length + " bytes";
+        return IntBlock.end(bytes, 0, m, length) == length ? null : "integer block " + s + " does not fill its " + length
+            + " bytes";
     }
   }
 }

@@ -27,8 +27,8 @@ import java.util.Arrays;
  * entropy coder (split + zstd, codes + zstd, the stream): what remains, ALP's and FastLanes'
  * kind of encodings, decodes with shifts, adds and multiplies per block at 5-6 GB/s of float32
  * per core (BlockDecodeBench), where a zstd frame decodes at zstd's pace. For floats it also
- * weighs candidates by decode speed (see {@code IntBlock.SLOW_SHARE}): a frame or a delta of
- * decimal integers decodes straight to floats, runs, dictionaries and raw bits through a slower loop.
+ * weighs candidates by decode speed (see {@code IntBlock.SLOW_SHARE}): a frame or a delta of a
+ * float's raw bits decodes through a slower loop than any scheme of decimal integers.
  * Not thread-safe: an encoder holds the scratch of one block.
  */
 public final class BlockEncoder {

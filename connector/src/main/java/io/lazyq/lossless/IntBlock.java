@@ -35,7 +35,7 @@ final class IntBlock {
   private static final double ZSTD_SHARE = 0.85;
   /** Whether codes + zstd is left out, for a lightweight encoder. */
   private final boolean lightweight;
-  /** Whether schemes are weighed by decode speed ({@link #SLOW_SHARE}): a lightweight encoder's, of floats. */
+  /** Whether plans are weighed by decode speed ({@link #SLOW_SHARE}): a lightweight encoder's, of floats. */
   private final boolean weighs;
   private int packedLength;
   private long codesBase;
@@ -132,34 +132,28 @@ final class IntBlock {
     return 1 + 8 + 1 + 4 + packedLength;
   }
   /**
-   * A lightweight planner weighs runs and dictionaries as their bytes divided by this share (and
-   * {@link #rank} any scheme over a float's raw bits): they decode through a loop over 64-bit
-   * integers, where a frame or a delta of a decimal block's integers decodes straight to floats.
-   * Measured on the real sensor data's float columns (BlockDecoder alone, one thread, best of 30 or
-   * more passes; 1 / 0.9 / 0.8): bearing's channels 3.1-3.7 / 4.3-4.8 / 4.3-5.0 GB/s for 0.740 /
-   * 0.764 / 0.766 B/value, PM2.5/weather's dew point 2.4-2.5 / 4.2 / 5.0-5.1, wind speed 4.5-4.6 /
-   * 4.7 / 5.9 and its floats 0.716 / 0.721 / 0.734 B/value, NAB 2.7 / 3.0 / 3.2-3.5 for 2.19 / 2.27
-   * / 2.41 B/value; ECG's decimal/delta blocks unchanged. Humidity went the other way (3.8 / 3.3 /
-   * 1.8-2.7), so 0.9 rather than 0.8.
+   * A lightweight planner weighs the bytes of a frame or a delta of a float's raw bits as divided by
+   * this share ({@link #rank}): they decode through a loop over 64-bit integers (raw-bit deltas
+   * 4.3-4.5 GB/s of float32, BlockDecodeBench), where a frame or a delta of a decimal block's
+   * integers decodes straight to floats (5.6-6.4), and runs, dictionaries and constants of either
+   * convert each distinct value once ({@link BlockKernels}: 6.3-6.7 and 7.9). Runs and
+   * dictionaries were weighed too while they decoded through that loop (2.4-3.7 GB/s on the real
+   * data's, 0.9 taking bearing's channels from 3.1-3.7 to 4.3-4.8 for 3% more bytes).
    */
   static final double SLOW_SHARE = 0.9;
 
-  private double rank(int s, int size) {
-    return weighs && (s == BlockFormat.RUNS || s == BlockFormat.DICTIONARY) ? size / SLOW_SHARE : size;
-  }
-
   /**
    * The last plan's bytes as a lightweight encoder weighs them: divided by {@link #SLOW_SHARE}
-   * unless they decode straight to floats, as a constant does, and a frame or a delta of
-   * {@code scaled} integers (those of a decimal or quantized block). A planner that does not weigh: the bytes.
+   * for a frame or a delta that is not of {@code scaled} integers (those of a decimal or quantized
+   * block), that is of a float's raw bits. A planner that does not weigh: the bytes.
    */
   double rank(boolean scaled) {
-    boolean fast = scheme == BlockFormat.CONSTANT || scaled && (scheme == BlockFormat.FRAME || scheme == BlockFormat.DELTA);
-    return weighs && !fast ? bytes / SLOW_SHARE : bytes;
+    boolean slow = !scaled && (scheme == BlockFormat.FRAME || scheme == BlockFormat.DELTA);
+    return weighs && slow ? bytes / SLOW_SHARE : bytes;
   }
 
   private void consider(int s, int size, Frame a, Frame b, int n) {
-    if (rank(s, size) < rank(scheme, bytes)) {
+    if (size < bytes) {
       choose(s, size, a, b, n);
     }
   }
@@ -270,34 +264,26 @@ final class IntBlock {
     return end <= limit ? end : -1;
   }
 
-  /**
-   * The problem of the codes + zstd data of the integer block at {@code in[off]}, which {@link #end}
-   * has accepted, or {@code null}: whether its frame decodes to exactly its {@code m} values' bytes.
-   */
-  static String zstdProblem(byte[] in, int off, int m) {
-    if (in[off] != BlockFormat.CODES_ZSTD) {
-      return null;
-    }
-    int b = in[off + 9];
-    byte[] split = UNSPLIT.get();
-    long got = BlockFormat.unzstd(split, m * b, in, off + 14, BlockFormat.i32(in, off + 10));
-    return got == (long) m * b ? null : "zstd codes decode to " + (got < 0 ? "an error" : got + " bytes") + ", not " + m * b;
+  /** This thread's scratch for the byte planes of a zstd block, 8 × 1024 bytes. */
+  static byte[] unsplitScratch() {
+    return UNSPLIT.get();
   }
 
   /**
    * Decodes the integer block of {@code m} values at {@code in[off]} into {@code out[0, m)}, with
    * {@code tmp} (2 × 1024 values) as scratch. A hostile block decodes to some values, never out of
-   * bounds: run lengths are clamped, dictionary indexes out of range read entry 0.
+   * bounds: run lengths are clamped, dictionary indexes out of range read entry 0. Returns
+   * {@code null}, or what is wrong with a codes + zstd block's frame, which is decompressed here.
    */
-  static void read(byte[] in, int off, int m, long[] out, long[] tmp) {
+  static String read(byte[] in, int off, int m, long[] out, long[] tmp) {
     int s = in[off++];
     switch (s) {
       case BlockFormat.CONSTANT:
         Arrays.fill(out, 0, m, BlockFormat.i64(in, off));
-        return;
+        return null;
       case BlockFormat.FRAME:
         Frame.read(in, off, m, out, 0);
-        return;
+        return null;
       case BlockFormat.DELTA: {
         Frame.read(in, off + 8, m - 1, out, 1);
         long v = BlockFormat.i64(in, off);
@@ -306,7 +292,7 @@ final class IntBlock {
           v += out[i];
           out[i] = v;
         }
-        return;
+        return null;
       }
       case BlockFormat.RUNS: {
         int r = BlockFormat.u16(in, off);
@@ -319,7 +305,7 @@ final class IntBlock {
           at += length;
         }
         Arrays.fill(out, at, m, 0);
-        return;
+        return null;
       }
       case BlockFormat.DICTIONARY: {
         int k = BlockFormat.u16(in, off);
@@ -329,7 +315,7 @@ final class IntBlock {
           long c = out[i];
           out[i] = tmp[c >= 0 && c < k ? (int) c : 0];
         }
-        return;
+        return null;
       }
       case BlockFormat.CODES_ZSTD: {
         long base = BlockFormat.i64(in, off);
@@ -337,8 +323,8 @@ final class IntBlock {
         byte[] split = UNSPLIT.get();
         long got = BlockFormat.unzstd(split, m * b, in, off + 13, BlockFormat.i32(in, off + 9));
         if (got != (long) m * b) {
-          // open() decoded every zstd block once, so only a region changed since then gets here.
-          throw new IllegalStateException("zstd codes decode to " + got + " bytes, not " + m * b);
+          // The frame is decompressed only when read, so this is where its damage shows.
+          return "zstd codes decode to " + (got < 0 ? "an error" : got + " bytes") + ", not " + m * b;
         }
         for (int i = 0; i < m; i++) {
           out[i] = split[i] & 0xFFL;
@@ -353,7 +339,7 @@ final class IntBlock {
         for (int i = 0; i < m; i++) {
           out[i] += base;
         }
-        return;
+        return null;
       }
       default:
         throw new IllegalStateException("integer scheme " + s);

@@ -3,6 +3,8 @@ package io.lazyq.format;
 import io.lazyq.lossless.BlockDecoder;
 import io.lazyq.lossless.ValueKind;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -26,10 +28,16 @@ import java.util.zip.CRC32C;
  * the region's CRC32C ({@code crc}) and {@link BlockDecoder#open} over it ({@code decoder}). CPU time
  * of this thread (ThreadMXBean), best of {@code bench.passes} passes (30 by default) after as many
  * for warm-up; and every float column of a chunk opened and closed together on a freshly opened
- * file, as a scan's task opens them. Run with the heap committed and touched up front: a run
- * that allocates little touches fresh heap pages through its measured passes, which cost 20-70
- * ns a value of opening on this machine wherever they fell (a column's array of decoded values is
- * fresh memory), and {@code -XX:+AlwaysPreTouch} took them out of every figure:
+ * file, as a scan's task opens them. All of it runs unreported first, over and over for
+ * {@code bench.warmupMs} (3000 by default; 0 leaves that out): a column's own warm-up passes over a
+ * chunk take a few milliseconds (NAB's 45,626 values) to some tens (PM2.5/weather's 262,920), less
+ * than the JIT takes on a loaded machine to compile a decode path that earlier columns did not
+ * use, so without it a column's figures depended on which columns came before it (PM2.5/weather's
+ * wind speed read at 6-10 ns/value where its decoder takes 3.3 once compiled, NAB's value at 8-26
+ * in both builds). Run with the heap committed and touched up front: a run that allocates little
+ * touches fresh heap pages through its measured passes, which cost 20-70 ns a value of opening on
+ * this machine wherever they fell (a column's array of decoded values is fresh memory), and
+ * {@code -XX:+AlwaysPreTouch} took them out of every figure:
  *
  * <pre>
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp connector/target/test-classes:connector/target/classes:$(cat /tmp/cp.txt) \
@@ -43,6 +51,23 @@ public final class ColumnOpenBench {
 
   public static void main(String[] args) throws IOException {
     int passes = Integer.getInteger("bench.passes", 30);
+    long warmup = Long.getLong("bench.warmupMs", 3000);
+    if (warmup > 0) {
+      PrintStream out = System.out;
+      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+      try {
+        long until = System.nanoTime() + warmup * 1_000_000;
+        do {
+          measure(args, passes);
+        } while (System.nanoTime() < until);
+      } finally {
+        System.setOut(out);
+      }
+    }
+    measure(args, passes);
+  }
+
+  private static void measure(String[] args, int passes) throws IOException {
     for (String dir : args) {
       List<Path> files;
       try (Stream<Path> s = Files.list(Path.of(dir))) {

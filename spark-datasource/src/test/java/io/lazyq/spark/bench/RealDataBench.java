@@ -40,7 +40,7 @@ import org.apache.spark.sql.types.StructField;
  * <p>Prints bytes per value per column and per file, each as a ratio to Parquet zstd; checks every
  * value of every LazyQ file against the source (bit-exact lossless, within the bound otherwise);
  * and measures single-thread decode of the float columns (GB/s of float32 output, reading alone
- * and with the column's opening, which checks every block, decodes zstd blocks and decompresses a stream's frame),
+ * and with the column's opening, which maps the column, checks its CRC32C and block table and decompresses a stream's frame),
  * of the default and of the lightweight file, and a Spark scan that sums
  * every float column over enough copies of the data to read {@code bench.scanRows} rows (10 M by
  * default), in M rows/s of wall time and in CPU nanoseconds per row of the whole JVM, of both

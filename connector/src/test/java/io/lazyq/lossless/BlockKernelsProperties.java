@@ -1,0 +1,72 @@
+package io.lazyq.lossless;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * {@link BlockKernels} decodes every integer block it takes to exactly what {@link IntBlock#read}
+ * and a conversion of each integer give, bit for bit: blocks the planner writes (constants, runs,
+ * dictionaries, deltas of few or many distinct values) and the same blocks with any byte changed
+ * that still pass the structural check a decoder makes before decoding.
+ */
+class BlockKernelsProperties {
+
+  @Property(tries = 300)
+  void kernelsMatchTheIntegerPath(@ForAll @IntRange(min = 1, max = 1024) int m, @ForAll @IntRange(min = 1, max = 40) int distinct,
+      @ForAll @IntRange(min = 1, max = 300) int meanRun, @ForAll @IntRange(min = 0, max = 4) int damage, @ForAll long seed) {
+    Random r = new Random(seed);
+    long[] palette = new long[distinct];
+    for (int j = 0; j < distinct; j++) {
+      palette[j] = r.nextBoolean() ? r.nextInt(100_000) - 50_000 : Float.floatToRawIntBits((float) r.nextGaussian());
+    }
+    long[] v = new long[m];
+    long value = palette[0];
+    for (int i = 0; i < m; i++) {
+      if (r.nextInt(meanRun) == 0) {
+        value = palette[r.nextInt(distinct)];
+      }
+      v[i] = r.nextInt(50) == 0 ? value + r.nextInt(3) : value; // now and then a delta's small step
+    }
+    IntBlock plan = new IntBlock(true, true);
+    int size = plan.plan(v, m);
+    byte[] in = new byte[size + 64];
+    plan.write(v, m, in, 0);
+    for (int k = 0; k < damage; k++) {
+      in[r.nextInt(size)] = (byte) r.nextInt(256);
+    }
+    if (IntBlock.end(in, 0, m, size) != size) {
+      return; // refused by the decoder's check before any kernel runs
+    }
+    long[] ints = new long[1024];
+    long[] tmp = new long[2048];
+    if (IntBlock.read(in, 0, m, ints, tmp) != null) {
+      return;
+    }
+    BlockKernels kernels = new BlockKernels();
+    double scale = 1e-2;
+    float[] f = new float[m + 3];
+    for (boolean bits : new boolean[] {false, true}) {
+      if (kernels.floats(in, 0, m, scale, bits, f, 3)) {
+        for (int i = 0; i < m; i++) {
+          float expected = bits ? Float.intBitsToFloat((int) ints[i]) : (float) (ints[i] * scale);
+          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(f[3 + i]), "float " + i + ", bits " + bits);
+        }
+      }
+    }
+    double[] d = new double[m + 1];
+    for (int mode : new int[] {BlockKernels.BITS, BlockKernels.DIVIDE, BlockKernels.MULTIPLY}) {
+      double factor = mode == BlockKernels.DIVIDE ? 1e3 : 0.25;
+      if (kernels.doubles(in, 0, m, factor, mode, d, 1)) {
+        for (int i = 0; i < m; i++) {
+          double expected = mode == BlockKernels.BITS ? Double.longBitsToDouble(ints[i])
+              : mode == BlockKernels.DIVIDE ? ints[i] / factor : ints[i] * factor;
+          assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(d[1 + i]), "double " + i + ", mode " + mode);
+        }
+      }
+    }
+  }
+}
