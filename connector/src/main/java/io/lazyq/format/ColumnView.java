@@ -18,7 +18,10 @@ import java.util.Locale;
  * reused buffer.
  *
  * <p>Construction validates everything that later reads rely on (buffer bounds, list and string
- * offsets, quantized block structure), so accessors need no checks beyond the JVM's own. The raw
+ * offsets, quantized block structure), so accessors need no checks beyond the JVM's own, with one
+ * exception: each block of block-encoded values is checked when a read first touches it, and a
+ * damaged one makes that read throw {@link LazyQFormatException} (undeclared) with the file and
+ * offset. The raw
  * buffers ({@link #valuesBuffer()} and friends) are zero-copy slices, laid out as Arrow lays them.
  * A view is valid until its owner releases the bytes: for a sequential reader, until its next
  * chunk; for a mapped file, until {@link #close()}.
@@ -103,11 +106,10 @@ public final class ColumnView implements Closeable {
             + " cannot be block-encoded");
       }
       ByteBuffer encoded = slice(region, chunk.values());
-      try {
-        this.blocks = BlockDecoder.open(encoded != null ? encoded : ByteBuffer.allocate(0), kind, chunk.valueCount());
-      } catch (LazyQFormatException e) {
-        throw e.locate(source, regionOffset + chunk.values().offset());
-      }
+      // The decoder names the file and absolute offsets itself, also in what a later read finds
+      // (a block is checked when a read first touches it).
+      this.blocks = BlockDecoder.open(encoded != null ? encoded : ByteBuffer.allocate(0), kind, chunk.valueCount(),
+          source, regionOffset + chunk.values().offset());
       this.values = null;
     } else {
       this.blocks = null;

@@ -62,7 +62,10 @@ class LateBlockDamageTest {
         fail("read a damaged block");
       } catch (Exception e) {
         assertTrue(e instanceof LazyQFormatException, e.toString());
-        assertEquals("block 8: decimal exponent 99 out of range", ((LazyQFormatException) e).problem());
+        LazyQFormatException x = (LazyQFormatException) e;
+        assertEquals("block 8: decimal exponent 99 out of range", x.problem());
+        assertEquals(damaged.toString(), x.source(), "the read names the file");
+        assertEquals(block, x.offset(), "and the block's offset in it");
       }
     }
 
