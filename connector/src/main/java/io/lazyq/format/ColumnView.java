@@ -133,6 +133,17 @@ public final class ColumnView implements Closeable {
     }
   }
 
+  /**
+   * Checks every block of the view's block encodings, which a read checks only when it first
+   * touches one: what {@code lazyq verify} and {@code verify=true} do. Nothing to do for other
+   * columns, which construction checked whole.
+   */
+  public void checkBlocks() throws LazyQFormatException {
+    if (blocks != null) {
+      blocks.checkAll();
+    }
+  }
+
   /** The file or stream the view reads, for errors found by its users. */
   public String source() {
     return source;

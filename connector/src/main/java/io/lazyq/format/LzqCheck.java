@@ -1,7 +1,6 @@
 package io.lazyq.format;
 
 import io.lazyq.LazyQFormatException;
-import io.lazyq.lossless.BlockDecoder;
 import io.lazyq.storage.LocalInputFile;
 import io.lazyq.storage.RangeReader;
 import java.io.IOException;
@@ -134,15 +133,7 @@ public final class LzqCheck {
    */
   private static void checkColumn(LzqFile file, int chunk, int column) throws IOException {
     try (ColumnView view = file.column(chunk, column)) {
-      ColumnChunk c = view.chunk();
-      BufferRef values = c.values();
-      if (c.compression() == ColumnEncoding.Lossless.BLOCKS && !LosslessStage.isUtf8(view.field().type())
-          && values.isPresent()) {
-        long at = view.regionOffset() + values.offset();
-        ByteBuffer blocks = file.reader().read(at, Math.toIntExact(values.length()));
-        BlockDecoder.open(blocks, LosslessStage.valueKind(view.field().type()), c.valueCount(), file.location(), at)
-            .checkAll();
-      }
+      view.checkBlocks();
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -240,6 +240,9 @@ public final class BlockDecoder {
    */
   public void readFloats(long first, int count, float[] dst, int dstOff) {
     require(ValueKind.FLOAT32, first, count);
+    if (count == 0) {
+      return; // touches no block: a damaged neighbour must not fail it
+    }
     if (stream != null) {
       stream.read((int) first, count, dst, dstOff);
       return;
@@ -266,6 +269,9 @@ public final class BlockDecoder {
    */
   public void readDoubles(long first, int count, double[] dst, int dstOff) {
     require(ValueKind.FLOAT64, first, count);
+    if (count == 0) {
+      return; // touches no block: a damaged neighbour must not fail it
+    }
     if (stream != null) {
       stream.readDoubles((int) first, count, dst, dstOff);
       return;
@@ -293,6 +299,9 @@ public final class BlockDecoder {
    */
   public void readLongs(long first, int count, long[] dst, int dstOff) {
     if (first < 0 || count < 0 || first + count > n) {
+    if (count == 0) {
+      return; // touches no block: a damaged neighbour must not fail it
+    }
       throw new IndexOutOfBoundsException("values [" + first + ", " + (first + count) + ") of " + n);
     }
     if (stream != null && kind != ValueKind.FLOAT32) {

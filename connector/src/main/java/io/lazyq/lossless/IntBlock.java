@@ -138,7 +138,9 @@ final class IntBlock {
    * integers decodes straight to floats (5.6-6.4), and runs, dictionaries and constants of either
    * convert each distinct value once ({@link BlockKernels}: 6.3-6.7 and 7.9). Runs and
    * dictionaries were weighed too while they decoded through that loop (2.4-3.7 GB/s on the real
-   * data's, 0.9 taking bearing's channels from 3.1-3.7 to 4.3-4.8 for 3% more bytes).
+   * data's, 0.9 taking bearing's channels from 3.1-3.7 to 4.3-4.8 for 3% more bytes). The weight
+   * applies where a raw-bit plan meets a decimal or quantized one; within a plan, schemes compare
+   * by their bytes.
    */
   static final double SLOW_SHARE = 0.9;
 

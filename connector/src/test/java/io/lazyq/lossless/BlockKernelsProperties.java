@@ -6,18 +6,19 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * {@link BlockKernels} decodes every integer block it takes to exactly what {@link IntBlock#read}
  * and a conversion of each integer give, bit for bit: blocks the planner writes (constants, runs,
- * dictionaries, deltas of few or many distinct values) and the same blocks with any byte changed
+ * dictionaries, deltas of a smooth walk, few or many distinct values) and the same blocks with any byte changed
  * that still pass the structural check a decoder makes before decoding.
  */
 class BlockKernelsProperties {
 
-  @Property(tries = 300)
+  @Property(tries = 1000)
   void kernelsMatchTheIntegerPath(@ForAll @IntRange(min = 1, max = 1024) int m, @ForAll @IntRange(min = 1, max = 40) int distinct,
-      @ForAll @IntRange(min = 1, max = 300) int meanRun, @ForAll @IntRange(min = 0, max = 4) int damage, @ForAll long seed) {
+      @ForAll @IntRange(min = 1, max = 300) int meanRun, @ForAll @IntRange(min = 0, max = 4) int damage, @ForAll boolean walk, @ForAll long seed) {
     Random r = new Random(seed);
     long[] palette = new long[distinct];
     for (int j = 0; j < distinct; j++) {
@@ -30,6 +31,9 @@ class BlockKernelsProperties {
         value = palette[r.nextInt(distinct)];
       }
       v[i] = r.nextInt(50) == 0 ? value + r.nextInt(3) : value; // now and then a delta's small step
+      if (walk && i > 0) {
+        v[i] = v[i - 1] + r.nextInt(7) - 3; // a smooth signal: a delta block
+      }
     }
     IntBlock plan = new IntBlock(true, true);
     int size = plan.plan(v, m);
@@ -50,7 +54,11 @@ class BlockKernelsProperties {
     double scale = 1e-2;
     float[] f = new float[m + 3];
     for (boolean bits : new boolean[] {false, true}) {
-      if (kernels.floats(in, 0, m, scale, bits, f, 3)) {
+      boolean taken = kernels.floats(in, 0, m, scale, bits, f, 3);
+      if (!bits) {
+        Statistics.label("scheme").collect(taken ? BlockFormat.schemeName(in[0]) : "integer path");
+      }
+      if (taken) {
         for (int i = 0; i < m; i++) {
           float expected = bits ? Float.intBitsToFloat((int) ints[i]) : (float) (ints[i] * scale);
           assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(f[3 + i]), "float " + i + ", bits " + bits);
@@ -68,5 +76,12 @@ class BlockKernelsProperties {
         }
       }
     }
+    // The kernels must have taken each scheme they exist for, not left every block to the integer path.
+    Statistics.label("scheme").coverage(c -> {
+      c.check(BlockFormat.schemeName(BlockFormat.CONSTANT)).count(n -> n > 0);
+      c.check(BlockFormat.schemeName(BlockFormat.RUNS)).count(n -> n > 0);
+      c.check(BlockFormat.schemeName(BlockFormat.DICTIONARY)).count(n -> n > 0);
+      c.check(BlockFormat.schemeName(BlockFormat.DELTA)).count(n -> n > 0);
+    });
   }
 }

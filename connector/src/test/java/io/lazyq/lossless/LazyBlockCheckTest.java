@@ -23,10 +23,14 @@ class LazyBlockCheckTest {
 
   /** Two-decimal readings: decimal blocks, exact, with one value in a hundred an exception. */
   private static float[] readings() {
+    return readings(N);
+  }
+
+  private static float[] readings(int n) {
     Random r = new Random(3);
-    float[] f = new float[N];
+    float[] f = new float[n];
     long walk = 2000;
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < n; i++) {
       walk += r.nextInt(41) - 20;
       f[i] = i % 100 == 7 ? Float.NaN : Float.parseFloat(java.math.BigDecimal.valueOf(walk, 2).toPlainString());
     }
@@ -45,6 +49,28 @@ class LazyBlockCheckTest {
 
   private static int blockOffset(ByteBuffer region, int b) {
     return region.getInt(4 + 4 * b);
+  }
+
+  /**
+   * Blocks 64 apart share a bit's position in neighbouring words of the checked set: reading block
+   * 70 first must not pass block 6 as checked; a read of no values next to the damage reads nothing.
+   */
+  @Test
+  void blocksSixtyFourApartAreCheckedApart() throws LazyQFormatException {
+    int n = 140 * 1024;
+    float[] f = readings(n);
+    ByteBuffer region = BlockEncoder.lightweight(ValueKind.FLOAT32, 0).encode(plain(f), n);
+    int at = blockOffset(region, 6);
+    ByteBuffer bad = copy(region);
+    assertEquals(BlockFormat.DECIMAL, bad.get(at), "block 6 is a decimal block");
+    bad.put(at + 1, (byte) 99);
+    BlockDecoder d = BlockDecoder.open(bad, ValueKind.FLOAT32, n);
+    float[] block = new float[1024];
+    d.readFloats(70 * 1024L, 1024, block, 0);
+    assertArrayEquals(java.util.Arrays.copyOfRange(f, 70 * 1024, 71 * 1024), block, "block 70 reads as written");
+    d.readFloats(6 * 1024L + 5, 0, block, 0);
+    LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> d.readFloats(6 * 1024L, 1024, block, 0));
+    assertEquals(at, e.offset());
   }
 
   @Test
