@@ -210,17 +210,18 @@ final class LosslessStage {
   private static final long ALLOCATION_ALLOWANCE = 8 << 20;
 
   /**
-   * Decodes one stored zstd buffer of exactly {@code decodedLength} bytes. Where the buffer is
-   * one frame that declares that length, it is decoded in one call of this thread's context
+   * Decodes one stored zstd buffer of exactly {@code decodedLength} bytes. Where the buffer
+   * starts with a frame that declares that length, it is decoded in one call of this thread's context
    * ({@link BlockFormat#zstdContext}) from the stored bytes (a heap buffer's own array, without a
    * copy) into an array of that size.
    * A frame declaring more than its {@code n} stored bytes can decode to at all ({@code n / 4 x
    * 128 KiB}) is refused before anything is allocated; the declared length sizes the array only up
    * to a reader's allocation allowance ({@code 4 n + 8 MiB}), beyond which it grows as decoded
    * bytes arrive, so a false length costs no more than that allowance. Real chunks are well
-   * within it: the sensor datasets' timestamps under delta + zstd, 249 bytes for 2,103,360 (8,447x, the bound 32,768x), 111 for
-   * 655,360 and 9,128 for 365,008. Where the bytes are not one frame with its size (several
-   * frames, a size left out: nothing the writer makes), the array grows as decoded bytes arrive.
+   * within it: the sensor datasets' timestamps under delta + zstd, 249 bytes for 2,103,360
+   * (8,447x, the bound 32,768x), 111 for 655,360 and 9,128 for 365,008. A first frame declaring
+   * more than the chunk is refused; one declaring no size or less (several frames, a size left
+   * out: nothing the writer makes) decodes into an array that grows as decoded bytes arrive.
    *
    * <p>Measured on those timestamps (docs/BENCHMARKS.md, "Opening a zstd or delta+zstd chunk"):
    * through a stream made per buffer, a copy of the stored bytes and a doubling array this call
@@ -254,13 +255,14 @@ final class LosslessStage {
       from = 0;
       packed.duplicate().get(src);
     }
-    ZstdFrame frame = ZstdFrame.of(src, from, length, source, offset);
-    if (frame.length() != length || frame.contentSize() < 0) {
-      return grow(src, from, length, expected, source, offset);
-    }
-    if (frame.contentSize() != expected) {
-      throw new LazyQFormatException(source, offset, "the zstd frame declares " + frame.contentSize()
+    long declared = frameContentSize(src, from, length);
+    if (declared > expected) {
+      throw new LazyQFormatException(source, offset, "the zstd frame declares " + declared
           + " decoded bytes, the chunk " + expected);
+    }
+    if (declared != expected) {
+      // No size, or fewer bytes than the chunk: the first of several frames, or a short one.
+      return grow(src, from, length, expected, source, offset);
     }
     if (expected > length / 4 * ZSTD_BLOCK_MAX) {
       throw new LazyQFormatException(source, offset, "a zstd frame of " + length + " bytes declares " + expected
@@ -286,20 +288,36 @@ final class LosslessStage {
     return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** The first zstd frame of stored bytes: its stored length, and the decoded size it declares (negative: none). */
-  private record ZstdFrame(long length, long contentSize) {
-    static ZstdFrame of(byte[] src, int from, int length, String source, long offset) throws LazyQFormatException {
-      try {
-        return new ZstdFrame(Zstd.findFrameCompressedSize(src, from, length), Zstd.getFrameContentSize(src, from, length));
-      } catch (RuntimeException e) {
-        throw new LazyQFormatException(source, offset, "corrupt zstd data: " + e.getMessage(), e);
-      }
+  /**
+   * The decoded size the zstd frame at {@code src[from]} declares in its header (RFC 8878,
+   * 3.1.1.1), or -1 where it declares none or the bytes are not a frame's header. Read here, not
+   * through zstd-jni, whose calls for it differ between the versions the Spark releases ship.
+   */
+  static long frameContentSize(byte[] src, int from, int length) {
+    if (length < 5 || ByteBuffer.wrap(src, from, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() != ZSTD_MAGIC) {
+      return -1;
     }
+    int descriptor = src[from + 4] & 0xFF;
+    int sizeFlag = descriptor >>> 6;
+    boolean singleSegment = (descriptor & 0x20) != 0;
+    int at = from + 5 + (singleSegment ? 0 : 1) + new int[] {0, 1, 2, 4}[descriptor & 3];
+    int bytes = sizeFlag == 0 ? (singleSegment ? 1 : 0) : 1 << sizeFlag;
+    if (bytes == 0 || at + bytes > from + length) {
+      return -1;
+    }
+    long size = 0;
+    for (int i = bytes - 1; i >= 0; i--) {
+      size = size << 8 | (src[at + i] & 0xFF);
+    }
+    return bytes == 2 ? size + 256 : size;
   }
+
+  /** The first four bytes of a zstd frame, little-endian. */
+  private static final int ZSTD_MAGIC = 0xFD2FB528;
 
   /**
    * Decodes through a stream into an array that grows as decoded bytes arrive, so a false length
-   * cannot make it allocate: for stored bytes that are not a single frame declaring its size.
+   * cannot make it allocate: for stored bytes whose first frame does not declare the chunk's size.
    */
   private static ByteBuffer grow(byte[] src, int from, int length, int expected, String source, long offset)
       throws LazyQFormatException {

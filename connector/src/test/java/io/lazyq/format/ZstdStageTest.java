@@ -45,6 +45,29 @@ class ZstdStageTest {
   }
 
   /**
+   * The content size read from a frame's header, for each width of its field (1, 2 with its 256
+   * offset, 4 and 8 bytes) and none: what sends a chunk to the one-call path.
+   */
+  @Test
+  void frameHeadersDeclareTheirSize() throws Exception {
+    for (int n : new int[] {0, 1, 255, 256, 257, 65_791, 65_792, 300_000, 1 << 21}) {
+      byte[] frame = Zstd.compress(new byte[n], LosslessStage.LEVEL);
+      byte[] shifted = new byte[frame.length + 3];
+      System.arraycopy(frame, 0, shifted, 3, frame.length);
+      assertEquals(n, LosslessStage.frameContentSize(shifted, 3, frame.length), n + " bytes");
+    }
+    java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+    try (com.github.luben.zstd.ZstdOutputStream out = new com.github.luben.zstd.ZstdOutputStream(streamed)) {
+      out.write(new byte[5000]);
+    }
+    byte[] unsized = streamed.toByteArray();
+    assertEquals(-1, LosslessStage.frameContentSize(unsized, 0, unsized.length), "a streamed frame declares no size");
+    assertEquals(-1, LosslessStage.frameContentSize(new byte[] {1, 2, 3, 4, 5, 6}, 0, 6), "not a frame");
+    byte[] frame = Zstd.compress(new byte[300_000], LosslessStage.LEVEL);
+    assertEquals(-1, LosslessStage.frameContentSize(frame, 0, 6), "a header cut short");
+  }
+
+  /**
    * 2^21 regular timestamps: 16 MiB from a frame of a few hundred bytes, beyond a reader's
    * allocation allowance for its size, so it decodes through the growing array and still comes
    * back whole.
