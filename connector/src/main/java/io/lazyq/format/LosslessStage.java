@@ -300,7 +300,7 @@ final class LosslessStage {
     int descriptor = src[from + 4] & 0xFF;
     int sizeFlag = descriptor >>> 6;
     boolean singleSegment = (descriptor & 0x20) != 0;
-    int at = from + 5 + (singleSegment ? 0 : 1) + new int[] {0, 1, 2, 4}[descriptor & 3];
+    int at = from + 5 + (singleSegment ? 0 : 1) + DICTIONARY_ID_BYTES[descriptor & 3];
     int bytes = sizeFlag == 0 ? (singleSegment ? 1 : 0) : 1 << sizeFlag;
     if (bytes == 0 || at + bytes > from + length) {
       return -1;
@@ -314,6 +314,8 @@ final class LosslessStage {
 
   /** The first four bytes of a zstd frame, little-endian. */
   private static final int ZSTD_MAGIC = 0xFD2FB528;
+  /** The dictionary id's bytes in a frame header, by the descriptor's two low bits. */
+  private static final int[] DICTIONARY_ID_BYTES = {0, 1, 2, 4};
 
   /**
    * Decodes through a stream into an array that grows as decoded bytes arrive, so a false length

@@ -134,10 +134,6 @@ public final class LzqCheck {
   private static void checkColumn(LzqFile file, int chunk, int column) throws IOException {
     try (ColumnView view = file.column(chunk, column)) {
       view.checkBlocks();
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e);
     }
   }
 
