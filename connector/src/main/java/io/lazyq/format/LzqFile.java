@@ -23,7 +23,8 @@ import java.util.zip.CRC32C;
 /**
  * A {@code .lzq} file opened for random access. Opening reads the schema and the footer index and
  * nothing else; each column chunk is read only when {@link #column} or {@link #columns} asks for it,
- * so a column that nothing selects is never read. A local file's columns are mapped; a remote
+ * so a column that nothing selects is never read. A local file's columns are mapped, except those
+ * a view only decodes (block-encoded or zstd numbers), which are read into pooled buffers; a remote
  * file's are fetched, a chunk's selected columns in one vectored read. Files of any size work:
  * regions are per column chunk.
  *
@@ -40,6 +41,8 @@ public final class LzqFile implements AutoCloseable {
    * checked once per open file, not again each time a reader maps it.
    */
   private final Set<Long> verified = ConcurrentHashMap.newKeySet();
+  /** The largest column region read into a pooled buffer rather than mapped ({@link #decodedOnly}). */
+  private static final long DECODED_COPY_BYTES = 16L << 20;
 
   private LzqFile(Path path, RangeReader reader, FileMetadata metadata, boolean verifyChecksums) {
     this.path = path;
@@ -158,16 +161,19 @@ public final class LzqFile implements AutoCloseable {
    */
   public ColumnView[] columns(int chunkOrdinal, int[] columnOrdinals) throws IOException {
     ChunkDescriptor chunk = index().chunk(chunkOrdinal);
-    List<ByteRange> ranges = new ArrayList<>(columnOrdinals.length);
-    for (int c : columnOrdinals) {
-      ColumnChunk col = chunk.column(c);
+    List<ByteRange> mapped = new ArrayList<>(columnOrdinals.length);
+    List<ByteRange> decoded = new ArrayList<>(columnOrdinals.length);
+    boolean[] copy = new boolean[columnOrdinals.length];
+    for (int i = 0; i < columnOrdinals.length; i++) {
+      ColumnChunk col = chunk.column(columnOrdinals[i]);
       long at = chunk.payloadOffset() + col.offset();
       if (at + col.length() > metadata.fileSize() || col.length() > Integer.MAX_VALUE) {
         throw new LazyQFormatException(source, at, "column region of " + col.length() + " bytes does not fit in the file");
       }
-      ranges.add(new ByteRange(at, col.length()));
+      copy[i] = decodedOnly(schema().field(columnOrdinals[i]), col);
+      (copy[i] ? decoded : mapped).add(new ByteRange(at, col.length()));
     }
-    List<Region> regions = reader.fetch(ranges);
+    List<Region> regions = regions(mapped, decoded, copy);
     ColumnView[] views = new ColumnView[columnOrdinals.length];
     try {
       for (int i = 0; i < views.length; i++) {
@@ -189,6 +195,40 @@ public final class LzqFile implements AutoCloseable {
       throw e;
     }
     return views;
+  }
+
+  /**
+   * The regions of the columns in order: those whose bytes a view decodes whole or block by block
+   * and never hands out ({@link #decodedOnly}) read into pooled buffers
+   * ({@link RangeReader#fetchDecoded}), the others mapped.
+   */
+  private List<Region> regions(List<ByteRange> mapped, List<ByteRange> decoded, boolean[] copy) throws IOException {
+    List<Region> m = mapped.isEmpty() ? List.of() : reader.fetch(mapped);
+    List<Region> d;
+    try {
+      d = decoded.isEmpty() ? List.of() : reader.fetchDecoded(decoded);
+    } catch (IOException | RuntimeException e) {
+      m.forEach(Region::close);
+      throw e;
+    }
+    List<Region> regions = new ArrayList<>(copy.length);
+    int nextMapped = 0;
+    int nextDecoded = 0;
+    for (boolean c : copy) {
+      regions.add(c ? d.get(nextDecoded++) : m.get(nextMapped++));
+    }
+    return regions;
+  }
+
+  /**
+   * Whether a view reads the column's bytes only through decoding, so that nothing of the region
+   * outlives the view ({@code ColumnView.owner()} is wrapped zero-copy only for plain values): a
+   * lossless stage's numbers (blocks, zstd), not utf8, whose dictionary is kept over the region.
+   * Up to {@link #DECODED_COPY_BYTES}; a larger region is mapped, not held in a pooled buffer.
+   */
+  private static boolean decodedOnly(Field field, ColumnChunk col) {
+    return col.compression() != ColumnEncoding.Lossless.NONE && !LosslessStage.isUtf8(field.type())
+        && col.length() <= DECODED_COPY_BYTES;
   }
 
   /** A view over a column's region, which it takes over (closing it if the bytes are bad). */

@@ -21,9 +21,14 @@ public final class MappingStats {
   private final AtomicLong waitNanos = new AtomicLong();
 
   void mapped(long bytes) {
+    copied(bytes);
+    held(bytes);
+  }
+
+  /** A local file's range read into a pooled buffer rather than mapped: counted as mapped (it is held as a pooled region). */
+  void copied(long bytes) {
     mappings.incrementAndGet();
     bytesMapped.addAndGet(bytes);
-    held(bytes);
   }
 
   /** A request to storage that brought {@code bytes} after {@code nanos} of waiting. */
@@ -57,12 +62,12 @@ public final class MappingStats {
     return PROCESS_LIVE_BYTES.get();
   }
 
-  /** Column chunks mapped since the file was opened. */
+  /** Ranges of a local file mapped (or read for decoding, {@link LocalInputFile.Reader#fetchDecoded}) since it was opened. */
   public long mappings() {
     return mappings.get();
   }
 
-  /** Bytes mapped since the file was opened. */
+  /** Bytes of a local file mapped or read for decoding since it was opened. */
   public long bytesMapped() {
     return bytesMapped.get();
   }

@@ -28,6 +28,16 @@ public interface RangeReader extends Closeable {
   List<Region> fetch(List<ByteRange> ranges) throws IOException;
 
   /**
+   * The ranges' bytes as {@link #fetch} gives them, for bytes that are decoded rather than wrapped
+   * (block-encoded or zstd column chunks): a local file reads them into pooled buffers instead of
+   * mapping them, as a fresh mapping's page faults cost more than the copy. The caller closes every
+   * region, and must not hand its bytes to anything that outlives it.
+   */
+  default List<Region> fetchDecoded(List<ByteRange> ranges) throws IOException {
+    return fetch(ranges);
+  }
+
+  /**
    * Whether each read costs a request to remote storage, so that metadata is best taken from as
    * few places in the file as it can be (the footer alone), rather than from wherever it lies first.
    */
