@@ -84,4 +84,36 @@ class BlockKernelsProperties {
       c.check(BlockFormat.schemeName(BlockFormat.DELTA)).count(n -> n > 0);
     });
   }
+
+  /**
+   * {@link Frame#readScaled} (eight codes a load pair up to 16 bits, eight loads from 17 to 56, the
+   * general loop beyond and for the tail) gives what {@link Frame#read} and a conversion of each
+   * integer give, bit for bit, for every width, with and without the running sum of a delta.
+   */
+  @Property(tries = 300)
+  void scaledFramesMatchTheIntegers(@ForAll @IntRange(min = 0, max = 64) int w, @ForAll @IntRange(min = 1, max = 1024) int count,
+      @ForAll boolean running, @ForAll long seed) {
+    Random r = new Random(seed);
+    long[] v = new long[count];
+    long base = r.nextInt(2001) - 1000;
+    for (int i = 0; i < count; i++) {
+      long q = w == 0 ? 0 : w == 64 ? r.nextLong() : r.nextLong() >>> (64 - w);
+      v[i] = base + q; // every code of width w, up to the widest
+    }
+    Frame frame = Frame.of(v, 0, count);
+    byte[] in = new byte[frame.bytes(count) + 8 + 5];
+    frame.write(v, 0, count, in, 5);
+    long[] ints = new long[count];
+    Frame.read(in, 5, count, ints, 0);
+    double scale = 1e-3;
+    float[] f = new float[count + 2];
+    long first = running ? r.nextInt(1000) : 0;
+    Frame.readScaled(in, 5, count, scale, running, first, f, 2);
+    long acc = first;
+    for (int i = 0; i < count; i++) {
+      assertEquals(v[i], ints[i], "integer " + i);
+      long x = running ? (acc += ints[i]) : ints[i];
+      assertEquals(Float.floatToRawIntBits((float) (x * scale)), Float.floatToRawIntBits(f[2 + i]), "float " + i + " of width " + frame.width());
+    }
+  }
 }
