@@ -354,13 +354,37 @@ class VectorKernels extends ScalarKernels {
     return magnitude.reinterpretAsInts().or(h.and(0x8000_0000)).reinterpretAsFloats();
   }
 
+  /**
+   * Four vectors per iteration, indexed by the source and destination offsets themselves. Inlined
+   * into a larger caller (the codec's decode inside a reader, or a benchmark), C2 on JDK 17 kept a
+   * range check in the loop and moved a value the loop needs (the source array, or its offset)
+   * through an XMM register and back every iteration ({@code UseFPUForSpilling}, on by default on
+   * x86): two dependent {@code vmovd} per 64-byte vector held the kernel at 29-34 GB/s (52-58 with
+   * {@code -XX:-UseFPUForSpilling}). Unrolled, that is paid once per four vectors: 57-59 GB/s.
+   * f16 stays one vector per iteration: unrolled twice it gained less (33 to 42-44 GB/s) and its
+   * longer method missed its warming's time limit in half the runs of that test on the loaded
+   * machine; four times passes C2's inlining budget ({@link #widen} is large) and its vectors
+   * were boxed (4-13 GB/s). docs/BENCHMARKS.md has the compiled loops.
+   */
   @Override
   void decodeBf16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      halves(src, srcOff + 2 * i).lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+    int s = srcOff;
+    int d = dstOff;
+    for (int last = dstOff + n - 4 * L; d <= last; s += 8 * L, d += 4 * L) {
+      bf16(src, s, dst, d);
+      bf16(src, s + 2 * L, dst, d + L);
+      bf16(src, s + 4 * L, dst, d + 2 * L);
+      bf16(src, s + 6 * L, dst, d + 3 * L);
     }
-    super.decodeBf16(src, srcOff + 2 * i, n - i, dst, dstOff + i);
+    for (int last = dstOff + n - L; d <= last; s += 2 * L, d += L) {
+      bf16(src, s, dst, d);
+    }
+    super.decodeBf16(src, s, n - (d - dstOff), dst, d);
+  }
+
+  /** L bfloat16s at {@code src[s]} as floats into {@code dst[d]}. */
+  private static void bf16(byte[] src, int s, float[] dst, int d) {
+    halves(src, s).lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, d);
   }
 
   /** L little-endian 16-bit fields, sign-extended into int lanes. */
