@@ -469,9 +469,9 @@ class VectorKernels extends ScalarKernels {
 
   /**
    * The q8_0 encoder's arrays for a group's inverse scales and float16 bits, one pair per thread:
-   * allocated per call, the pair cost about 0.5 us a call (2 blocks per call, the warming's: 0.56-0.70
-   * us against 0.044-0.049 reused, JDK 17 and 25), which kept the warming from ever finding the
-   * vector kernel faster than the scalar one.
+   * allocated per call, the pair cost about 0.5 us a call in a stand-alone loop (2 blocks per call,
+   * as the warming calls it: 0.56-0.70 us against 0.044-0.049 reused and 0.12 for the scalar
+   * kernel, JDK 17 and 25), enough to lose the warming's comparison with the scalar kernel.
    */
   private static final ThreadLocal<Q8_0Group> Q8_0_GROUP = ThreadLocal.withInitial(Q8_0Group::new);
 
