@@ -8,8 +8,9 @@ import java.util.Optional;
  * The inner loops of the block codecs, over whole blocks in heap arrays. Two implementations give
  * the same bits for every input: {@link ScalarKernels}, plain Java, and {@code VectorKernels},
  * written with the Vector API ({@code jdk.incubator.vector}), which Spark's launcher makes readable
- * in every driver and executor JVM. {@link #SELECTED} is chosen once, when this class loads, and
- * one log line names it.
+ * in every driver and executor JVM, in one of two subclasses by JDK: {@code BufferVectorKernels}
+ * on 17 and 18, {@code ConvertingVectorKernels} from 19. {@link #SELECTED} is chosen once, when
+ * this class loads, and one log line names it.
  *
  * <p>{@link KernelChoice} makes the choice (system property {@code lazyq.kernels}) as it does for
  * the lossless streams' kernels: {@code auto} (the default) takes the vector kernels, each on the
@@ -17,9 +18,10 @@ import java.util.Optional;
  * their first call; {@code scalar} the scalar ones.
  */
 abstract class Kernels {
-  private static final String VECTOR_CLASS = "io.lazyq.quant.VectorKernels";
   /** The vector kernels that also read direct buffers in place, for a Vector API with {@code ByteVector.fromByteBuffer}. */
   private static final String BUFFER_VECTOR_CLASS = "io.lazyq.quant.BufferVectorKernels";
+  /** The vector kernels for later JDKs, whose C2 compiles the float-to-int conversion. */
+  private static final String CONVERTING_VECTOR_CLASS = "io.lazyq.quant.ConvertingVectorKernels";
 
   /** The kernels every codec uses. */
   static final Kernels SELECTED = select();
@@ -135,7 +137,7 @@ abstract class Kernels {
   }
 
   private static String vectorClass() throws ClassNotFoundException {
-    return loadsFromBuffers() ? BUFFER_VECTOR_CLASS : VECTOR_CLASS;
+    return loadsFromBuffers() ? BUFFER_VECTOR_CLASS : CONVERTING_VECTOR_CLASS;
   }
 
   /** Whether this JDK's {@code ByteVector} has {@code fromByteBuffer} (gone since JDK 19). */

@@ -44,6 +44,10 @@ class KernelSelectionTest {
     boolean inPlace = Runtime.version().feature() < 19;
     assertEquals(inPlace, child.stdout.contains("direct buffers read in place"), child.stdout);
     assertEquals(inPlace, child.classesLoaded.contains("io.lazyq.quant.BufferVectorKernels"));
+    // Where it is not, ConvertingVectorKernels rounds with the float-to-int conversion, which JDK 17's
+    // C2 leaves to the Java fallback: that JVM must not load it.
+    assertEquals(!inPlace, child.stdout.contains("float-to-int conversions"), child.stdout);
+    assertEquals(!inPlace, child.classesLoaded.contains("io.lazyq.quant.ConvertingVectorKernels"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +126,62 @@ class VectorKernelsTest {
   void encoderKernelsAgreeOnArbitraryFloats(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int blocks) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] x = arbitraryBlocks(blocks, random);
+    for (Kernels vector : vectorKernels()) {
+      encoderKernelsAgree(x, blocks, vector);
+    }
+  }
+
+  /**
+   * The vector kernels this JVM loads, and {@code ConvertingVectorKernels} if they are others: it
+   * loads from JDK 19, but runs on every JDK (on 17, its float-to-int conversion on the Vector API's
+   * Java fallback).
+   */
+  private static List<Kernels> vectorKernels() {
+    Kernels loaded = Kernels.vector().orElseThrow();
+    Kernels converting = KernelChoice.load(() -> "io.lazyq.quant.ConvertingVectorKernels");
+    return loaded.getClass() == converting.getClass() ? List.of(loaded) : List.of(loaded, converting);
+  }
+
+  /**
+   * Every half-integer tie k + 0.5 up to 127.5 in magnitude, every integer, the floats next to
+   * each, 0.5 - 2^-25, and both zeros: in blocks with 127 first, whose scale is 1, so the products
+   * are the values themselves; each code is C's {@code roundf}, computed here in double.
+   */
+  @Example
+  void q8_0RoundsTiesAndTheirNeighboursAsRoundf() {
+    List<Float> values = new ArrayList<>(List.of(0.49999997f, -0.49999997f, 0f, -0f));
+    for (int k = -128; k <= 127; k++) {
+      for (float v : new float[] {k, Math.nextUp((float) k), Math.nextDown((float) k), k + 0.5f,
+          Math.nextUp(k + 0.5f), Math.nextDown(k + 0.5f)}) {
+        if (Math.abs(v) <= 127f) {
+          values.add(v);
+        }
+      }
+    }
+    int blocks = (values.size() + 30) / 31;
+    float[] x = new float[32 * blocks];
+    byte[] expected = new byte[34 * blocks];
+    for (int b = 0; b < blocks; b++) {
+      x[32 * b] = 127f;
+      LittleEndian.putShort(expected, 34 * b, (short) 0x3C00);
+      expected[34 * b + 2] = 127;
+      for (int j = 1; j < 32 && 31 * b + j - 1 < values.size(); j++) {
+        float v = values.get(31 * b + j - 1);
+        x[32 * b + j] = v;
+        expected[34 * b + 2 + j] = (byte) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
+      }
+    }
+    List<Kernels> all = new ArrayList<>(vectorKernels());
+    all.add(new ScalarKernels());
+    for (Kernels kernels : all) {
+      byte[] actual = new byte[34 * blocks];
+      assertEquals(-1, kernels.encodeQ8_0(x, 0, blocks, actual, 0), kernels.describe());
+      assertArrayEquals(expected, actual, kernels.describe());
+    }
+  }
+
+  private static void encoderKernelsAgree(float[] x, int blocks, Kernels vector) {
     Kernels scalar = new ScalarKernels();
-    Kernels vector = Kernels.vector().orElseThrow();
     byte[] expected = new byte[34 * blocks];
     byte[] actual = new byte[34 * blocks];
     int refused = firstNonFiniteBlock(x);

@@ -68,6 +68,30 @@ class WarmingKernelsTest {
     assertEquals(2, queued.size(), "no warming after the first");
   }
 
+  /**
+   * The q8_0 encoder's warming (two blocks per call) ends on vectors: its group arrays, allocated
+   * per call, once made the vector kernel slower than the scalar one on so few blocks.
+   */
+  @Test
+  void theQ8_0EncoderIsWarmedOntoVectors() {
+    float[] values = new float[32 * 40 + 5];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) Math.sin(i * 0.37) * (i % 7 + 1);
+    }
+    byte[] expected = encode(SCALAR.get(QuantType.Q8_0), values);
+    assertArrayEquals(expected, encode(codecs.get(QuantType.Q8_0), values));
+    assertEquals(1, queued.size());
+    queued.get(0).run();
+    assertTrue(kernels.onVector("encode q8_0"), "the compiled q8_0 vector encoder is faster than the scalar one");
+    assertArrayEquals(expected, encode(codecs.get(QuantType.Q8_0), values));
+  }
+
+  private static byte[] encode(BlockCodec codec, float[] values) {
+    ByteBuffer out = ByteBuffer.allocate((int) codec.maxEncodedBytes(values.length)).order(ByteOrder.LITTLE_ENDIAN);
+    codec.encode(values, 0, values.length, out);
+    return out.array();
+  }
+
   @Test
   void halvesAreReadInPlaceOnlyOnceWarmed() {
     int n = 300;

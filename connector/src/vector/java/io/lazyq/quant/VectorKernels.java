@@ -4,6 +4,7 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.I2B;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.L2B;
@@ -16,6 +17,7 @@ import static jdk.incubator.vector.VectorOperators.OR;
 import static jdk.incubator.vector.VectorOperators.S2B;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -35,7 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
  * operations, no {@code fromByteArray} (gone since JDK 19, as the buffer loads that
  * {@link BufferVectorKernels} makes) and no {@code MemorySegment}. Only operations that C2
  * compiles to SIMD on JDK 17 are used: those it leaves to the Java fallback run a hundred times
- * slower than scalar code (the float-to-int conversion). Masked operations and
+ * slower than scalar code (the float-to-int conversion, which only the q8_0 encoder of
+ * {@link ConvertingVectorKernels}, for later JDKs, calls). Masked operations and
  * {@code VectorMask} tests ran several times slower than the same logic on sign bits (the q8_0
  * encoder's kernel: 5 GB/s with masked rounding, 13 with arithmetic shifts of sign bits; q4_0's
  * search for the signed maximum with a vector compare: a fifth of a scalar loop's speed), so
@@ -113,7 +116,7 @@ class VectorKernels extends ScalarKernels {
   }
 
   /** Each lane's low byte, as Java's {@code (byte)} cast. */
-  private static ByteVector bytes(IntVector lanes) {
+  static ByteVector bytes(IntVector lanes) {
     return (ByteVector) lanes.convertShape(I2B, B, 0);
   }
 
@@ -423,6 +426,8 @@ class VectorKernels extends ScalarKernels {
     }
   }
 
+  /** The float below 0.5, {@code 0.5 - 2^-25}. */
+  private static final int BELOW_HALF = Float.floatToRawIntBits(0.49999997f);
   /** The bits of a magnitude from which a float is infinite or NaN. */
   private static final int NON_FINITE = 0x7F80_0000;
 
@@ -449,36 +454,115 @@ class VectorKernels extends ScalarKernels {
   }
 
   /**
-   * One block at a time: grouping blocks as {@link #encodeQ4_0} does measured 10% slower here. The
-   * block's maximum magnitude is also the check for NaN and infinity (bits from 0x7F800000 up).
+   * Blocks go in groups of L, as {@link #encodeQ4_0}'s: first each block's largest magnitude
+   * ({@link #q8_0Scales}), which is also the check for NaN and infinity (bits from 0x7F800000 up),
+   * then the group's scales, inverses and float16 bits as L-lane vectors, then the codes
+   * ({@link #quantize8}). On JDK 17 (CPU time, 2^18 values per call, alternating in one JVM)
+   * 17.2-18.0 GB/s against 13.4-13.8 for the same work one block at a time (a scalar division,
+   * inversion and {@link Fp16#fromFloat} per block between its maximum and its codes); the scales
+   * alone ran at 34-46 GB/s. An earlier grouping that measured no faster had its code loop in the
+   * group loop: with the scales inlined that passed C2's inlining budget (3.8 GB/s on JDK 25).
    */
   @Override
   int encodeQ8_0(float[] x, int off, int blocks, byte[] y, int yOff) {
-    for (int b = 0; b < blocks; b++, off += 32, yOff += 34) {
-      int amax = absMaxBits(x, off);
-      if (amax >= NON_FINITE) {
-        return b;
+    Q8_0Group group = Q8_0_GROUP.get();
+    float[] ids = group.ids;
+    int[] halfBits = group.halfBits;
+    for (int b = 0; b < blocks; b += L, off += 32 * L, yOff += 34 * L) {
+      // A last group of fewer than L blocks goes through the same code (which the warming, on a
+      // few blocks, then compiles), its other lanes unused.
+      int m = Math.min(L, blocks - b);
+      if (q8_0Scales(x, off, m, ids, halfBits) >= NON_FINITE) {
+        for (int k = 0; ; k++) {
+          if (absMaxBits(x, off + 32 * k) >= NON_FINITE) {
+            return b + k;
+          }
+        }
       }
-      float d = Float.intBitsToFloat(amax) / 127f;
-      float id = GgmlRef.inverse(d);
-      if (Float.isInfinite(id)) {
-        // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
-        super.encodeQ8_0(x, off, 1, y, yOff);
-        continue;
-      }
-      LittleEndian.putShort(y, yOff, Fp16.fromFloat(d));
-      for (int j = 0; j < 32; j += L) {
-        bytes(roundf(FloatVector.fromArray(F, x, off + j).mul(id))).intoArray(y, yOff + 2 + j);
+      if (quantize8(x, off, m, ids, halfBits, y, yOff, convertsFloats())) {
+        for (int k = 0; k < m; k++) {
+          if (Float.isInfinite(ids[k])) {
+            // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
+            super.encodeQ8_0(x, off + 32 * k, 1, y, yOff + 34 * k);
+          }
+        }
       }
     }
     return -1;
   }
 
+  /**
+   * The q8_0 encoder's arrays for a group's inverse scales and float16 bits, one pair per thread:
+   * allocated per call, the pair cost about 0.5 us a call in a stand-alone loop (2 blocks per call,
+   * as the warming calls it: 0.56-0.70 us against 0.044-0.049 reused and 0.12 for the scalar
+   * kernel, JDK 17 and 25), enough to lose the warming's comparison with the scalar kernel.
+   */
+  private static final ThreadLocal<Q8_0Group> Q8_0_GROUP = ThreadLocal.withInitial(Q8_0Group::new);
+
+  private static final class Q8_0Group {
+    final float[] ids = new float[L];
+    final int[] halfBits = new int[L];
+  }
+
+  /**
+   * The scales of {@code m <= L} blocks: each one's inverse and float16 bits into {@code ids} and
+   * {@code halfBits}; returns the largest magnitude's bits (from 0x7F800000 up: a NaN or an
+   * infinity, and the arrays are not meaningful).
+   */
+  private static int q8_0Scales(float[] x, int off, int m, float[] ids, int[] halfBits) {
+    // halfBits holds the magnitudes' bits until the float16 bits replace them.
+    for (int k = 0; k < m; k++) {
+      halfBits[k] = absMaxBits(x, off + 32 * k);
+    }
+    Arrays.fill(halfBits, m, L, 0);
+    IntVector bits = IntVector.fromArray(I, halfBits, 0);
+    FloatVector d = bits.reinterpretAsFloats().div(127f);
+    inverse(d).intoArray(ids, 0);
+    fp16Bits(d).intoArray(halfBits, 0);
+    return bits.reduceLanes(MAX);
+  }
+
+  /**
+   * The scale and codes of each of {@code m} blocks whose inverse scale is finite; true if some
+   * block's is infinite (that block is left unwritten). {@code convert}: round with
+   * {@link #roundHalfAway} rather than {@link #roundf} ({@link #convertsFloats}).
+   */
+  private static boolean quantize8(float[] x, int off, int m, float[] ids, int[] halfBits, byte[] y, int yOff,
+      boolean convert) {
+    boolean skipped = false;
+    for (int k = 0; k < m; k++) {
+      float id = ids[k];
+      if (Float.isInfinite(id)) {
+        skipped = true;
+        continue;
+      }
+      int xo = off + 32 * k;
+      int yo = yOff + 34 * k;
+      LittleEndian.putShort(y, yo, (short) halfBits[k]);
+      for (int j = 0; j < 32; j += L) {
+        FloatVector v = FloatVector.fromArray(F, x, xo + j).mul(id);
+        bytes(convert ? roundHalfAway(v) : roundf(v)).intoArray(y, yo + 2 + j);
+      }
+    }
+    return skipped;
+  }
+
+  /**
+   * Whether this JDK's C2 compiles the float-to-int conversion to SIMD, so that the q8_0 encoder
+   * rounds with it ({@link ConvertingVectorKernels}): on JDK 17 it runs the Java fallback, about
+   * 300 ns per 16 lanes. In one JVM only one class of vector kernels is made, so the encoder's
+   * compiled code has one of the two roundings.
+   */
+  boolean convertsFloats() {
+    return false;
+  }
+
   /*
-   * The group loops of q4_0 and q4_1 call these for their vector work, each taking and giving
+   * The group loops of q8_0, q4_0 and q4_1 call these for their vector work, each taking and giving
    * arrays and numbers only: a group loop that made the vectors itself passed C2's inlining
    * budget, its later calls were left out of line with their vectors boxed (q8_0 grouped so ran
-   * at 2 GB/s instead of 9), and a call that is not inlined costs no more than a call here.
+   * at 2 GB/s instead of 9, and at 3.8 instead of 20 on JDK 25 with the scales' calls inlined and
+   * its code loop in the group loop), and a call that is not inlined costs no more than a call here.
    */
 
   /** {@link GgmlRef#inverse} in each lane: {@code 1 / d}, and 0 where {@code d} is zero of either sign. */
@@ -549,6 +633,18 @@ class VectorKernels extends ScalarKernels {
   }
 
   /**
+   * {@link GgmlRef#roundf} of the products here (below 256 in magnitude once the inverse scale is
+   * finite): {@code v + copysign(0.5 - 2^-25, v)} in float, truncated. A tie k + 0.5 sums to
+   * k + 1 - 2^-25, which rounds to k + 1, and 0.5 - 2^-25 itself to 1 - 2^-24, below 1, where
+   * {@code v + copysign(0.5f, v)} would round it up; {@code RoundingTest} checks every float up
+   * to 256 in magnitude.
+   */
+  private static IntVector roundHalfAway(FloatVector v) {
+    FloatVector half = v.reinterpretAsInts().and(0x8000_0000).or(BELOW_HALF).reinterpretAsFloats();
+    return (IntVector) v.add(half).convert(F2I, 0);
+  }
+
+  /**
    * Whether a 4-bit block's scale leaves its codes to {@link #nibble}: a normal scale and its inverse
    * are exact to an ulp, so every {@code x * id + 8.5} (or {@code (x - min) * id + 0.5}) lies in
    * [0, 17). A zero, subnormal or infinite one goes to the scalar loop, whose casts saturate.
@@ -567,8 +663,8 @@ class VectorKernels extends ScalarKernels {
    * Blocks go in groups of L: each block's signed maximum is found first, then the group's
    * scales, their inverses and their float16 bits are L-lane vector operations, where they were
    * a scalar division, a scalar inversion and {@link Fp16#fromFloat} per block. The same loop one
-   * block at a time measured 0.20 ms per 2^18 values against 0.14 (CPU time, JDK 17); for q8_0
-   * and q4_1, whose blocks have less scalar work, grouping measured 10% slower.
+   * block at a time measured 0.20 ms per 2^18 values against 0.14 (CPU time, JDK 17); for q4_1,
+   * whose blocks have less scalar work, grouping measured 10% slower.
    */
   @Override
   int encodeQ4_0(float[] x, int off, int blocks, byte[] y, int yOff) {
