@@ -372,7 +372,8 @@ public final class ColumnView implements Closeable {
     return offsets().getInt((row + 1) << 2) - offsets().getInt(row << 2);
   }
 
-  /** Element {@code i} of a {@code list<float32>} row; reads only the bytes (or block) that hold it. */
+  /** Element {@code i} of a {@code list<float32>} row; decodes only the bytes (or block) that hold it,
+   * though a local file's compressed column chunk up to 16 MiB was read whole when the view opened. */
   public float getListFloat(int row, int i) {
     return getFloat(elementIndex(row, i));
   }

@@ -41,8 +41,6 @@ public final class LzqFile implements AutoCloseable {
    * checked once per open file, not again each time a reader maps it.
    */
   private final Set<Long> verified = ConcurrentHashMap.newKeySet();
-  /** The largest column region read into a pooled buffer rather than mapped ({@link #decodedOnly}). */
-  private static final long DECODED_COPY_BYTES = 16L << 20;
 
   private LzqFile(Path path, RangeReader reader, FileMetadata metadata, boolean verifyChecksums) {
     this.path = path;
@@ -181,17 +179,9 @@ public final class LzqFile implements AutoCloseable {
         regions.set(i, null);
         views[i] = view(chunkOrdinal, chunk, columnOrdinals[i], r.length() == 0 ? null : r);
       }
-    } catch (IOException | RuntimeException e) {
-      for (Region r : regions) {
-        if (r != null) {
-          r.close();
-        }
-      }
-      for (ColumnView v : views) {
-        if (v != null) {
-          v.close();
-        }
-      }
+    } catch (Throwable e) {
+      Closeables.closeOnFailure(e, regions.toArray(new Region[0]));
+      Closeables.closeOnFailure(e, views);
       throw e;
     }
     return views;
@@ -199,16 +189,16 @@ public final class LzqFile implements AutoCloseable {
 
   /**
    * The regions of the columns in order: those whose bytes a view decodes whole or block by block
-   * and never hands out ({@link #decodedOnly}) read into pooled buffers
-   * ({@link RangeReader#fetchDecoded}), the others mapped.
+   * and never hands out ({@link #decodedOnly}) read into pooled buffers where the reader can
+   * ({@link RangeReader#fetchDecoded}: up to a span's limit and within the pool's), the others mapped.
    */
   private List<Region> regions(List<ByteRange> mapped, List<ByteRange> decoded, boolean[] copy) throws IOException {
     List<Region> m = mapped.isEmpty() ? List.of() : reader.fetch(mapped);
     List<Region> d;
     try {
       d = decoded.isEmpty() ? List.of() : reader.fetchDecoded(decoded);
-    } catch (IOException | RuntimeException e) {
-      m.forEach(Region::close);
+    } catch (Throwable e) {
+      Closeables.closeOnFailure(e, m.toArray(new Region[0]));
       throw e;
     }
     List<Region> regions = new ArrayList<>(copy.length);
@@ -224,11 +214,10 @@ public final class LzqFile implements AutoCloseable {
    * Whether a view reads the column's bytes only through decoding, so that nothing of the region
    * outlives the view ({@code ColumnView.owner()} is wrapped zero-copy only for plain values): a
    * lossless stage's numbers (blocks, zstd), not utf8, whose dictionary is kept over the region.
-   * Up to {@link #DECODED_COPY_BYTES}; a larger region is mapped, not held in a pooled buffer.
+   * The reader maps a region larger than {@link LocalInputFile.Reader#DECODED_SPAN_BYTES}.
    */
   private static boolean decodedOnly(Field field, ColumnChunk col) {
-    return col.compression() != ColumnEncoding.Lossless.NONE && !LosslessStage.isUtf8(field.type())
-        && col.length() <= DECODED_COPY_BYTES;
+    return col.compression() != ColumnEncoding.Lossless.NONE && !LosslessStage.isUtf8(field.type());
   }
 
   /** A view over a column's region, which it takes over (closing it if the bytes are bad). */

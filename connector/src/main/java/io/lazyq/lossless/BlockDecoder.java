@@ -12,8 +12,10 @@ import java.util.Map;
  * Reads a region written by {@link BlockEncoder}: checks its block table on {@link #open}, and each
  * block's structure the first time a read touches it, then decodes any range of values, touching
  * only the blocks that overlap it (a stream only the range, {@link StreamCursor}). Checking every
- * block up front cost as much as reading a chunk of 80-260 blocks (ColumnOpenBench), so a reader
- * pays only for the blocks it reads; {@link #checkAll} checks (and decodes) every block, for the
+ * block up front cost as much as reading a chunk of 80-260 blocks (ColumnOpenBench), so a decoder
+ * checks and decodes only the blocks it reads (the region's bytes themselves may have been read
+ * whole: a local file's column chunk up to 16 MiB is read into a pooled buffer when the column
+ * is opened, {@code LocalInputFile.Reader#fetchDecoded}); {@link #checkAll} checks (and decodes) every block, for the
  * verify paths. A block is copied out of the region (mapped or not) into scratch before it is
  * decoded, so the kernels run on a {@code byte[]}, the reading thread's scratch. Not thread-safe:
  * one thread reads a decoder at a time.
@@ -26,6 +28,14 @@ import java.util.Map;
 public final class BlockDecoder {
   /** Scratch beyond a block's end that the kernels' 8-byte loads may touch. */
   private static final int SLACK = 32;
+  /**
+   * More than any block's bytes a value: a run's value and length as 64-bit frames (16), with a
+   * decimal block's exception, its position and value (10). With {@link #MAX_HEADER_BYTES}, the
+   * bound on a block's length, so that a thread's scratch never passes about 32 KiB.
+   */
+  private static final int MAX_BYTES_PER_VALUE = 32;
+  /** More than the headers of a block and of its integer block and frames together. */
+  private static final int MAX_HEADER_BYTES = 64;
 
   private final ByteBuffer region;
   private final ValueKind kind;
@@ -389,6 +399,10 @@ public final class BlockDecoder {
    */
   private int load(int b) {
     int length = offsets[b + 1] - offsets[b];
+    if (length > MAX_BYTES_PER_VALUE * BlockFormat.blockValues(n, b) + MAX_HEADER_BYTES) {
+      // Before the scratch grows to it: the thread keeps its scratch, so an offset from the file must not size it.
+      throw damaged(b, "a block of " + BlockFormat.blockValues(n, b) + " values cannot take " + length + " bytes");
+    }
     if (bytes.length < length + SLACK) {
       bytes = scratch.bytes = new byte[length + SLACK];
     }
@@ -417,7 +431,7 @@ public final class BlockDecoder {
     }
   }
 
-  /** One thread's decoding scratch; {@link #bytes} grows for a block larger than any before. */
+  /** One thread's decoding scratch; {@link #bytes} grows for a block larger than any before, up to a block's bound. */
   private static final class Scratch {
     static final ThreadLocal<Scratch> THREAD = ThreadLocal.withInitial(Scratch::new);
 

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * 4.5-5.9 for a decimal block's frames and deltas, which {@link Frame#readScaled} decodes
  * straight). The values are exactly those of {@link IntBlock#read} converted, hostile blocks
  * included: run lengths clamped, dictionary indexes out of range read entry 0. Holds scratch: one
- * per decoder.
+ * per thread, shared by the thread's decoders.
  */
 final class BlockKernels {
   /** Float64 values as the integers' raw bits. */

@@ -1,5 +1,6 @@
 package io.lazyq.storage;
 
+import io.lazyq.Closeables;
 import io.lazyq.LazyQFormatException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,12 +40,25 @@ public record LocalInputFile(Path path) implements InputFile {
     private final String location;
     /** Ranges closer than this share a mapping: a page, the unit a mapping covers anyway. */
     private static final long NEIGHBOURS = 4096;
+    /**
+     * The largest span read into a pooled buffer ({@link #fetchDecoded}); a larger range is mapped,
+     * and neighbours merge only up to it, so that a chunk's many decoded columns are not one huge
+     * buffer (ten neighbouring 6 MiB columns, 64 MiB).
+     */
+    public static final long DECODED_SPAN_BYTES = 16L << 20;
     private final MappingStats stats = new MappingStats();
+    private final BufferPool pool;
 
     /** Reads {@code channel}, which the reader then owns. */
     public Reader(FileChannel channel, String location) {
+      this(channel, location, BufferPool.shared());
+    }
+
+    /** Reads {@code channel}, which the reader then owns, taking decoded ranges' buffers from {@code pool}. */
+    Reader(FileChannel channel, String location, BufferPool pool) {
       this.channel = channel;
       this.location = location;
+      this.pool = pool;
     }
 
     /** The open channel, for readers that scan a file still being written. */
@@ -89,31 +103,40 @@ public record LocalInputFile(Path path) implements InputFile {
      */
     @Override
     public List<Region> fetch(List<ByteRange> ranges) throws IOException {
-      return take(ranges, (offset, length) -> {
-        Mapping span = Mapping.map(channel, offset, length, stats);
-        return span::slice;
-      });
+      return take(ranges, Integer.MAX_VALUE, this::map);
+    }
+
+    private Span map(long offset, long length) throws IOException {
+      Mapping span = Mapping.map(channel, offset, length, stats);
+      return span::slice;
     }
 
     /**
-     * Reads each run of neighbouring ranges into one buffer of {@link BufferPool#shared()} and hands
-     * out slices of it, for bytes that are decoded rather than wrapped. A fresh mapping's first touch
-     * of each page is a page fault, about 1.2 µs a 4 KiB page on this project's test machine (a
-     * 1.36 MB column chunk: 400-440 µs mapped and touched against 40-45 µs read into a reused
-     * direct buffer), which made up most of a lightweight column's opening (RealDataBench). Counted
-     * as mapped: the bytes a column took from the file. A file cut short fails as truncated, where
-     * a mapping would fault.
+     * Reads each run of neighbouring ranges, up to {@link #DECODED_SPAN_BYTES}, into one buffer of
+     * the pool ({@link BufferPool#shared()}) and hands out slices of it, for bytes that are decoded
+     * rather than wrapped. A fresh mapping's first touch of each page is a page fault, about 1.2 µs
+     * a 4 KiB page on this project's test machine (a 1.36 MB column chunk: 400-440 µs mapped and
+     * touched against 40-45 µs read into a reused direct buffer), which made up most of a
+     * lightweight column's opening (RealDataBench). A range over the span's limit is mapped, as is
+     * a span the pool refuses ({@link BufferPool#tryAcquire}: past its limit, a quarter of the
+     * JVM's direct memory at most, or out of direct memory). Counted as mapped: the bytes a column
+     * took from the file. A file cut short fails as truncated, where a mapping would fault.
      */
     @Override
     public List<Region> fetchDecoded(List<ByteRange> ranges) throws IOException {
-      BufferPool pool = BufferPool.shared();
-      return take(ranges, (offset, length) -> {
-        ByteBuffer b = pool.acquire(Math.toIntExact(length));
+      return take(ranges, DECODED_SPAN_BYTES, (offset, length) -> {
+        ByteBuffer b = length <= DECODED_SPAN_BYTES ? pool.tryAcquire((int) length) : null;
+        if (b == null) {
+          return map(offset, length);
+        }
+        boolean read = false;
         try {
           readFully(b, offset);
-        } catch (IOException | RuntimeException e) {
-          pool.release(b);
-          throw e;
+          read = true;
+        } finally {
+          if (!read) {
+            pool.release(b);
+          }
         }
         stats.copied(length);
         PooledRegion.Shared span = new PooledRegion.Shared(b.flip(), offset, pool, stats);
@@ -131,7 +154,7 @@ public record LocalInputFile(Path path) implements InputFile {
     }
 
     /** One span per run of neighbouring ranges, a region of it per range, in the ranges' order. */
-    private List<Region> take(List<ByteRange> ranges, SpanTaker taker) throws IOException {
+    private List<Region> take(List<ByteRange> ranges, long maxSpan, SpanTaker taker) throws IOException {
       Region[] regions = new Region[ranges.size()];
       Integer[] order = new Integer[ranges.size()];
       for (int i = 0; i < order.length; i++) {
@@ -147,7 +170,7 @@ public record LocalInputFile(Path path) implements InputFile {
           }
           long end = first.end();
           int to = from + 1;
-          while (to < order.length && neighbour(ranges.get(order[to]), first.offset(), end)) {
+          while (to < order.length && neighbour(ranges.get(order[to]), first.offset(), end, maxSpan)) {
             end = Math.max(end, ranges.get(order[to]).end());
             to++;
           }
@@ -158,20 +181,17 @@ public record LocalInputFile(Path path) implements InputFile {
           }
           from = to;
         }
-      } catch (IOException | RuntimeException e) {
-        for (Region r : regions) {
-          if (r != null) {
-            r.close();
-          }
-        }
+      } catch (Throwable e) {
+        // An error too (a direct buffer's OutOfMemoryError): the spans taken go back all the same.
+        Closeables.closeOnFailure(e, regions);
         throw e;
       }
       return new ArrayList<>(Arrays.asList(regions));
     }
 
-    /** Whether {@code r} joins the mapping of {@code [start, end)}: near its end, and the mapping stays under 2 GiB. */
-    private static boolean neighbour(ByteRange r, long start, long end) {
-      return r.length() > 0 && r.offset() < end + NEIGHBOURS && Math.max(end, r.end()) - start <= Integer.MAX_VALUE;
+    /** Whether {@code r} joins the span of {@code [start, end)}: near its end, and the span stays within {@code maxSpan} bytes. */
+    private static boolean neighbour(ByteRange r, long start, long end, long maxSpan) {
+      return r.length() > 0 && r.offset() < end + NEIGHBOURS && Math.max(end, r.end()) - start <= maxSpan;
     }
 
     @Override

@@ -4,8 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A reader's own account of what it mapped or fetched: the evidence that an unselected column is
- * never touched, and that nothing stays held after use. Regions fetched from remote storage count
- * as live while held, like mappings, and add to the fetch counters instead of the mapping ones.
+ * never touched, and that nothing stays held after use. A local file's ranges read into pooled
+ * buffers for decoding ({@link LocalInputFile.Reader#fetchDecoded}) count as mapped, as they stand
+ * for a mapping. Regions fetched from remote storage count as live while held, like mappings, and
+ * add to the fetch counters instead of the mapping ones.
  */
 public final class MappingStats {
   /** Over every reader in the process, so that a test can tell whether anything was left mapped. */
