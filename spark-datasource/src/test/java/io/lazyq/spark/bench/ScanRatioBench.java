@@ -33,14 +33,15 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * mvn -B -o -q -pl spark-datasource -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * cd spark-datasource &amp;&amp; java -Xmx4g ${lazyq.jvm.opens} -Dlog4j2.configurationFile=src/launcher/log4j2.properties \
- *   [-Dbench.rows=20000000] [-Dbench.repeats=11] [-Dbench.warmup=3] [-Dbench.profile=dir] \
+ *   [-Dbench.rows=20000000] [-Dbench.repeats=11] [-Dbench.warmup=3] [-Dbench.profile=dir] [-Dbench.queries=1,3] [-Dbench.split=true] \
  *   -cp target/test-classes:target/classes:../connector/target/classes:../arrow-bridge/target/classes:$(cat /tmp/cp.txt) \
  *   io.lazyq.spark.bench.ScanRatioBench
  * </pre>
  *
  * ({@code ${lazyq.jvm.opens}}: the root pom's property, its {@code --add-opens} and the vector module.
  * {@code bench.profile}: after the measured rounds, a JFR recording of 5 runs of each query and
- * format alone, execution samples every 2 ms.) The files are those of {@link ScanBench}, in
+ * format alone, execution samples every 2 ms; {@code bench.queries}: of {@link ScanBench#QUERIES}' numbers 1 and 3,
+ * those to run; {@code bench.split}: {@link ScanCpu}'s JVM CPU by thread class.) The files are those of {@link ScanBench}, in
  * {@code bench.dir} ({@code target/bench-scan}), written on the first run.
  */
 public final class ScanRatioBench {
@@ -75,6 +76,9 @@ public final class ScanRatioBench {
         "%n| query | Parquet / LazyQ, task CPU | Parquet / LazyQ, JVM CPU | LazyQ M rows per task CPU s"
             + " | Parquet M rows per task CPU s | largest difference / its bound |%n|---|---:|---:|---:|---:|---:|%n"));
     for (int qi : QUERIES) {
+      if (!System.getProperty("bench.queries", "1,3").contains(String.valueOf(qi + 1))) {
+        continue;
+      }
       String q = ScanBench.QUERIES[qi];
       Supplier<Dataset<Row>> lazyq = () -> query(spark, spark.read().format("lazyq").load(q8.toString()), q);
       Supplier<Dataset<Row>> pq = () -> query(spark, spark.read().parquet(parquet.toString()), q);
