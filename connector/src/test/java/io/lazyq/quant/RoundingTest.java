@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rounding of the q8_0 encoder's vector kernel on later JDKs ({@code VectorKernels.roundHalfAway},
+ * The rounding of the q8_0 encoder's vector kernel on later JDKs ({@code ConvertingVectorKernels.roundHalfAway},
  * which {@code ConvertingVectorKernels} uses): C's {@code roundf} of a float {@code v} is
  * {@code v + copysign(0.5 - 2^-25, v)}, added in float and truncated, for every float up to 256 in
  * magnitude (the encoder's products stay below 128.1 once the inverse scale is finite).

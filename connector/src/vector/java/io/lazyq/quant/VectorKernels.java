@@ -4,7 +4,6 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.F2D;
-import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.I2B;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.L2B;
@@ -426,10 +425,8 @@ class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** The float below 0.5, {@code 0.5 - 2^-25}. */
-  private static final int BELOW_HALF = Float.floatToRawIntBits(0.49999997f);
   /** The bits of a magnitude from which a float is infinite or NaN. */
-  private static final int NON_FINITE = 0x7F80_0000;
+  static final int NON_FINITE = 0x7F80_0000;
 
   /**
    * The largest magnitude's bits over 16 vectors at a time (one int maximum per vector, no
@@ -479,7 +476,7 @@ class VectorKernels extends ScalarKernels {
           }
         }
       }
-      if (quantize8(x, off, m, ids, halfBits, y, yOff, convertsFloats())) {
+      if (quantize8(x, off, m, ids, halfBits, y, yOff)) {
         for (int k = 0; k < m; k++) {
           if (Float.isInfinite(ids[k])) {
             // A scale below 2^-128: the products overflow, and only the scalar cast saturates as C does.
@@ -524,11 +521,13 @@ class VectorKernels extends ScalarKernels {
 
   /**
    * The scale and codes of each of {@code m} blocks whose inverse scale is finite; true if some
-   * block's is infinite (that block is left unwritten). {@code convert}: round with
-   * {@link #roundHalfAway} rather than {@link #roundf} ({@link #convertsFloats}).
+   * block's is infinite (that block is left unwritten). Rounds with {@link #roundf};
+   * {@link ConvertingVectorKernels} overrides it with its own copy that rounds by conversion. A
+   * method of each class rather than one with a flag: each then has its own compiled code and
+   * profile, so a JVM that makes both classes (the tests) does not compile the conversion, which
+   * JDK 17 runs in the Java fallback, into the other's loop.
    */
-  private static boolean quantize8(float[] x, int off, int m, float[] ids, int[] halfBits, byte[] y, int yOff,
-      boolean convert) {
+  boolean quantize8(float[] x, int off, int m, float[] ids, int[] halfBits, byte[] y, int yOff) {
     boolean skipped = false;
     for (int k = 0; k < m; k++) {
       float id = ids[k];
@@ -540,21 +539,10 @@ class VectorKernels extends ScalarKernels {
       int yo = yOff + 34 * k;
       LittleEndian.putShort(y, yo, (short) halfBits[k]);
       for (int j = 0; j < 32; j += L) {
-        FloatVector v = FloatVector.fromArray(F, x, xo + j).mul(id);
-        bytes(convert ? roundHalfAway(v) : roundf(v)).intoArray(y, yo + 2 + j);
+        bytes(roundf(FloatVector.fromArray(F, x, xo + j).mul(id))).intoArray(y, yo + 2 + j);
       }
     }
     return skipped;
-  }
-
-  /**
-   * Whether this JDK's C2 compiles the float-to-int conversion to SIMD, so that the q8_0 encoder
-   * rounds with it ({@link ConvertingVectorKernels}): on JDK 17 it runs the Java fallback, about
-   * 300 ns per 16 lanes. In one JVM only one class of vector kernels is made, so the encoder's
-   * compiled code has one of the two roundings.
-   */
-  boolean convertsFloats() {
-    return false;
   }
 
   /*
@@ -630,18 +618,6 @@ class VectorKernels extends ScalarKernels {
     IntVector r = big.reinterpretAsInts().sub(0x4B00_0000 - 1).add(notTie);
     IntVector sign = bits.lanewise(ASHR, 31);
     return r.lanewise(XOR, sign).sub(sign);
-  }
-
-  /**
-   * {@link GgmlRef#roundf} of the products here (below 256 in magnitude once the inverse scale is
-   * finite): {@code v + copysign(0.5 - 2^-25, v)} in float, truncated. A tie k + 0.5 sums to
-   * k + 1 - 2^-25, which rounds to k + 1, and 0.5 - 2^-25 itself to 1 - 2^-24, below 1, where
-   * {@code v + copysign(0.5f, v)} would round it up; {@code RoundingTest} checks every float up
-   * to 256 in magnitude.
-   */
-  private static IntVector roundHalfAway(FloatVector v) {
-    FloatVector half = v.reinterpretAsInts().and(0x8000_0000).or(BELOW_HALF).reinterpretAsFloats();
-    return (IntVector) v.add(half).convert(F2I, 0);
   }
 
   /**
