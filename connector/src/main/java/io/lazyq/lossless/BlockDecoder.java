@@ -136,10 +136,10 @@ public final class BlockDecoder {
       // Decoding is the data's check: it decompresses a zstd frame and compares its size.
       switch (kind) {
         case FLOAT32:
-          decodeFloats(b, m, scratchFloats(), 0);
+          decodeFloats(b, m, floats, 0);
           break;
         case FLOAT64:
-          decodeDoubles(b, m, scratchDoubles(), 0);
+          decodeDoubles(b, m, doubles, 0);
           break;
         default:
           decodeBits(b, m);
@@ -275,7 +275,7 @@ public final class BlockDecoder {
       if (from == 0 && to == m) {
         decodeFloats(b, m, dst, at);
       } else {
-        decodeFloats(b, m, scratchFloats(), 0);
+        decodeFloats(b, m, floats, 0);
         System.arraycopy(floats, from, dst, at, to - from);
       }
     }
@@ -305,7 +305,7 @@ public final class BlockDecoder {
       if (from == 0 && to == m) {
         decodeDoubles(b, m, dst, at);
       } else {
-        decodeDoubles(b, m, scratchDoubles(), 0);
+        decodeDoubles(b, m, doubles, 0);
         System.arraycopy(doubles, from, dst, at, to - from);
       }
     }
@@ -352,12 +352,12 @@ public final class BlockDecoder {
       int at = b * BLOCK_VALUES * kind.width();
       switch (kind) {
         case FLOAT32:
-          decodeFloats(b, m, scratchFloats(), 0);
+          decodeFloats(b, m, floats, 0);
           out.position(at);
           out.asFloatBuffer().put(floats, 0, m);
           break;
         case FLOAT64:
-          decodeDoubles(b, m, scratchDoubles(), 0);
+          decodeDoubles(b, m, doubles, 0);
           out.position(at);
           out.asDoubleBuffer().put(doubles, 0, m);
           break;
@@ -374,14 +374,6 @@ public final class BlockDecoder {
       }
     }
     return out.clear();
-  }
-
-  private float[] scratchFloats() {
-    return floats;
-  }
-
-  private double[] scratchDoubles() {
-    return doubles;
   }
 
   private void require(ValueKind k, long first, int count) {
@@ -422,13 +414,14 @@ public final class BlockDecoder {
     Scratch t = Scratch.THREAD.get();
     if (t != scratch) {
       scratch = t;
-      bytes = t.bytes;
       ints = t.ints;
       tmp = t.tmp;
       floats = t.floats;
       doubles = t.doubles;
       kernels = t.kernels;
     }
+    // Another decoder of this thread may have grown it since.
+    bytes = t.bytes;
   }
 
   /** One thread's decoding scratch; {@link #bytes} grows for a block larger than any before, up to a block's bound. */
@@ -545,7 +538,7 @@ public final class BlockDecoder {
       return;
     }
     if (stream != null) {
-      float[] f = scratchFloats();
+      float[] f = floats;
       stream.read(b * BLOCK_VALUES, m, f, 0);
       for (int i = 0; i < m; i++) {
         ints[i] = Float.floatToRawIntBits(f[i]);
@@ -556,13 +549,13 @@ public final class BlockDecoder {
     int s = bytes[0];
     if (s == BlockFormat.DECIMAL || s == BlockFormat.QUANTIZED) {
       if (kind == ValueKind.FLOAT32) {
-        float[] f = scratchFloats();
+        float[] f = floats;
         decodeFloats(b, m, f, 0);
         for (int i = 0; i < m; i++) {
           ints[i] = Float.floatToRawIntBits(f[i]);
         }
       } else {
-        double[] d = scratchDoubles();
+        double[] d = doubles;
         decodeDoubles(b, m, d, 0);
         for (int i = 0; i < m; i++) {
           ints[i] = Double.doubleToRawLongBits(d[i]);
