@@ -235,6 +235,8 @@ final class ColumnBuilder {
     ByteBuffer valueBytes = values.view();
     ColumnStats stats;
     boolean blockEncoded = false;
+    ByteBuffer plainBytes = valueBytes;
+    float[] decodedValues = null;
     if (field.encoding().isQuantized()) {
       int n = (int) valueCount;
       ByteBuffer plain = valueBytes;
@@ -261,25 +263,21 @@ final class ColumnBuilder {
       } else {
         codec.decode(encoded, 0, n, source, 0);
       }
-      stats = decodedStats(source, n);
+      stats = floatStats(source, n, field.type().isList() || nullCount == 0 ? null : validity.view(), nullCount);
+      decodedValues = source;
     } else {
       stats = minMax.stats(nullCount);
     }
-    return new EncodedColumn(validityBytes, offsetBytes, valueBytes, valueCount, stats, blockEncoded);
+    return new EncodedColumn(validityBytes, offsetBytes, valueBytes, valueCount, stats, blockEncoded, plainBytes,
+        decodedValues);
   }
 
-  private ColumnStats decodedStats(float[] decoded, int n) {
+  /** The stats of {@code n} float values, those whose bit is set in {@code validity} where it is not {@code null}. */
+  static ColumnStats floatStats(float[] decoded, int n, ByteBuffer validity, long nullCount) {
     MinMax decodedMinMax = new MinMax(ColumnType.Kind.FLOAT32);
-    if (field.type().isList() || nullCount == 0) {
-      for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) {
+      if (validity == null || (validity.get(i >>> 3) & (1 << (i & 7))) != 0) {
         decodedMinMax.accept(decoded[i]);
-      }
-    } else {
-      ByteBuffer bits = validity.view();
-      for (int i = 0; i < n; i++) {
-        if ((bits.get(i >>> 3) & (1 << (i & 7))) != 0) {
-          decodedMinMax.accept(decoded[i]);
-        }
       }
     }
     return decodedMinMax.stats(nullCount);
@@ -349,13 +347,17 @@ final class ColumnBuilder {
     }
   }
 
-  /** One encoded column chunk, before placement in the frame. */
   /**
+   * One encoded column chunk, before placement in the frame.
+   *
    * @param blockEncoded whether {@code values} are block encodings under the column's error bound
    *     (stored as they are, under {@link ColumnEncoding.Lossless#BLOCKS}) rather than its type's region
+   * @param plain the values as written, in Arrow's layout
+   * @param decoded a quantized column's values as a reader decodes them, or {@code null}; valid
+   *     until the builder encodes again
    */
   record EncodedColumn(ByteBuffer validity, ByteBuffer offsets, ByteBuffer values, long valueCount, ColumnStats stats,
-      boolean blockEncoded) {}
+      boolean blockEncoded, ByteBuffer plain, float[] decoded) {}
 
   /** Running min and max, as longs or doubles by kind; NaN makes the max unbounded. */
   private static final class MinMax {

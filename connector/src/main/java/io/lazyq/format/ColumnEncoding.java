@@ -25,14 +25,17 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
    * {@code LIGHTWEIGHT} is {@code BLOCKS} without an entropy coder: block schemes that decode with
    * shifts, adds and multiplies only (no zstd frame, no stream), no zstd on a chunk's values; it is
    * recorded as {@code BLOCKS}, whose every block names its scheme, so a reader needs nothing more
-   * (and reads the column back as {@code BLOCKS}).
+   * (and reads the column back as {@code BLOCKS}). {@code DERIVED} is recorded by a chunk only: a
+   * float32 column asking for {@code BLOCKS} whose values follow from other columns of the chunk,
+   * stored as the rows where they do not ({@link Derivation}).
    */
   public enum Lossless {
     NONE(0),
     ZSTD(1),
     DELTA_ZSTD(2),
     BLOCKS(3),
-    LIGHTWEIGHT(3);
+    LIGHTWEIGHT(3),
+    DERIVED(4);
 
     private final int id;
 

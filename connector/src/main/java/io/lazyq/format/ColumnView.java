@@ -46,6 +46,8 @@ public final class ColumnView implements Closeable {
   private final BlockDecoder blocks;
   private final BlockCodec codec;
   private final Region owner;
+  /** How a derived chunk follows from its sources, or {@code null}. */
+  private final String derivedSummary;
   private final String source;
   private final long regionOffset;
   private final float[] one = new float[256];
@@ -64,7 +66,17 @@ public final class ColumnView implements Closeable {
    */
   public ColumnView(Field field, ColumnChunk chunk, int rows, ByteBuffer region, String source, long regionOffset,
       Region owner) throws LazyQFormatException {
+    this(field, chunk, rows, region, source, regionOffset, owner, null);
+  }
+
+  /**
+   * A view whose chunk may be derived from other columns ({@link ColumnEncoding.Lossless#DERIVED}):
+   * {@code derived} holds its values, decoded by the file or stream that could open its sources.
+   */
+  ColumnView(Field field, ColumnChunk chunk, int rows, ByteBuffer region, String source, long regionOffset,
+      Region owner, Derivation.Values derived) throws LazyQFormatException {
     this.field = field;
+    this.derivedSummary = derived == null ? null : derived.summary();
     this.chunk = chunk;
     this.rows = rows;
     this.owner = owner;
@@ -99,6 +111,13 @@ public final class ColumnView implements Closeable {
     if (dictionary) {
       this.blocks = null;
       this.values = null;
+    } else if (chunk.compression() == ColumnEncoding.Lossless.DERIVED) {
+      if (derived == null || derived.values().length != rows || !Derivation.canDerive(field)) {
+        throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' is derived from other"
+            + " columns, which " + (derived == null ? "this reader did not open" : "do not give its values"));
+      }
+      this.blocks = null;
+      this.values = field.encoding().isQuantized() ? exactRegion(derived.values()) : plainFloats(derived.values());
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
       if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
@@ -307,6 +326,9 @@ public final class ColumnView implements Closeable {
    */
   public String encodingSummary() {
     String stage = chunk.compression().name().toLowerCase(Locale.ROOT).replace('_', '+');
+    if (derivedSummary != null) {
+      return stage + " " + derivedSummary;
+    }
     return blocks == null ? stage : stage + " " + blocks.schemeSummary();
   }
 
@@ -322,14 +344,26 @@ public final class ColumnView implements Closeable {
       int n = Math.toIntExact(chunk.valueCount());
       float[] decoded = new float[n];
       blocks.readFloats(0, n, decoded, 0);
-      io.lazyq.quant.BlockCodec exact = io.lazyq.quant.ErrorBoundedCodec.withBound(0);
-      ByteBuffer region = ByteBuffer.allocate(Math.toIntExact(exact.maxEncodedBytes(n))).order(ByteOrder.LITTLE_ENDIAN);
-      exact.encode(decoded, 0, n, region);
-      values = region.flip();
+      values = exactRegion(decoded);
     } else if (values == null) {
       values = blocks.decodeAll();
     }
     return values;
+  }
+
+  /** Values as an error-bounded region of exact blocks (a bound of 0 keeps every value): the type's layout. */
+  private static ByteBuffer exactRegion(float[] decoded) {
+    io.lazyq.quant.BlockCodec exact = io.lazyq.quant.ErrorBoundedCodec.withBound(0);
+    ByteBuffer region = ByteBuffer.allocate(Math.toIntExact(exact.maxEncodedBytes(decoded.length)))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    exact.encode(decoded, 0, decoded.length, region);
+    return region.flip();
+  }
+
+  private static ByteBuffer plainFloats(float[] decoded) {
+    ByteBuffer b = ByteBuffer.allocate(4 * decoded.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(decoded);
+    return b;
   }
 
   public String getString(int row) {

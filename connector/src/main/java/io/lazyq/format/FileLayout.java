@@ -27,9 +27,10 @@ public final class FileLayout {
    * and a copy of the schema at the end of the footer, so that a remote reader learns all it needs
    * from the file's tail; 1.3 block scheme 10 (a stream over a whole region), which a 1.2 reader
    * refuses as a malformed block; 1.4 the stream's rANS stage, which a 1.3 reader refuses as a
-   * stream of an unknown predictor.
+   * stream of an unknown predictor; 1.5 lossless stage 4 (columns derived from others in their
+   * chunk), which a 1.4 reader refuses as an unknown stage.
    */
-  public static final int MINOR_VERSION = 4;
+  public static final int MINOR_VERSION = 5;
   /**
    * File header flag: the writer opened the file for append, in place ({@code LzqWriter.appendable}),
    * so a file without a footer may still be growing. Without it, a missing footer is damage.

@@ -238,7 +238,9 @@ public final class LzqFile implements AutoCloseable {
         }
         verified.add(key);
       }
-      return new ColumnView(schema().field(columnOrdinal), col, chunk.rows(), region, source, at, mapping);
+      Derivation.Values derived = col.compression() == ColumnEncoding.Lossless.DERIVED
+          ? Derivation.decode(region, chunk, schema(), columnOrdinal, s -> column(chunkOrdinal, s), source, at) : null;
+      return new ColumnView(schema().field(columnOrdinal), col, chunk.rows(), region, source, at, mapping, derived);
     } catch (IOException | RuntimeException e) {
       if (mapping != null) {
         mapping.close();

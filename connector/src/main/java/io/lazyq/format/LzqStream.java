@@ -114,7 +114,19 @@ public final class LzqStream implements AutoCloseable {
     ColumnChunk col = c.column(ordinal);
     ByteBuffer region = payload.duplicate().position((int) col.offset()).limit((int) col.end()).slice()
         .order(ByteOrder.LITTLE_ENDIAN);
-    return new ColumnView(schema.field(ordinal), col, c.rows(), region, source, c.payloadOffset() + col.offset(), null);
+    long at = c.payloadOffset() + col.offset();
+    Derivation.Values derived = null;
+    if (col.compression() == ColumnEncoding.Lossless.DERIVED) {
+      try {
+        derived = Derivation.decode(region, c, schema, ordinal, this::column, source, at);
+      } catch (LazyQFormatException e) {
+        throw e;
+      } catch (java.io.IOException e) {
+        // Sources come from the chunk already in memory: nothing here reads the input.
+        throw new IllegalStateException(e);
+      }
+    }
+    return new ColumnView(schema.field(ordinal), col, c.rows(), region, source, at, null, derived);
   }
 
   public int chunksRead() {

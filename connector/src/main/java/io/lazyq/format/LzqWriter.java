@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -402,12 +403,14 @@ public final class LzqWriter implements Closeable {
     List<ColumnChunk> described = new ArrayList<>(columns.length);
     List<ByteBuffer> data = new ArrayList<>();
     long at = dataStart;
-    for (ColumnBuilder builder : columns) {
+    ColumnBuilder.EncodedColumn[] encoded = new ColumnBuilder.EncodedColumn[columns.length];
+    ByteBuffer[][] stored = new ByteBuffer[columns.length][];
+    ColumnEncoding.Lossless[] stages = new ColumnEncoding.Lossless[columns.length];
+    long[] storedBytes = new long[columns.length];
+    for (int c = 0; c < columns.length; c++) {
+      ColumnBuilder builder = columns[c];
       ColumnBuilder.EncodedColumn enc = builder.encode();
-      CRC32C crc = new CRC32C();
-      List<ByteBuffer> region = new ArrayList<>();
-      long regionLength = 0;
-      BufferRef[] refs = new BufferRef[3];
+      encoded[c] = enc;
       ByteBuffer[] raw = {enc.validity(), enc.offsets(), enc.values()};
       ByteBuffer[] parts = raw;
       ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.NONE;
@@ -415,12 +418,39 @@ public final class LzqWriter implements Closeable {
         parts = LosslessStage.boundedBlocks(raw).buffers();
         compression = ColumnEncoding.Lossless.BLOCKS;
       } else if (builder.field().encoding().lossless() != ColumnEncoding.Lossless.NONE) {
-        LosslessStage.Stored stored = LosslessStage.compressIfItPays(raw, builder.field());
-        if (stored != null) {
-          parts = stored.buffers();
-          compression = stored.stage();
+        LosslessStage.Stored s = LosslessStage.compressIfItPays(raw, builder.field());
+        if (s != null) {
+          parts = s.buffers();
+          compression = s.stage();
         }
       }
+      stored[c] = parts;
+      stages[c] = compression;
+      for (ByteBuffer p : parts) {
+        storedBytes[c] += p == null ? 0 : p.remaining();
+      }
+    }
+    Map<Integer, Derivation.Encoded> derived = DerivedColumns.choose(schema, encoded, storedBytes, rows);
+    for (int c = 0; c < columns.length; c++) {
+      ColumnBuilder.EncodedColumn enc = encoded[c];
+      ByteBuffer[] raw = {enc.validity(), enc.offsets(), enc.values()};
+      ByteBuffer[] parts = stored[c];
+      ColumnEncoding.Lossless compression = stages[c];
+      ColumnStats stats = enc.stats();
+      Derivation.Encoded d = derived.get(c);
+      if (d != null) {
+        parts = new ByteBuffer[] {enc.validity() != null && enc.validity().hasRemaining()
+            ? LosslessStage.compress(enc.validity()) : null, null, d.values()};
+        compression = ColumnEncoding.Lossless.DERIVED;
+        if (enc.decoded() != null) {
+          // Under a bound, a lookup's values are its explicit values decoded: the stats are theirs.
+          stats = ColumnBuilder.floatStats(d.decoded(), rows, enc.validity(), enc.stats().nullCount());
+        }
+      }
+      CRC32C crc = new CRC32C();
+      List<ByteBuffer> region = new ArrayList<>();
+      long regionLength = 0;
+      BufferRef[] refs = new BufferRef[3];
       for (int b = 0; b < 3; b++) {
         ByteBuffer part = parts[b];
         if (part == null || !part.hasRemaining()) {
@@ -432,8 +462,8 @@ public final class LzqWriter implements Closeable {
           region.add(ZEROS.duplicate().limit((int) (start - regionLength)));
         }
         region.add(part.duplicate());
-        // Block encodings under a bound decode to plain float32 values.
-        long decoded = b == 2 && enc.blockEncoded() ? 4 * enc.valueCount() : raw[b].remaining();
+        // Block encodings under a bound, and derived values, decode to plain float32 values.
+        long decoded = b == 2 && (enc.blockEncoded() || d != null) ? 4 * enc.valueCount() : raw[b].remaining();
         refs[b] = new BufferRef(start, part.remaining(), decoded);
         regionLength = start + part.remaining();
       }
@@ -441,7 +471,7 @@ public final class LzqWriter implements Closeable {
         crc.update(r.duplicate());
       }
       described.add(new ColumnChunk(at, regionLength, (int) crc.getValue(), compression,
-          enc.valueCount(), enc.stats(), refs[0], refs[1], refs[2]));
+          enc.valueCount(), stats, refs[0], refs[1], refs[2]));
       data.addAll(region);
       long next = FileLayout.align(at + regionLength);
       if (next > at + regionLength) {

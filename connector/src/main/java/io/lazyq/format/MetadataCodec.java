@@ -104,8 +104,8 @@ final class MetadataCodec {
     }
     int losslessId = in.u8();
     ColumnEncoding.Lossless lossless = ColumnEncoding.Lossless.byId(losslessId);
-    if (lossless == null) {
-      throw in.error(-1, "unknown lossless stage id " + losslessId);
+    if (lossless == null || lossless == ColumnEncoding.Lossless.DERIVED) {
+      throw in.error(-1, (lossless == null ? "unknown" : "a chunk's, not a column's,") + " lossless stage id " + losslessId);
     }
     return new ColumnEncoding(quant, bound, lossless);
   }
@@ -182,6 +182,9 @@ final class MetadataCodec {
     ColumnEncoding.Lossless compression = ColumnEncoding.Lossless.byId(compressionId);
     if (compression == null) {
       throw in.error(-1, col + ": unknown lossless stage id " + compressionId);
+    }
+    if (compression == ColumnEncoding.Lossless.DERIVED && !Derivation.canDerive(field)) {
+      throw in.error(-1, col + " of " + field.type() + " as " + field.encoding() + " cannot be derived");
     }
     long nullCount = in.u64(rows, col + " null count");
     long valueCount = in.u64(Long.MAX_VALUE, col + " value count");

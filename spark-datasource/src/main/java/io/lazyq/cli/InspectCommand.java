@@ -161,7 +161,10 @@ public final class InspectCommand implements Callable<Integer> {
     }
   }
 
-  /** Per block-encoded column, its chunks' block schemes ({@code ColumnView#encodingSummary}), joined by "; ". */
+  /**
+   * Per block-encoded or derived column, its chunks' block schemes or derivations
+   * ({@code ColumnView#encodingSummary}), joined by "; ".
+   */
   private static Map<String, String> schemes(Path file) throws java.io.IOException {
     Map<String, String> m = new LinkedHashMap<>();
     try (io.lazyq.format.LzqFile f = io.lazyq.format.LzqFile.open(file)) {
@@ -172,6 +175,8 @@ public final class InspectCommand implements Callable<Integer> {
             String summary = view.encodingSummary();
             if (summary.startsWith("blocks ")) {
               chunks.add(summary.substring("blocks ".length()));
+            } else if (summary.startsWith("derived ")) {
+              chunks.add(summary);
             }
           }
         }
