@@ -25,9 +25,11 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
    * {@code LIGHTWEIGHT} is {@code BLOCKS} without an entropy coder: block schemes that decode with
    * shifts, adds and multiplies only (no zstd frame, no stream), no zstd on a chunk's values; it is
    * recorded as {@code BLOCKS}, whose every block names its scheme, so a reader needs nothing more
-   * (and reads the column back as {@code BLOCKS}). {@code DERIVED} is recorded by a chunk only: a
-   * float32 column asking for {@code BLOCKS} whose values follow from other columns of the chunk,
-   * stored as the rows where they do not ({@link Derivation}).
+   * (and reads the column back as {@code BLOCKS}). {@code SMALLEST} is {@code BLOCKS} that may also
+   * store a float32 column's chunk as {@code DERIVED}, which a chunk records: values that follow from
+   * other columns of the chunk, stored as the rows where they do not ({@link Derivation}), which a
+   * projection of the column reads its sources for; recorded as {@code BLOCKS} too. An error-bounded
+   * column asking for {@code BLOCKS} may be derived as well: its writer asked for size.
    */
   public enum Lossless {
     NONE(0),
@@ -35,6 +37,7 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
     DELTA_ZSTD(2),
     BLOCKS(3),
     LIGHTWEIGHT(3),
+    SMALLEST(3),
     DERIVED(4);
 
     private final int id;
@@ -49,7 +52,7 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
 
     /** Whether a column asking for this stage stores block encodings where they apply. */
     public boolean blocks() {
-      return this == BLOCKS || this == LIGHTWEIGHT;
+      return this == BLOCKS || this == LIGHTWEIGHT || this == SMALLEST;
     }
 
     /** The first stage of an id: the one a reader takes, {@code BLOCKS} for 3. */

@@ -101,14 +101,25 @@ final class Derivation {
   }
 
   /**
-   * Whether a column's chunks may be derived: float32, not a list, asking for {@code BLOCKS} (a writer
-   * that asks for size: a derived column decodes at hash-lookup speed and reads its sources too),
-   * plain or under an error bound.
+   * Whether a column's chunks may be stored derived, as a reader checks it: float32, not a list, plain
+   * or under an error bound, asking for block encodings (lossless stage 3 in the schema).
    */
   static boolean canDerive(Field f) {
-    return !f.type().isList() && f.type().kind() == ColumnType.Kind.FLOAT32
-        && f.encoding().lossless() == ColumnEncoding.Lossless.BLOCKS
+    return !f.type().isList() && f.type().kind() == ColumnType.Kind.FLOAT32 && f.encoding().lossless().blocks()
         && (!f.encoding().isQuantized() || LosslessStage.boundedBlocksApply(f));
+  }
+
+  /**
+   * Whether a writer tries to derive a column's chunks: where its writer asked for size, with
+   * {@code lossless=smallest} or an error bound under block encodings (not lightweight ones). A
+   * derived chunk decodes whole when opened, its sources with it, at about 23 ns a row for
+   * PM2.5/weather's humidity from three sources, and costs its scan (docs/BENCHMARKS.md, "Derived
+   * columns"): lossless columns ask for it, as they ask for rANS, only by choice.
+   */
+  static boolean writerDerives(Field f) {
+    ColumnEncoding.Lossless l = f.encoding().lossless();
+    return canDerive(f) && (l == ColumnEncoding.Lossless.SMALLEST
+        || f.encoding().isQuantized() && l == ColumnEncoding.Lossless.BLOCKS);
   }
 
   // ---- writing ----

@@ -48,7 +48,7 @@ final class DerivedColumns {
       long[] storedBytes, int rows) {
     boolean any = false;
     for (int c = 0; c < columns.length; c++) {
-      any |= Derivation.canDerive(schema.field(c));
+      any |= Derivation.writerDerives(schema.field(c));
     }
     if (!any || rows < 2 * WINDOW_ROWS) {
       return Map.of();
@@ -62,7 +62,7 @@ final class DerivedColumns {
     List<Choice> choices = new ArrayList<>();
     for (int t = 0; t < columns.length; t++) {
       Field f = schema.field(t);
-      if (!Derivation.canDerive(f)) {
+      if (!Derivation.writerDerives(f)) {
         continue;
       }
       Derivation best = best(t);

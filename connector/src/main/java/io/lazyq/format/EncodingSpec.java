@@ -28,7 +28,8 @@ public final class EncodingSpec {
 
   /** The stages a user may ask for, by the names {@link #withLossless} takes. */
   private static final List<ColumnEncoding.Lossless> CHOICES = List.of(ColumnEncoding.Lossless.NONE,
-      ColumnEncoding.Lossless.ZSTD, ColumnEncoding.Lossless.BLOCKS, ColumnEncoding.Lossless.LIGHTWEIGHT);
+      ColumnEncoding.Lossless.ZSTD, ColumnEncoding.Lossless.BLOCKS, ColumnEncoding.Lossless.LIGHTWEIGHT,
+      ColumnEncoding.Lossless.SMALLEST);
 
   /** The names of the lossless stages a column may ask for, as the {@code lossless} option takes them. */
   public static String losslessChoices() {

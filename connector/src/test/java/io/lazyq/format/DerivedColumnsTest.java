@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Columns that follow from others in their chunk are stored as derivations (a humidity from city,
- * dew point and temperature with a few rows that differ; a cumulated precipitation, the running
- * sum of the hourly one reset at dry hours) and read back bit for bit, alone (their sources read
- * with them and released) and through the sequential reader; under an error bound within it, with
- * stats that hold every value. A derivation whose sources are bad is refused naming the file.
+ * With {@code lossless=smallest}, or under an error bound, columns that follow from others in their
+ * chunk are stored as derivations (a humidity from city, dew point and temperature with a few rows
+ * that differ; a cumulated precipitation, the running sum of the hourly one reset at dry hours) and
+ * read back bit for bit, alone (their sources read with them and released) and through the
+ * sequential reader; under an error bound within it, with stats that hold every value. The default
+ * lossless stage derives nothing. A derivation whose sources are bad is refused naming the file.
  */
 class DerivedColumnsTest {
   private static final int ROWS = 60_000;
@@ -71,8 +72,21 @@ class DerivedColumnsTest {
 
   private Path write(Schema schema, List<Object[]> rows, String name) throws Exception {
     Path path = dir.resolve(name);
-    SampleTables.write(path, EncodingSpec.NONE.applyTo(schema), rows, 40_000);
+    SampleTables.write(path, EncodingSpec.NONE.withLossless("smallest").applyTo(schema), rows, 40_000);
     return path;
+  }
+
+  @Test
+  void theDefaultStageKeepsEveryColumnItsOwn() throws Exception {
+    Path path = dir.resolve("default.lzq");
+    SampleTables.write(path, EncodingSpec.NONE.applyTo(schema()), rows(5), 40_000);
+    try (LzqFile f = LzqFile.open(path)) {
+      for (ChunkDescriptor chunk : f.index().chunks()) {
+        for (int c = DEWP; c <= IPREC; c++) {
+          assertEquals(ColumnEncoding.Lossless.BLOCKS, chunk.column(c).compression(), "column " + c);
+        }
+      }
+    }
   }
 
   @Test
@@ -120,7 +134,8 @@ class DerivedColumnsTest {
     for (Object[] row : rows) {
       alone.add(new Object[] {row[HUMI]});
     }
-    Path own = write(Schema.of(Field.of("HUMI", ColumnType.FLOAT32)), alone, "own.lzq");
+    Path own = dir.resolve("own.lzq");
+    SampleTables.write(own, EncodingSpec.NONE.applyTo(Schema.of(Field.of("HUMI", ColumnType.FLOAT32))), alone, 40_000);
     try (LzqFile f = LzqFile.open(path); LzqFile g = LzqFile.open(own)) {
       for (ChunkDescriptor chunk : f.index().chunks()) {
         long derived = chunk.column(HUMI).length();

@@ -16,9 +16,10 @@ final class EncodingOptions {
       description = "Error-bounded float columns: every value within E of its input (a bare E applies to all).")
   String errorBound;
 
-  @Option(names = "--lossless", paramLabel = "none|zstd|blocks|lightweight",
+  @Option(names = "--lossless", paramLabel = "none|zstd|blocks|lightweight|smallest",
       description = "A lossless stage, kept per chunk where it saves 5%% or more (default: block encodings or zstd,"
-          + " whichever is smaller; lightweight: block encodings without zstd, the fastest to decode).")
+          + " whichever is smaller; lightweight: block encodings without zstd, the fastest to decode;"
+          + " smallest: also float columns derived from others in their chunk, which a projection reads with them).")
   String lossless;
 
   @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows per chunk (default: ${DEFAULT-VALUE}).")

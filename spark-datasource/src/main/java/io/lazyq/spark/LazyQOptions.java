@@ -139,7 +139,9 @@ public final class LazyQOptions {
   public static final LazyQOption<String> LOSSLESS = define(
       LazyQOption.text("lossless", EncodingSpec.losslessChoices(),
           "The lossless stage of every column; by default block encodings or zstd, whichever is smaller per chunk;"
-              + " lightweight: block encodings without zstd, the fastest to decode.",
+              + " lightweight: block encodings without zstd, the fastest to decode;"
+              + " smallest: also float columns derived from others in their chunk (a lookup, a running sum),"
+              + " which a projection reads with them.",
           Scope.WRITE)
       .defaultShownAs("blocks or zstd where it pays"));
 

@@ -35,7 +35,8 @@ import org.apache.spark.sql.types.StructField;
  * read by Spark's CSV reader (types inferred, float columns cast to float32 as a sensor pipeline
  * stores them) and written in one session, one file each, as Parquet snappy, Parquet zstd, LazyQ
  * lossless (the default), LazyQ lossless with lightweight encodings only ({@code lossless=lightweight}:
- * no zstd frame, no stream), and LazyQ error-bounded at 1e-3 and 1e-2 on every float column.
+ * no zstd frame, no stream), LazyQ lossless with derived columns ({@code lossless=smallest}), and
+ * LazyQ error-bounded at 1e-3 and 1e-2 on every float column.
  *
  * <p>Prints bytes per value per column and per file, each as a ratio to Parquet zstd; checks every
  * value of every LazyQ file against the source (bit-exact lossless, within the bound otherwise);
@@ -49,8 +50,8 @@ import org.apache.spark.sql.types.StructField;
  * <p>{@code mvn -pl spark-datasource -Pbench test-compile exec:exec -Dbench.main=io.lazyq.spark.bench.RealDataBench}
  */
 public final class RealDataBench {
-  private static final String[] VARIANTS = {"parquet snappy", "parquet zstd", "lazyq lossless", "lazyq lightweight", "lazyq 1e-3",
-      "lazyq 1e-2"};
+  private static final String[] VARIANTS = {"parquet snappy", "parquet zstd", "lazyq lossless", "lazyq lightweight",
+      "lazyq smallest", "lazyq 1e-3", "lazyq 1e-2"};
 
   public static void main(String[] args) throws Exception {
     Path data = realData();
@@ -66,10 +67,11 @@ public final class RealDataBench {
       }
     }
     System.out.println();
-    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq lightweight | lazyq 1e-3 | lazyq 1e-2"
-        + " | decode GB/s read / open+read: lossless | lightweight"
-        + " | scan M rows/s: lossless / lightweight / plain / parquet zstd | scan CPU ns/row: lossless / lightweight / plain / parquet zstd |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| dataset | rows x float columns | snappy | lazyq lossless | lazyq lightweight | lazyq smallest"
+        + " | lazyq 1e-3 | lazyq 1e-2 | decode GB/s read / open+read: lossless | lightweight | smallest"
+        + " | scan M rows/s: lossless / lightweight / smallest / plain / parquet zstd"
+        + " | scan CPU ns/row: lossless / lightweight / smallest / plain / parquet zstd |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     summary.forEach(System.out::println);
     spark.stop();
   }
@@ -116,6 +118,7 @@ public final class RealDataBench {
     df.write().option("compression", "zstd").parquet(out.get("parquet zstd").toString());
     df.write().format("lazyq").save(out.get("lazyq lossless").toString());
     df.write().format("lazyq").option("lossless", "lightweight").save(out.get("lazyq lightweight").toString());
+    df.write().format("lazyq").option("lossless", "smallest").save(out.get("lazyq smallest").toString());
     df.write().format("lazyq").option("errorBound", bounds1).save(out.get("lazyq 1e-3").toString());
     df.write().format("lazyq").option("errorBound", bounds2).save(out.get("lazyq 1e-2").toString());
     Path plain = work.resolve(name + "-lazyq-plain");
@@ -127,6 +130,7 @@ public final class RealDataBench {
     }
     verify(out.get("lazyq lossless"), source, 0);
     verify(out.get("lazyq lightweight"), source, 0);
+    verify(out.get("lazyq smallest"), source, 0);
     verify(out.get("lazyq 1e-3"), source, 1e-3);
     verify(out.get("lazyq 1e-2"), source, 1e-2);
 
@@ -148,28 +152,32 @@ public final class RealDataBench {
     }
     double[] gbs = decodeGbPerSecond(out.get("lazyq lossless"), repeats);
     double[] lightGbs = decodeGbPerSecond(out.get("lazyq lightweight"), repeats);
+    double[] smallGbs = decodeGbPerSecond(out.get("lazyq smallest"), repeats);
     int copies = (int) Math.max(1, Math.ceil(Long.getLong("bench.scanRows", 10_000_000L) / (double) rows));
     double[] lazyqScan = scan(spark.read().format("lazyq").option("aggregatePushdown", "false").load(out.get("lazyq lossless").toString()), floats, rows, copies, repeats);
     double[] lightScan = scan(spark.read().format("lazyq").option("aggregatePushdown", "false").load(out.get("lazyq lightweight").toString()), floats, rows, copies, repeats);
+    double[] smallScan = scan(spark.read().format("lazyq").option("aggregatePushdown", "false").load(out.get("lazyq smallest").toString()), floats, rows, copies, repeats);
     double[] plainScan = scan(spark.read().format("lazyq").option("aggregatePushdown", "false").load(plain.toString()), floats, rows, copies, repeats);
     double[] parquetScan = scan(spark.read().parquet(out.get("parquet zstd").toString()), floats, rows, copies, repeats);
     System.out.printf("decode of the float columns, one thread: %.2f GB/s of float32 per CPU second reading, %.2f with the"
-        + " columns' opening; lightweight %.2f, %.2f%n", gbs[0], gbs[1], lightGbs[0], lightGbs[1]);
+        + " columns' opening; lightweight %.2f, %.2f; smallest %.2f, %.2f%n", gbs[0], gbs[1], lightGbs[0], lightGbs[1],
+        smallGbs[0], smallGbs[1]);
     System.out.printf("scan (sum of every float column) of %d copies, %.1f M rows, median of %d: lazyq lossless %.2f M rows/s"
-        + " (%.0f CPU ns/row, %.0f-%.0f), lazyq lightweight %.2f (%.0f, %.0f-%.0f), lazyq plain float32 %.2f (%.0f, %.0f-%.0f),"
-        + " parquet zstd %.2f (%.0f, %.0f-%.0f)%n", copies, copies * rows / 1e6, repeats,
-        lazyqScan[0], lazyqScan[1], lazyqScan[2], lazyqScan[3], lightScan[0], lightScan[1], lightScan[2], lightScan[3],
-        plainScan[0], plainScan[1], plainScan[2], plainScan[3], parquetScan[0], parquetScan[1], parquetScan[2], parquetScan[3]);
+        + " (%.0f CPU ns/row, %.0f-%.0f), lazyq lightweight %.2f (%.0f, %.0f-%.0f), lazyq smallest %.2f (%.0f, %.0f-%.0f),"
+        + " lazyq plain float32 %.2f (%.0f, %.0f-%.0f), parquet zstd %.2f (%.0f, %.0f-%.0f)%n", copies, copies * rows / 1e6,
+        repeats, lazyqScan[0], lazyqScan[1], lazyqScan[2], lazyqScan[3], lightScan[0], lightScan[1], lightScan[2], lightScan[3],
+        smallScan[0], smallScan[1], smallScan[2], smallScan[3], plainScan[0], plainScan[1], plainScan[2], plainScan[3], parquetScan[0], parquetScan[1], parquetScan[2], parquetScan[3]);
     df.unpersist();
     double zstdFile = value(bytes.get("parquet zstd"), "(file)", rows);
-    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f"
-        + " | %.2f / %.2f / %.2f / %.2f | %.0f / %.0f / %.0f / %.0f |",
+    return String.format(Locale.ROOT, "| %s | %,d x %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f"
+        + " | %.2f / %.2f | %.2f / %.2f / %.2f / %.2f / %.2f | %.0f / %.0f / %.0f / %.0f / %.0f |",
         name, rows, floats.size(),
         value(bytes.get("parquet snappy"), "(file)", rows) / zstdFile, value(bytes.get("lazyq lossless"), "(file)", rows) / zstdFile,
         value(bytes.get("lazyq lightweight"), "(file)", rows) / zstdFile,
+        value(bytes.get("lazyq smallest"), "(file)", rows) / zstdFile,
         value(bytes.get("lazyq 1e-3"), "(file)", rows) / zstdFile, value(bytes.get("lazyq 1e-2"), "(file)", rows) / zstdFile,
-        gbs[0], gbs[1], lightGbs[0], lightGbs[1], lazyqScan[0], lightScan[0], plainScan[0], parquetScan[0],
-        lazyqScan[1], lightScan[1], plainScan[1], parquetScan[1]);
+        gbs[0], gbs[1], lightGbs[0], lightGbs[1], smallGbs[0], smallGbs[1], lazyqScan[0], lightScan[0], smallScan[0],
+        plainScan[0], parquetScan[0], lazyqScan[1], lightScan[1], smallScan[1], plainScan[1], parquetScan[1]);
   }
 
   private static double value(Map<String, Long> m, String column, long rows) {
