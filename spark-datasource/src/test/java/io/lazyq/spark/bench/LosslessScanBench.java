@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructField;
  * reported as the median CPU ns a row with the least and most, and the median of the per-round
  * ratios lossless / plain with theirs; the first run of each, before the warm-up, is printed on
  * its own. {@code bench.datasets} (comma-separated prefixes of the files'
- * names) reads only those.
+ * names) reads only those; {@code bench.lossless} (a {@code lossless} option's value, such as
+ * {@code smallest}) writes the lossless file with that stage rather than the default.
  *
  * <p>The files are written once into {@code bench.work} (a temporary directory by default) and read
  * from there by later runs, so that builds before and after a change read the same bytes:
@@ -71,10 +72,11 @@ public final class LosslessScanBench {
 
   private static String dataset(SparkSession spark, Path xz, Path work, int repeats, int warmup) throws Exception {
     String name = xz.getFileName().toString().replaceFirst("\\.csv\\.xz$", "");
-    Path lossless = work.resolve(name + "-lossless");
+    String stage = System.getProperty("bench.lossless", "");
+    Path lossless = work.resolve(name + "-lossless" + (stage.isEmpty() ? "" : "-" + stage));
     Path plain = work.resolve(name + "-plain");
     if (!Files.isDirectory(lossless) || !Files.isDirectory(plain)) {
-      write(spark, xz, work, name, lossless, plain);
+      write(spark, xz, work, name, lossless, plain, stage);
     }
     Dataset<Row> a = spark.read().format("lazyq").option("aggregatePushdown", "false").load(lossless.toString());
     List<String> floats = new ArrayList<>();
@@ -126,12 +128,16 @@ public final class LosslessScanBench {
   }
 
   /** Writes the dataset as LazyQ lossless and plain float32, float columns cast to float32 as a sensor pipeline stores them. */
-  private static void write(SparkSession spark, Path xz, Path work, String name, Path lossless, Path plain)
+  private static void write(SparkSession spark, Path xz, Path work, String name, Path lossless, Path plain, String stage)
       throws IOException, InterruptedException {
     Path csv = work.resolve(name + ".csv");
     Dataset<Row> df = RealDataBench.sensorFrame(spark, xz, csv).coalesce(1).cache();
-    df.write().format("lazyq").save(lossless.toString());
-    df.write().format("lazyq").option("lossless", "none").save(plain.toString());
+    if (!Files.isDirectory(lossless)) {
+      (stage.isEmpty() ? df.write() : df.write().option("lossless", stage)).format("lazyq").save(lossless.toString());
+    }
+    if (!Files.isDirectory(plain)) {
+      df.write().format("lazyq").option("lossless", "none").save(plain.toString());
+    }
     df.unpersist();
     Files.delete(csv);
   }
