@@ -68,6 +68,9 @@ public record ColumnEncoding(QuantType quant, double errorBound, Lossless lossle
 
   public ColumnEncoding {
     Objects.requireNonNull(lossless, "lossless");
+    if (lossless == Lossless.DERIVED) {
+      throw new IllegalArgumentException("DERIVED is a chunk's lossless stage, not one a column asks for");
+    }
     if (quant == QuantType.F32) {
       quant = null;
     }

@@ -112,12 +112,18 @@ public final class ColumnView implements Closeable {
       this.blocks = null;
       this.values = null;
     } else if (chunk.compression() == ColumnEncoding.Lossless.DERIVED) {
-      if (derived == null || derived.values().length != rows || !Derivation.canDerive(field)) {
+      if (derived == null || derived.values().remaining() != 4L * rows || !Derivation.canDerive(field)) {
         throw new LazyQFormatException(source, regionOffset, "column '" + field.name() + "' is derived from other"
             + " columns, which " + (derived == null ? "this reader did not open" : "do not give its values"));
       }
       this.blocks = null;
-      this.values = field.encoding().isQuantized() ? exactRegion(derived.values()) : plainFloats(derived.values());
+      if (field.encoding().isQuantized()) {
+        float[] f = new float[rows];
+        derived.values().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        this.values = exactRegion(f);
+      } else {
+        this.values = derived.values().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      }
     } else if (chunk.compression() == ColumnEncoding.Lossless.BLOCKS) {
       ValueKind kind = LosslessStage.valueKind(field.type());
       if (kind == null || field.encoding().isQuantized() && !LosslessStage.boundedBlocksApply(field)) {
@@ -360,12 +366,6 @@ public final class ColumnView implements Closeable {
     return region.flip();
   }
 
-  private static ByteBuffer plainFloats(float[] decoded) {
-    ByteBuffer b = ByteBuffer.allocate(4 * decoded.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(decoded);
-    return b;
-  }
-
   public String getString(int row) {
     int start = offsets().getInt(row << 2);
     int end = offsets().getInt((row + 1) << 2);
@@ -553,6 +553,10 @@ public final class ColumnView implements Closeable {
   private ByteBuffer stored(ByteBuffer region, BufferRef ref, int deltaWidth, String source, long regionOffset)
       throws LazyQFormatException {
     ByteBuffer b = slice(region, ref);
+    if (b == null && ref.decodedLength() > 0 && chunk.compression() != ColumnEncoding.Lossless.NONE) {
+      throw new LazyQFormatException(source, regionOffset + ref.offset(), "a buffer of " + ref.decodedLength()
+          + " decoded bytes stores none");
+    }
     if (b == null || chunk.compression() == ColumnEncoding.Lossless.NONE) {
       return b;
     }

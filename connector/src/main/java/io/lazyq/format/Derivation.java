@@ -159,9 +159,13 @@ final class Derivation {
     }
     out.putInt(mismatches.size).putInt(explicit.size).putInt(positions.remaining()).putInt(values.remaining());
     out.put(positions.duplicate()).put(values.duplicate()).flip();
-    float[] decoded;
+    float[] decoded = new float[rows];
     try {
-      decoded = decode(out.duplicate().order(ByteOrder.LITTLE_ENDIAN), keys, rows, null, 0);
+      decode(out.duplicate().order(ByteOrder.LITTLE_ENDIAN), (from, n, dst) -> {
+        for (int i = 0; i < keys.length; i++) {
+          System.arraycopy(keys[i], from, dst[i], 0, n);
+        }
+      }, rows, null, 0).asFloatBuffer().get(decoded);
     } catch (LazyQFormatException e) {
       throw new IllegalStateException("a derived column wrote a buffer it cannot read", e);
     }
@@ -251,13 +255,21 @@ final class Derivation {
     return new Derivation(rule, sources);
   }
 
-  /** A derived column chunk's values as a reader sees them, and its derivation, named for {@code lazyq inspect}. */
-  record Values(float[] values, String summary) {}
+  /**
+   * A derived column chunk's values as a reader sees them (float32, little-endian), and its
+   * derivation, named for {@code lazyq inspect}.
+   */
+  record Values(ByteBuffer values, String summary) {}
+
+  /** Rows decoded at a time: sources, listed rows and explicit values are read in pieces of this many. */
+  private static final int PIECE = 4096;
 
   /**
    * Decodes column {@code self} of {@code chunk}, derived, from its region: reads its derivation,
    * opens its sources through {@code open} (each checked in the descriptor to be stored, not
-   * derived, before it is opened) and replays the rule.
+   * derived, before it is opened) and replays the rule, reading the sources, listed rows and
+   * explicit values a piece at a time. Besides the values (4 bytes a row), it holds one table
+   * entry a distinct key.
    */
   static Values decode(ByteBuffer region, ChunkDescriptor chunk, Schema schema, int self, Sources open, String source,
       long regionOffset) throws java.io.IOException {
@@ -266,63 +278,98 @@ final class Derivation {
     if (!col.values().isPresent() || col.values().end() > region.limit()) {
       throw new LazyQFormatException(source, at, "column '" + schema.field(self).name() + "' is derived but stores no header");
     }
-    if (col.values().decodedLength() != 4L * chunk.rows()) {
-      throw new LazyQFormatException(source, at, "a derived column of " + chunk.rows() + " rows decodes to "
-          + col.values().decodedLength() + " bytes");
+    int rows = chunk.rows();
+    if (col.values().decodedLength() != 4L * rows || 4L * rows > LosslessStage.MAX_DECODED_BYTES) {
+      throw new LazyQFormatException(source, at, "a derived column of " + rows + " rows decodes to "
+          + col.values().decodedLength() + " bytes" + (4L * rows > LosslessStage.MAX_DECODED_BYTES
+              ? ", more than the " + LosslessStage.MAX_DECODED_BYTES + " a chunk may hold" : ""));
     }
     ByteBuffer stored = region.duplicate().position((int) col.values().offset()).limit((int) col.values().end()).slice()
         .order(ByteOrder.LITTLE_ENDIAN);
     Derivation d = read(stored, schema, self, source, at);
-    int rows = chunk.rows();
-    int[][] keys = new int[d.sources.length][];
     for (int i = 0; i < d.sources.length; i++) {
       if (chunk.column(d.sources[i]).compression() == ColumnEncoding.Lossless.DERIVED) {
         throw new LazyQFormatException(source, at + 2 + 2 * i, "source '" + schema.field(d.sources[i]).name()
             + "' of column '" + schema.field(self).name() + "' is itself derived");
       }
-      try (ColumnView v = open.open(d.sources[i])) {
-        keys[i] = keyInts(v, rows);
-      }
     }
-    return new Values(d.decode(stored, keys, rows, source, at), d.describe(schema));
+    ColumnView[] views = new ColumnView[d.sources.length];
+    try {
+      SourceKeys[] keys = new SourceKeys[views.length];
+      for (int i = 0; i < views.length; i++) {
+        views[i] = open.open(d.sources[i]);
+        keys[i] = new SourceKeys(views[i]);
+      }
+      ByteBuffer out = d.decode(stored, (from, n, dst) -> {
+        for (int i = 0; i < keys.length; i++) {
+          keys[i].fill(from, n, dst[i]);
+        }
+      }, rows, source, at);
+      Values values = new Values(out, d.describe(schema));
+      io.lazyq.Closeables.closeAll(views);
+      return values;
+    } catch (Throwable e) {
+      io.lazyq.Closeables.closeOnFailure(e, views);
+      throw e;
+    }
   }
 
-  /** The ints a source contributes to keys, one a row, as a reader sees its values. */
-  private static int[] keyInts(ColumnView v, int rows) {
-    int[] out = new int[rows];
-    if (v.field().type().kind() == ColumnType.Kind.FLOAT32) {
-      float[] f = new float[rows];
-      v.readFloats(0, rows, f, 0);
-      for (int i = 0; i < rows; i++) {
-        out[i] = Float.floatToRawIntBits(f[i]);
-      }
-      return out;
-    }
-    if (v.hasDictionary()) {
+  /** Fills the key ints of rows {@code [from, from + n)}, one array a source, from index 0. */
+  interface KeyRows {
+    void fill(int from, int n, int[][] dst);
+  }
+
+  /**
+   * A source's key ints as a reader sees its values, a piece at a time: float32 bits, or a string's
+   * ordinal of first appearance in the chunk (-1 for null).
+   */
+  private static final class SourceKeys {
+    private final ColumnView view;
+    private final float[] floats;
+    private final int[] ordinal;
+    private final Ordinals ordinals;
+    private final ByteBuffer offsets;
+    private final ByteBuffer bytes;
+    private int next;
+
+    SourceKeys(ColumnView view) {
+      this.view = view;
+      boolean floating = view.field().type().kind() == ColumnType.Kind.FLOAT32;
+      this.floats = floating ? new float[PIECE] : null;
+      boolean dictionary = !floating && view.hasDictionary();
       // Ids name distinct strings, so their order of first appearance is the strings'.
-      int[] ordinal = new int[v.dictionarySize()];
-      Arrays.fill(ordinal, -1);
-      int next = 0;
-      for (int i = 0; i < rows; i++) {
-        if (v.isNull(i)) {
-          out[i] = -1;
-          continue;
-        }
-        int id = v.dictionaryId(i);
-        if (ordinal[id] < 0) {
-          ordinal[id] = next++;
-        }
-        out[i] = ordinal[id];
+      this.ordinal = dictionary ? new int[view.dictionarySize()] : null;
+      if (ordinal != null) {
+        Arrays.fill(ordinal, -1);
       }
-      return out;
+      this.ordinals = floating || dictionary ? null : new Ordinals();
+      this.offsets = ordinals == null ? null : view.offsetsBuffer();
+      this.bytes = ordinals == null ? null : view.valuesBuffer();
     }
-    Ordinals ordinals = new Ordinals();
-    ByteBuffer offsets = v.offsetsBuffer();
-    ByteBuffer bytes = v.valuesBuffer();
-    for (int i = 0; i < rows; i++) {
-      out[i] = v.isNull(i) ? -1 : ordinals.of(bytes, offsets.getInt(4 * i), offsets.getInt(4 * i + 4));
+
+    void fill(int from, int n, int[] dst) {
+      if (floats != null) {
+        view.readFloats(from, n, floats, 0);
+        for (int i = 0; i < n; i++) {
+          dst[i] = Float.floatToRawIntBits(floats[i]);
+        }
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        int r = from + i;
+        if (view.isNull(r)) {
+          dst[i] = -1;
+        } else if (ordinal != null) {
+          int id = view.dictionaryId(r);
+          if (ordinal[id] < 0) {
+            ordinal[id] = next++;
+          }
+          dst[i] = ordinal[id];
+        } else {
+          dst[i] = ordinals.of(bytes, offsets.getInt(4 * r), offsets.getInt(4 * r + 4));
+        }
+      }
     }
-    return out;
   }
 
   /** Gives each distinct string its ordinal of first appearance: a utf8 source's key ints. */
@@ -341,7 +388,78 @@ final class Derivation {
     }
   }
 
-  private float[] decode(ByteBuffer stored, int[][] keys, int rows, String source, long offset)
+  /** Values of a block-encoded region read in order, a piece at a time. */
+  private static final class Sequence {
+    private final BlockDecoder decoder;
+    private final long count;
+    private final float[] floats;
+    private final long[] longs;
+    private long taken;
+    private int at;
+    private int filled;
+
+    Sequence(BlockDecoder decoder, long count) {
+      this.decoder = decoder;
+      this.count = count;
+      this.floats = decoder.kind() == ValueKind.FLOAT32 ? new float[(int) Math.min(PIECE, count)] : null;
+      this.longs = floats == null ? new long[(int) Math.min(PIECE, count)] : null;
+    }
+
+    boolean hasNext() {
+      return taken < count;
+    }
+
+    private void refill() {
+      int n = (int) Math.min(PIECE, count - taken);
+      if (floats != null) {
+        decoder.readFloats(taken, n, floats, 0);
+      } else {
+        decoder.readLongs(taken, n, longs, 0);
+      }
+      at = 0;
+      filled = n;
+    }
+
+    float nextFloat() {
+      if (at == filled) {
+        refill();
+      }
+      taken++;
+      return floats[at++];
+    }
+
+    long nextLong() {
+      if (at == filled) {
+        refill();
+      }
+      taken++;
+      return longs[at++];
+    }
+
+    long taken() {
+      return taken;
+    }
+
+    void release() {
+      decoder.release();
+    }
+  }
+
+  /** The next listed row, checked to increase and to lie in the chunk, or {@code rows} past the last. */
+  private static int nextListed(Sequence listed, int previous, int rows, String source, long offset)
+      throws LazyQFormatException {
+    if (!listed.hasNext()) {
+      return rows;
+    }
+    long r = listed.nextLong();
+    if (r < 0 || r >= rows || r <= previous) {
+      throw new LazyQFormatException(source, offset, "mismatch " + (listed.taken() - 1) + " names row " + r + " of "
+          + rows + (previous >= 0 ? " after row " + previous : ""));
+    }
+    return (int) r;
+  }
+
+  private ByteBuffer decode(ByteBuffer stored, KeyRows keyRows, int rows, String source, long offset)
       throws LazyQFormatException {
     ByteBuffer b = stored.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int at = 2 + 2 * sources.length;
@@ -358,71 +476,80 @@ final class Derivation {
       throw new LazyQFormatException(source, offset + at + 8, "a derived column's parts of " + positionBytes + " and "
           + valueBytes + " bytes do not fill its " + (b.remaining() - header));
     }
-    int[] mismatches = new int[(int) mismatchCount];
-    long[] rowsRead = new long[(int) mismatchCount];
-    BlockDecoder.open(b.duplicate().position(header).limit(header + (int) positionBytes).slice(), ValueKind.INT32,
-        mismatchCount, source, offset + header).readLongs(0, (int) mismatchCount, rowsRead, 0);
-    for (int i = 0; i < mismatches.length; i++) {
-      if (rowsRead[i] < 0 || rowsRead[i] >= rows || i > 0 && rowsRead[i] <= rowsRead[i - 1]) {
-        throw new LazyQFormatException(source, offset + header, "mismatch " + i + " names row " + rowsRead[i]
-            + " of " + rows + (i > 0 ? " after row " + rowsRead[i - 1] : ""));
-      }
-      mismatches[i] = (int) rowsRead[i];
-    }
-    float[] explicit = new float[(int) explicitCount];
     int valuesAt = header + (int) positionBytes;
-    BlockDecoder.open(b.duplicate().position(valuesAt).limit(valuesAt + (int) valueBytes).slice(), ValueKind.FLOAT32,
-        explicitCount, source, offset + valuesAt).readFloats(0, explicit.length, explicit, 0);
-    float[] out = new float[rows];
-    int next = 0;
-    int m = 0;
-    if (rule == Rule.LOOKUP) {
-      KeyTable table = new KeyTable();
-      for (int i = 0; i < rows; i++) {
-        int slot = table.find(keys, i);
-        boolean listed = m < mismatches.length && mismatches[m] == i;
-        if (slot >= 0 && !listed) {
-          out[i] = Float.intBitsToFloat(table.value(slot));
-          continue;
-        }
-        if (next == explicit.length) {
-          throw new LazyQFormatException(source, offset + valuesAt, "row " + i + " needs explicit value " + next
-              + " of " + explicit.length);
-        }
-        if (listed && slot < 0) {
-          throw new LazyQFormatException(source, offset + header, "mismatch " + m + " names row " + i
-              + ", whose key is new");
-        }
-        float v = explicit[next++];
-        int bits = Float.floatToRawIntBits(v);
-        if (slot < 0) {
-          table.insert(-slot - 1, keys, i, bits);
-        } else {
-          table.set(slot, bits);
-          m++;
-        }
-        out[i] = v;
-      }
-    } else {
-      int[] src = keys[0];
+    // Both regions' block tables are checked against their counts before anything is sized by them.
+    Sequence listed = new Sequence(BlockDecoder.open(b.duplicate().position(header).limit(valuesAt).slice(),
+        ValueKind.INT32, mismatchCount, source, offset + header), mismatchCount);
+    Sequence explicit;
+    try {
+      explicit = new Sequence(BlockDecoder.open(b.duplicate().position(valuesAt).limit(valuesAt + (int) valueBytes).slice(),
+          ValueKind.FLOAT32, explicitCount, source, offset + valuesAt), explicitCount);
+    } catch (LazyQFormatException | RuntimeException e) {
+      listed.release();
+      throw e;
+    }
+    try {
+      ByteBuffer out = ByteBuffer.allocate(4 * rows).order(ByteOrder.LITTLE_ENDIAN);
+      java.nio.FloatBuffer outFloats = out.asFloatBuffer();
+      int[][] keys = new int[sources.length][Math.min(PIECE, Math.max(rows, 1))];
+      float[] piece = new float[keys[0].length];
+      int nextListed = nextListed(listed, -1, rows, source, offset + header);
+      KeyTable table = rule == Rule.LOOKUP ? new KeyTable() : null;
       float previous = 0f;
-      for (int i = 0; i < rows; i++) {
-        float v;
-        if (m < mismatches.length && mismatches[m] == i) {
-          v = explicit[next++];
-          m++;
-        } else {
-          v = runningSum(previous, Float.intBitsToFloat(src[i]));
+      for (int from = 0; from < rows; from += PIECE) {
+        int n = Math.min(PIECE, rows - from);
+        keyRows.fill(from, n, keys);
+        for (int j = 0; j < n; j++) {
+          int i = from + j;
+          boolean isListed = i == nextListed;
+          float v;
+          if (table != null) {
+            int slot = table.find(keys, j);
+            if (slot >= 0 && !isListed) {
+              piece[j] = Float.intBitsToFloat(table.value(slot));
+              continue;
+            }
+            if (isListed && slot < 0) {
+              throw new LazyQFormatException(source, offset + header, "mismatch " + (listed.taken() - 1) + " names row "
+                  + i + ", whose key is new");
+            }
+            v = takeExplicit(explicit, i, source, offset + valuesAt);
+            int bits = Float.floatToRawIntBits(v);
+            if (slot < 0) {
+              table.insert(-slot - 1, keys, j, bits);
+            } else {
+              table.set(slot, bits);
+            }
+          } else {
+            v = isListed ? takeExplicit(explicit, i, source, offset + valuesAt)
+                : runningSum(previous, Float.intBitsToFloat(keys[0][j]));
+            previous = v;
+          }
+          if (isListed) {
+            nextListed = nextListed(listed, i, rows, source, offset + header);
+          }
+          piece[j] = v;
         }
-        out[i] = v;
-        previous = v;
+        outFloats.put(from, piece, 0, n);
       }
+      if (explicit.hasNext() || listed.hasNext() || nextListed < rows) {
+        throw new LazyQFormatException(source, offset + valuesAt, "a derived column stores " + explicitCount
+            + " explicit values and " + mismatchCount + " listed rows, and its rows take " + explicit.taken()
+            + " and " + (listed.taken() - (nextListed < rows ? 1 : 0)));
+      }
+      return out;
+    } finally {
+      listed.release();
+      explicit.release();
     }
-    if (next != explicit.length) {
-      throw new LazyQFormatException(source, offset + valuesAt, "a derived column stores " + explicit.length
-          + " explicit values and its rows take " + next);
+  }
+
+  private static float takeExplicit(Sequence explicit, int row, String source, long offset) throws LazyQFormatException {
+    if (!explicit.hasNext()) {
+      throw new LazyQFormatException(source, offset, "row " + row + " needs an explicit value beyond the "
+          + explicit.taken() + " stored");
     }
-    return out;
+    return explicit.nextFloat();
   }
 
   /**
@@ -435,6 +562,13 @@ final class Derivation {
     private int[] values = new int[1024];
     private boolean[] used = new boolean[1024];
     private int size;
+    /**
+     * Mixed into every hash, fresh for each table: only keys' equality decides what a table gives,
+     * and a file cannot choose keys that collide in a table whose seed it does not know (with a
+     * fixed hash, crafted keys made opening a 40,000-row chunk take 919 ms rather than 26, growing
+     * with the square of the rows).
+     */
+    private final long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
     private static long high(int[][] keys, int row) {
       long h = keys[0][row] & 0xFFFF_FFFFL;
@@ -450,8 +584,8 @@ final class Derivation {
      * low mantissa bits zero, which a multiply alone leaves in the low bits a slot is taken from
      * (PM2.5/weather's humidity, 262,920 rows, opened in 35-41 ms with a multiply alone, 6 ms mixed).
      */
-    private static int hash(long high, int low) {
-      long h = high ^ (long) low * 0x9E37_79B9_7F4A_7C15L;
+    private int hash(long high, int low) {
+      long h = (high ^ seed) + (long) low * 0x9E37_79B9_7F4A_7C15L;
       h = (h ^ h >>> 33) * 0xFF51_AFD7_ED55_8CCDL;
       h = (h ^ h >>> 33) * 0xC4CE_B9FE_1A85_EC53L;
       return (int) (h ^ h >>> 33);

@@ -54,7 +54,8 @@ public final class LzqRewrite {
       for (int c = 0; c < schema.size(); c++) {
         io.lazyq.format.ColumnChunk col = chunk.column(c);
         io.lazyq.format.ColumnEncoding to = schema.field(c).encoding();
-        if (to.equals(in.schema().field(c).encoding())) {
+        // A derived chunk is stored anew (a rewrite reads a column asking for smallest as blocks).
+        if (to.equals(in.schema().field(c).encoding()) && col.compression() != ColumnEncoding.Lossless.DERIVED) {
           chunkOut += col.length();
           continue;
         }

@@ -198,6 +198,47 @@ class DerivedColumnsTest {
     }
   }
 
+  @Test
+  void damagedDerivationHeadersAreRefusedNamingTheFile() throws Exception {
+    Path path = write(schema(), rows(6), "w.lzq");
+    long header;
+    try (LzqFile f = LzqFile.open(path)) {
+      ChunkDescriptor chunk = f.index().chunk(0);
+      ColumnChunk col = chunk.column(HUMI);
+      header = chunk.payloadOffset() + col.offset() + col.values().offset();
+    }
+    byte[] original = Files.readAllBytes(path);
+    // HUMI's lookup has three sources: its counts start at byte 8 (u8 rule, u8 sources, 3 x u16).
+    int[][] damage = {
+        {0, 9}, // an unknown rule
+        {1, 0}, // no source
+        {1, 4}, // more sources than a lookup takes
+        {8, 0xFF, 0xFF, 0xFF, 0x7F}, // more mismatches than rows
+        {12, 0, 0, 0, 0}, // no explicit value, fewer than mismatches
+        {16, 1, 0, 0, 0}, // parts that do not fill the buffer
+        {20, 0xFF, 0xFF, 0xFF, 0xFF}, // an explicit region longer than the buffer
+    };
+    long before = BufferPool.shared().outstanding();
+    for (int[] d : damage) {
+      byte[] bytes = original.clone();
+      for (int i = 1; i < d.length; i++) {
+        bytes[(int) header + d[0] + i - 1] = (byte) d[i];
+      }
+      Files.write(path, bytes);
+      try (LzqFile f = LzqFile.open(path, false)) {
+        LazyQFormatException e = assertThrows(LazyQFormatException.class, () -> f.column(0, HUMI).close(),
+            "damage at " + d[0]);
+        assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+      }
+      try (InputStream in = Files.newInputStream(path);
+          LzqStream s = LzqStream.open(in, path.toString(), new StreamOptions(false, false))) {
+        assertTrue(s.next());
+        assertThrows(LazyQFormatException.class, () -> s.column(HUMI), "damage at " + d[0]);
+      }
+      assertEquals(before, BufferPool.shared().outstanding(), "damage at " + d[0]);
+    }
+  }
+
   /** Every value of column {@code c} in rows {@code [first, first + n)}, bit for bit or within {@code bound}. */
   private static void check(List<Object[]> rows, int first, int n, int c, ColumnView v, double bound) {
     float[] got = new float[n];

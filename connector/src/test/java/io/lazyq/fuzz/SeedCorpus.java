@@ -2,6 +2,7 @@ package io.lazyq.fuzz;
 
 import io.lazyq.format.ColumnEncoding;
 import io.lazyq.format.ColumnType;
+import io.lazyq.format.EncodingSpec;
 import io.lazyq.format.Field;
 import io.lazyq.format.LzqWriter;
 import io.lazyq.format.SampleTables;
@@ -96,10 +97,37 @@ public final class SeedCorpus {
         w.commit();
       }
       seeds.put("quantized", Files.readAllBytes(tmp));
+      seeds.put("derived", derived(tmp));
     } finally {
       Files.deleteIfExists(tmp);
     }
     return seeds;
+  }
+
+  /**
+   * A chunk of the fewest rows a writer derives columns in (4,096): {@code h} a lookup from
+   * {@code city} and {@code t} with a few rows that differ, {@code sum} the running sum of {@code p}.
+   */
+  static byte[] derived(Path tmp) throws IOException {
+    Schema schema = EncodingSpec.NONE.withLossless("smallest").applyTo(Schema.of(
+        Field.of("city", ColumnType.UTF8), Field.of("t", ColumnType.FLOAT32), Field.of("h", ColumnType.FLOAT32),
+        Field.of("p", ColumnType.FLOAT32), Field.of("sum", ColumnType.FLOAT32)));
+    try (LzqWriter w = LzqWriter.create(tmp, schema, WriterOptions.DEFAULTS)) {
+      float sum = 0;
+      for (int row = 0; row < 4096; row++) {
+        int t = row / 7 % 40;
+        float p = row % 5 == 0 ? row % 3 : 0;
+        sum = p == 0 ? 0 : sum + p;
+        w.setObject(0, row < 2048 ? "north" : "south");
+        w.setFloat(1, t);
+        w.setFloat(2, row % 97 == 0 ? -1 : t * 2.5f + (row < 2048 ? 0 : 1));
+        w.setFloat(3, p);
+        w.setFloat(4, sum);
+        w.endRow();
+      }
+      w.commit();
+    }
+    return Files.readAllBytes(tmp);
   }
 
   /** A GGUF file per ggml type, of one small tensor and metadata of every value type; and a fixture. */
