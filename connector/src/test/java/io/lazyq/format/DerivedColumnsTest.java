@@ -174,12 +174,7 @@ class DerivedColumnsTest {
   @Test
   void aSourceThatIsItselfDerivedIsRefused() throws Exception {
     Path path = write(schema(), rows(4), "w.lzq");
-    long header;
-    try (LzqFile f = LzqFile.open(path)) {
-      ChunkDescriptor chunk = f.index().chunk(0);
-      ColumnChunk col = chunk.column(IPREC);
-      header = chunk.payloadOffset() + col.offset() + col.values().offset();
-    }
+    long header = derivationAt(path, IPREC);
     // Point Iprec's running sum at humidity, itself derived.
     try (FileChannel c = FileChannel.open(path, StandardOpenOption.WRITE)) {
       c.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) HUMI), header + 2);
@@ -201,12 +196,7 @@ class DerivedColumnsTest {
   @Test
   void damagedDerivationHeadersAreRefusedNamingTheFile() throws Exception {
     Path path = write(schema(), rows(6), "w.lzq");
-    long header;
-    try (LzqFile f = LzqFile.open(path)) {
-      ChunkDescriptor chunk = f.index().chunk(0);
-      ColumnChunk col = chunk.column(HUMI);
-      header = chunk.payloadOffset() + col.offset() + col.values().offset();
-    }
+    long header = derivationAt(path, HUMI);
     byte[] original = Files.readAllBytes(path);
     // HUMI's lookup has three sources: its counts start at byte 8 (u8 rule, u8 sources, 3 x u16).
     int[][] damage = {
@@ -236,6 +226,15 @@ class DerivedColumnsTest {
         assertThrows(LazyQFormatException.class, () -> s.column(HUMI), "damage at " + d[0]);
       }
       assertEquals(before, BufferPool.shared().outstanding(), "damage at " + d[0]);
+    }
+  }
+
+  /** Where the first chunk's derivation of column {@code c} starts in the file. */
+  private static long derivationAt(Path path, int c) throws Exception {
+    try (LzqFile f = LzqFile.open(path)) {
+      ChunkDescriptor chunk = f.index().chunk(0);
+      ColumnChunk col = chunk.column(c);
+      return chunk.payloadOffset() + col.offset() + col.values().offset();
     }
   }
 
