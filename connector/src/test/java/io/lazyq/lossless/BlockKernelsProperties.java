@@ -116,4 +116,31 @@ class BlockKernelsProperties {
       assertEquals(Float.floatToRawIntBits((float) (x * scale)), Float.floatToRawIntBits(f[2 + i]), "float " + i + " of width " + frame.width());
     }
   }
+
+  /**
+   * {@link Frame#readBits} (a frame or a delta of a float's raw bits, straight to float32) gives
+   * what {@link Frame#read} and each integer's low 32 bits as a float's give, bit for bit, for
+   * every width and any base, step and codes, as a damaged block may hold them, with and without
+   * the running sum of a delta.
+   */
+  @Property(tries = 300)
+  void bitFramesMatchTheIntegers(@ForAll @IntRange(min = 0, max = 64) int w, @ForAll @IntRange(min = 1, max = 1024) int count,
+      @ForAll boolean running, @ForAll long seed) {
+    Random r = new Random(seed);
+    byte[] in = new byte[5 + Frame.HEADER_BYTES + Frame.packedBytes(count, w) + 8];
+    r.nextBytes(in); // codes, and bytes past the frame that a load may touch
+    BlockFormat.putI64(in, 5, r.nextBoolean() ? r.nextLong() : r.nextInt(2001) - 1000);
+    BlockFormat.putI64(in, 13, r.nextBoolean() ? r.nextLong() : 1 + r.nextInt(3));
+    in[21] = (byte) w;
+    long[] ints = new long[count];
+    Frame.read(in, 5, count, ints, 0);
+    float[] f = new float[count + 2];
+    long first = r.nextLong();
+    Frame.readBits(in, 5, count, running, first, f, 2);
+    long acc = first;
+    for (int i = 0; i < count; i++) {
+      long x = running ? (acc += ints[i]) : ints[i];
+      assertEquals(Float.floatToRawIntBits(Float.intBitsToFloat((int) x)), Float.floatToRawIntBits(f[2 + i]), "float " + i + " of width " + w);
+    }
+  }
 }
