@@ -242,6 +242,28 @@ record Frame(long base, long step, int width) {
     int s2 = 2 * w & 7;
     int s4 = 4 * w & 7;
     int s6 = 6 * w & 7;
+    if (step == 1) {
+      // The same loop without the multiply, which every frame of NAB's deltas allows: raw-bit
+      // deltas 0.84-0.85 -> 0.70-0.75 ns a value, decimal deltas 0.85-0.87 -> 0.74-0.86, the
+      // whole column 0.73-0.74 -> 0.64-0.67 (blocks alone, best of 150, two runs of each
+      // alternated).
+      for (int i = 0, p = at; i < groups; i += 8, p += w) {
+        long x0 = BlockFormat.i64(in, p);
+        long x2 = BlockFormat.i64(in, p + o2) >>> s2;
+        long x4 = BlockFormat.i64(in, p + o4) >>> s4;
+        long x6 = BlockFormat.i64(in, p + o6) >>> s6;
+        long v0 = base + (x0 & mask);
+        long v1 = base + ((x0 >>> w) & mask);
+        long v2 = base + (x2 & mask);
+        long v3 = base + ((x2 >>> w) & mask);
+        long v4 = base + (x4 & mask);
+        long v5 = base + ((x4 >>> w) & mask);
+        long v6 = base + (x6 & mask);
+        long v7 = base + ((x6 >>> w) & mask);
+        acc = store(v0, v1, v2, v3, v4, v5, v6, v7, running, acc, scale, out, outOff + i);
+      }
+      return acc;
+    }
     for (int i = 0, p = at; i < groups; i += 8, p += w) {
       long x0 = BlockFormat.i64(in, p);
       long x2 = BlockFormat.i64(in, p + o2) >>> s2;
@@ -400,6 +422,25 @@ record Frame(long base, long step, int width) {
     int s2 = 2 * w & 7;
     int s4 = 4 * w & 7;
     int s6 = 6 * w & 7;
+    if (step == 1) {
+      // The same loop without the multiply, as in readScaledPairs.
+      for (int i = 0, p = at; i < groups; i += 8, p += w) {
+        long x0 = BlockFormat.i64(in, p);
+        long x2 = BlockFormat.i64(in, p + o2) >>> s2;
+        long x4 = BlockFormat.i64(in, p + o4) >>> s4;
+        long x6 = BlockFormat.i64(in, p + o6) >>> s6;
+        long v0 = base + (x0 & mask);
+        long v1 = base + ((x0 >>> w) & mask);
+        long v2 = base + (x2 & mask);
+        long v3 = base + ((x2 >>> w) & mask);
+        long v4 = base + (x4 & mask);
+        long v5 = base + ((x4 >>> w) & mask);
+        long v6 = base + (x6 & mask);
+        long v7 = base + ((x6 >>> w) & mask);
+        acc = storeBits(v0, v1, v2, v3, v4, v5, v6, v7, running, acc, out, outOff + i);
+      }
+      return acc;
+    }
     for (int i = 0, p = at; i < groups; i += 8, p += w) {
       long x0 = BlockFormat.i64(in, p);
       long x2 = BlockFormat.i64(in, p + o2) >>> s2;
