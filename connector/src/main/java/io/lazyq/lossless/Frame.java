@@ -194,18 +194,38 @@ record Frame(long base, long step, int width) {
       int h2 = h0 + w2;
       int h3 = h0 + w3;
       int groups = count & ~7;
-      for (int p = at; i < groups; i += 8, p += w) {
-        long lo = w == 0 ? 0 : BlockFormat.i64(in, p);
-        long hi = w == 0 ? 0 : BlockFormat.i64(in, p + half);
-        long v0 = base + step * (lo & mask);
-        long v1 = base + step * ((lo >>> w) & mask);
-        long v2 = base + step * ((lo >>> w2) & mask);
-        long v3 = base + step * ((lo >>> w3) & mask);
-        long v4 = base + step * ((hi >>> h0) & mask);
-        long v5 = base + step * ((hi >>> h1) & mask);
-        long v6 = base + step * ((hi >>> h2) & mask);
-        long v7 = base + step * ((hi >>> h3) & mask);
-        acc = store(v0, v1, v2, v3, v4, v5, v6, v7, running, acc, scale, out, outOff + i);
+      if (step == 1) {
+        // The same loop without the multiply, as readScaledPairs has it: every decimal frame and
+        // delta of PM2.5/weather's DEWP, HUMI, PRES, TEMP and Iws has step 1; Iws (decimal
+        // frames) 0.62-0.63 -> 0.56-0.59 ns a value, TEMP (deltas) 0.77-1.00 -> 0.68-0.85 at a
+        // load average of 5-6 (the column alone, best of 100, two runs of each alternated).
+        for (int p = at; i < groups; i += 8, p += w) {
+          long lo = w == 0 ? 0 : BlockFormat.i64(in, p);
+          long hi = w == 0 ? 0 : BlockFormat.i64(in, p + half);
+          long v0 = base + (lo & mask);
+          long v1 = base + ((lo >>> w) & mask);
+          long v2 = base + ((lo >>> w2) & mask);
+          long v3 = base + ((lo >>> w3) & mask);
+          long v4 = base + ((hi >>> h0) & mask);
+          long v5 = base + ((hi >>> h1) & mask);
+          long v6 = base + ((hi >>> h2) & mask);
+          long v7 = base + ((hi >>> h3) & mask);
+          acc = store(v0, v1, v2, v3, v4, v5, v6, v7, running, acc, scale, out, outOff + i);
+        }
+      } else {
+        for (int p = at; i < groups; i += 8, p += w) {
+          long lo = w == 0 ? 0 : BlockFormat.i64(in, p);
+          long hi = w == 0 ? 0 : BlockFormat.i64(in, p + half);
+          long v0 = base + step * (lo & mask);
+          long v1 = base + step * ((lo >>> w) & mask);
+          long v2 = base + step * ((lo >>> w2) & mask);
+          long v3 = base + step * ((lo >>> w3) & mask);
+          long v4 = base + step * ((hi >>> h0) & mask);
+          long v5 = base + step * ((hi >>> h1) & mask);
+          long v6 = base + step * ((hi >>> h2) & mask);
+          long v7 = base + step * ((hi >>> h3) & mask);
+          acc = store(v0, v1, v2, v3, v4, v5, v6, v7, running, acc, scale, out, outOff + i);
+        }
       }
     } else if (w <= 28) {
       // Its own method, so that a first wide frame (NAB's values after the weather's narrow ones)
