@@ -481,6 +481,13 @@ public final class BlockDecoder {
       for (int i = 0; i < m; i++) {
         dst[off + i] = Float.intBitsToFloat(BlockFormat.i32(bytes, 1 + 4 * i));
       }
+    } else if (s == BlockFormat.FRAME) {
+      // A float's raw bits unpacked straight to float32, as a decimal's integers are scaled.
+      Frame.readBits(bytes, 1, m, false, 0, dst, off);
+    } else if (s == BlockFormat.DELTA) {
+      long first = BlockFormat.i64(bytes, 1);
+      dst[off] = Float.intBitsToFloat((int) first);
+      Frame.readBits(bytes, 9, m - 1, true, first, dst, off + 1);
     } else if (!kernels.floats(bytes, 0, m, 1, true, dst, off)) {
       decodeLoaded(b, m);
       for (int i = 0; i < m; i++) {

@@ -11,8 +11,10 @@ import java.util.Arrays;
  * second pass to convert (2.4-3.7 GB/s of float32 on the real data's runs and dictionaries against
  * 4.5-5.9 for a decimal block's frames and deltas, which {@link Frame#readScaled} decodes
  * straight). The values are exactly those of {@link IntBlock#read} converted, hostile blocks
- * included: run lengths clamped, dictionary indexes out of range read entry 0. Holds scratch: one
- * per thread, shared by the thread's decoders.
+ * included: run lengths clamped, dictionary indexes out of range read entry 0. The decoder takes a
+ * float32 frame or delta, decimal or raw bits, to {@link Frame#readScaled} or {@link Frame#readBits},
+ * which sum and convert in the pass that unpacks, so of the deltas only float64's come here. Holds
+ * scratch: one per thread, shared by the thread's decoders.
  */
 final class BlockKernels {
   /** Float64 values as the integers' raw bits. */

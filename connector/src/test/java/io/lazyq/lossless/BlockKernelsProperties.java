@@ -88,17 +88,19 @@ class BlockKernelsProperties {
   /**
    * {@link Frame#readScaled} (eight codes a load pair up to 16 bits, eight loads from 17 to 56, the
    * general loop beyond and for the tail) gives what {@link Frame#read} and a conversion of each
-   * integer give, bit for bit, for every width, with and without the running sum of a delta.
+   * integer give, bit for bit, for every width and steps of 1 (which some loops take without a
+   * multiply) and more, with and without the running sum of a delta.
    */
   @Property(tries = 300)
   void scaledFramesMatchTheIntegers(@ForAll @IntRange(min = 0, max = 64) int w, @ForAll @IntRange(min = 1, max = 1024) int count,
-      @ForAll boolean running, @ForAll boolean coarse, @ForAll long seed) {
+      @ForAll boolean running, @ForAll boolean coarse, @ForAll @IntRange(min = 1, max = 3) int step, @ForAll long seed) {
     Random r = new Random(seed);
     long[] v = new long[count];
     long base = r.nextInt(2001) - 1000;
+    long s = w > 60 ? 1 : step; // a step above 1 takes the loops' multiply; the widest codes leave no room for it
     for (int i = 0; i < count; i++) {
       long q = w == 0 ? 0 : w == 64 ? r.nextLong() : r.nextLong() >>> (64 - w);
-      v[i] = base + q; // every code of width w, up to the widest
+      v[i] = base + s * q; // every code of width w, up to the widest
     }
     Frame frame = Frame.of(v, 0, count);
     byte[] in = new byte[frame.bytes(count) + 8 + 5];
@@ -114,6 +116,33 @@ class BlockKernelsProperties {
       assertEquals(v[i], ints[i], "integer " + i);
       long x = running ? (acc += ints[i]) : ints[i];
       assertEquals(Float.floatToRawIntBits((float) (x * scale)), Float.floatToRawIntBits(f[2 + i]), "float " + i + " of width " + frame.width());
+    }
+  }
+
+  /**
+   * {@link Frame#readBits} (a frame or a delta of a float's raw bits, straight to float32) gives
+   * what {@link Frame#read} and each integer's low 32 bits as a float's give, bit for bit, for
+   * every width and any base, step and codes, as a damaged block may hold them, with and without
+   * the running sum of a delta.
+   */
+  @Property(tries = 300)
+  void bitFramesMatchTheIntegers(@ForAll @IntRange(min = 0, max = 64) int w, @ForAll @IntRange(min = 1, max = 1024) int count,
+      @ForAll boolean running, @ForAll long seed) {
+    Random r = new Random(seed);
+    byte[] in = new byte[5 + Frame.HEADER_BYTES + Frame.packedBytes(count, w) + 8];
+    r.nextBytes(in); // codes, and bytes past the frame that a load may touch
+    BlockFormat.putI64(in, 5, r.nextBoolean() ? r.nextLong() : r.nextInt(2001) - 1000);
+    BlockFormat.putI64(in, 13, r.nextBoolean() ? r.nextLong() : 1 + r.nextInt(3));
+    in[21] = (byte) w;
+    long[] ints = new long[count];
+    Frame.read(in, 5, count, ints, 0);
+    float[] f = new float[count + 2];
+    long first = r.nextLong();
+    Frame.readBits(in, 5, count, running, first, f, 2);
+    long acc = first;
+    for (int i = 0; i < count; i++) {
+      long x = running ? (acc += ints[i]) : ints[i];
+      assertEquals(Float.floatToRawIntBits(Float.intBitsToFloat((int) x)), Float.floatToRawIntBits(f[2 + i]), "float " + i + " of width " + w);
     }
   }
 }
