@@ -1,6 +1,11 @@
 package io.lazyq.it;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -42,6 +47,7 @@ public final class StreamDriverMain {
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     spark.streams().addListener(new Report());
+    clearUncommittedStart(Path.of(checkpoint, "offsets"));
     StreamingQuery query = spark.readStream().format("lazyq").option("maxChunksPerTrigger", maxChunks).load(data)
         .writeStream().format("parquet")
         .option("checkpointLocation", checkpoint)
@@ -51,6 +57,31 @@ public final class StreamDriverMain {
     query.awaitTermination();
     System.out.println("finished=true");
     spark.stop();
+  }
+
+  /**
+   * Spark 4.1 refuses to start batch 0 in a checkpoint whose {@code offsets/} is not empty
+   * (STATE_STORE_CHECKPOINT_LOCATION_NOT_EMPTY), and a driver killed while writing its first
+   * offsets file leaves that write's hidden temporary there ({@code .0.<uuid>.tmp} and its
+   * {@code .crc}; seen once in a run of 20 kills, 89 ms after the query started). A log that holds
+   * no batch file has committed nothing, so its temporaries go, as the driver of any query
+   * restarted after such a kill must clear them.
+   */
+  private static void clearUncommittedStart(Path offsets) throws IOException {
+    if (!Files.isDirectory(offsets)) {
+      return;
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(offsets)) {
+      files = s.toList();
+    }
+    if (files.stream().noneMatch(f -> f.getFileName().toString().matches("\\d+"))) {
+      for (Path f : files) {
+        if (f.getFileName().toString().startsWith(".")) {
+          Files.delete(f);
+        }
+      }
+    }
   }
 
   /** Prints the query's start and each micro-batch it commits. */
