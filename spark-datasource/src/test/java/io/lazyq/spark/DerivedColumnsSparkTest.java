@@ -15,20 +15,33 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A DataFrame whose humidity follows from station, dew point and temperature, and whose cumulated
  * rain is the running sum of the hourly one, written by Spark: the chunks store both as
  * derivations, and Spark reads them back as generated, alone (their sources read for them), with a
  * filter on the derived column (its statistics prune chunks) and in a sum, each against the
- * generated values.
+ * generated values; on every kind of storage (a local directory, HDFS, S3 through S3A), where a
+ * derived column's sources are fetched by range reads of their own.
  */
 class DerivedColumnsSparkTest extends SparkTestBase {
   static final int ROWS = 40_000;
 
-  @Test
-  void derivedColumnsReadBackAloneFilteredAndSummed() throws Exception {
+  static List<String> kinds() {
+    return StorageServers.kinds();
+  }
+
+  @BeforeAll
+  static void reachS3() throws Exception {
+    StorageServers.reach("s3a", dir, spark);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void derivedColumnsReadBackAloneFilteredAndSummed(String kind) throws Exception {
     Random r = new Random(7);
     List<Row> rows = new ArrayList<>();
     float[] humi = new float[ROWS];
@@ -50,21 +63,17 @@ class DerivedColumnsSparkTest extends SparkTestBase {
     StructType schema = new StructType().add("id", DataTypes.IntegerType, false).add("station", DataTypes.StringType)
         .add("dew", DataTypes.FloatType).add("temp", DataTypes.FloatType).add("humi", DataTypes.FloatType)
         .add("rain", DataTypes.FloatType).add("cumulated", DataTypes.FloatType);
-    Path out = dir.resolve("derived");
-    spark.createDataFrame(rows, schema).coalesce(1).write().format("lazyq").option("lossless", "smallest").option("chunkRows", "10000")
-        .save(out.toString());
+    String out = StorageServers.target(kind, dir).path("derived");
+    spark.createDataFrame(rows, schema).coalesce(1).write().format("lazyq").option("lossless", "smallest")
+        .option("chunkRows", "10000").save(out);
 
-    Path file;
-    try (Stream<Path> files = Files.list(out)) {
-      file = files.filter(p -> p.toString().endsWith(".lzq")).findFirst().orElseThrow();
-    }
-    try (LzqFile f = LzqFile.open(file)) {
-      assertEquals(4, f.index().size());
-      for (int k = 0; k < f.index().size(); k++) {
-        assertEquals(ColumnEncoding.Lossless.DERIVED, f.index().chunk(k).column(f.schema().indexOf("humi")).compression());
-        assertEquals(ColumnEncoding.Lossless.DERIVED,
-            f.index().chunk(k).column(f.schema().indexOf("cumulated")).compression());
+    // The chunks as stored, on the local directory (the writer is the same on every storage).
+    if (kind.equals("local")) {
+      Path file;
+      try (Stream<Path> files = Files.list(Path.of(out))) {
+        file = files.filter(p -> p.toString().endsWith(".lzq")).findFirst().orElseThrow();
       }
+      checkDerived(file);
     }
 
     List<Row> back = lazyq(out).select("id", "humi", "cumulated").orderBy("id").collectAsList();
@@ -88,5 +97,17 @@ class DerivedColumnsSparkTest extends SparkTestBase {
     Row agg = lazyq(out).where("humi > " + threshold).selectExpr("count(*)", "sum(cast(cumulated as double))").first();
     assertEquals(expected, agg.getLong(0));
     assertEquals(expectedSum, agg.getDouble(1), 1e-6 * Math.max(1, Math.abs(expectedSum)));
+  }
+
+  /** Every chunk of the file stores humidity and the cumulated rain as derivations. */
+  private static void checkDerived(Path file) throws Exception {
+    try (LzqFile f = LzqFile.open(file)) {
+      assertEquals(4, f.index().size());
+      for (int k = 0; k < f.index().size(); k++) {
+        assertEquals(ColumnEncoding.Lossless.DERIVED, f.index().chunk(k).column(f.schema().indexOf("humi")).compression());
+        assertEquals(ColumnEncoding.Lossless.DERIVED,
+            f.index().chunk(k).column(f.schema().indexOf("cumulated")).compression());
+      }
+    }
   }
 }
