@@ -18,6 +18,7 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
  * chunk statistics answer exactly already added on the driver. A term is read from the decoded
  * values in every group when some chunk's statistics do not give it exactly: every sum, and a
  * minimum or maximum where {@link AggregateState#extremeInStats} says so. Counts never read.
+ * Grouped, statistics answer nothing (they hold no key): every term is read, with the keys.
  */
 final class AggregateBatch implements Batch {
   /** A chunk group and the partial values that statistics gave for it. */
@@ -44,7 +45,7 @@ final class AggregateBatch implements Batch {
     decoded = new boolean[terms.size()];
     for (int t = 0; t < decoded.length; t++) {
       Term term = terms.get(t);
-      decoded[t] = switch (term.function()) {
+      decoded[t] = aggregate.grouped() || switch (term.function()) {
         case COUNT_STAR, COUNT -> false;
         case SUM -> true;
         case MIN, MAX -> !plan.groups().stream().allMatch(g -> IntStream.range(0, g.size()).allMatch(
@@ -56,6 +57,9 @@ final class AggregateBatch implements Batch {
   @Override
   public InputPartition[] planInputPartitions() {
     List<ChunkGroup> groups = plan.groups();
+    if (groups.isEmpty() && aggregate.grouped()) {
+      return new InputPartition[0];
+    }
     if (groups.isEmpty()) {
       // One row still: Spark merges a count of no row from it as 0, not as null.
       return new InputPartition[] {new Partition(new ChunkGroup(new String[0], new int[0], new int[0], new int[0]),
@@ -89,18 +93,24 @@ final class AggregateBatch implements Batch {
     List<Term> terms = aggregate.terms();
     List<Integer> columns = new ArrayList<>();
     int[] decodedTerms = IntStream.range(0, decoded.length).filter(t -> decoded[t]).toArray();
+    int[] keySlots = aggregate.keys().stream().mapToInt(k -> slot(columns, k.column())).toArray();
     int[] slots = new int[decodedTerms.length];
     for (int i = 0; i < decodedTerms.length; i++) {
       int column = terms.get(decodedTerms[i]).column();
-      if (!columns.contains(column)) {
-        columns.add(column);
-      }
-      slots[i] = columns.indexOf(column);
+      slots[i] = column < 0 ? -1 : slot(columns, column); // -1: COUNT(*), which a grouped aggregate reads
     }
-    ReaderFactory read = decodedTerms.length == 0 ? null
+    ReaderFactory read = columns.isEmpty() ? null
         : new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema,
             columns.stream().mapToInt(Integer::intValue).toArray(), false);
-    return new AggregateReaderFactory(read, decodedTerms, slots);
+    return new AggregateReaderFactory(read, aggregate, keySlots, decodedTerms, slots);
+  }
+
+  /** The column's position among those read, added if new. */
+  private static int slot(List<Integer> columns, int column) {
+    if (!columns.contains(column)) {
+      columns.add(column);
+    }
+    return columns.indexOf(column);
   }
 
   /** The statistics of the term's column in chunk {@code c} of the group. */

@@ -8,7 +8,8 @@ import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A scan that returns a {@link PushedAggregate}'s partial values, one row per input partition,
+ * A scan that returns a {@link PushedAggregate}'s partial values, one row per input partition (per
+ * key and input partition, grouped),
  * over the chunks that the scan of its columns would read: the same table version, files and
  * input partitions, so that each partial equals the one Spark's own partial aggregate computes.
  */
@@ -52,9 +53,10 @@ final class AggregateScan implements Scan {
     return columns.reportDriverMetrics();
   }
 
-  /** As Spark's Parquet scan says it: {@code PushedAggregation: [SUM(x), COUNT(*)]}. */
+  /** As Spark's Parquet scan says it: {@code PushedAggregation: [SUM(x), COUNT(*)], PushedGroupBy: [sensor]}. */
   @Override
   public String description() {
-    return columns.description() + " PushedAggregation: " + aggregate;
+    return columns.description() + " PushedAggregation: " + aggregate
+        + (aggregate.grouped() ? ", PushedGroupBy: " + aggregate.groupBy() : "");
   }
 }

@@ -113,7 +113,8 @@ final class AggregateState implements Serializable {
     seen[term] = true;
   }
 
-  private void accept(int term, long v) {
+  /** Adds a non-null integral value to a {@code SUM}, {@code MIN} or {@code MAX} term. */
+  void accept(int term, long v) {
     Function f = terms.get(term).function();
     if (f == Function.SUM) {
       longs[term] += v; // cannot overflow: PushedAggregate.integralSumsFit
@@ -123,7 +124,8 @@ final class AggregateState implements Serializable {
     seen[term] = true;
   }
 
-  private void accept(int term, double v) {
+  /** Adds a non-null floating value to a {@code SUM}, {@code MIN} or {@code MAX} term. */
+  void accept(int term, double v) {
     Function f = terms.get(term).function();
     if (f == Function.SUM) {
       doubles[term] += v;
@@ -140,10 +142,15 @@ final class AggregateState implements Serializable {
 
   /** The partial values, typed as {@link PushedAggregate#schema()} says. */
   InternalRow row() {
-    Object[] values = new Object[terms.size()];
-    for (int i = 0; i < values.length; i++) {
+    return new GenericInternalRow(values(0));
+  }
+
+  /** The partial values from position {@code first} of a new array, the positions before it left for the keys. */
+  Object[] values(int first) {
+    Object[] values = new Object[first + terms.size()];
+    for (int i = 0; i < terms.size(); i++) {
       Term t = terms.get(i);
-      values[i] = switch (t.function()) {
+      values[first + i] = switch (t.function()) {
         case COUNT_STAR, COUNT -> longs[i];
         case SUM -> !seen[i] ? null : t.floating() ? (Object) doubles[i] : (Object) longs[i];
         case MIN, MAX -> !seen[i] ? null : switch (t.kind()) {
@@ -154,7 +161,7 @@ final class AggregateState implements Serializable {
         };
       };
     }
-    return new GenericInternalRow(values);
+    return values;
   }
 
   /** A copy, for a task to add to without changing the partition it was planned in. */

@@ -82,6 +82,16 @@ final class ArrowPlainVector extends ChunkVector {
     }
   }
 
+  /** The bound chunk's dictionary, one string per id, or null where its strings are not dictionary-encoded. */
+  UTF8String[] dictionary() {
+    return dictionary;
+  }
+
+  /** Row {@code rowId}'s id in {@link #dictionary()}; 0 for a null row. */
+  int dictionaryId(int rowId) {
+    return view.dictionaryId(start + Objects.checkIndex(rowId, rows));
+  }
+
   /** Conditions for zero-copy slices: {@code first} is a multiple of 8 (batchRows is). */
   @Override
   void window(int first, int rows) throws IOException {

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Takes the columns Spark needs (the others are never mapped), the predicates that chunk
  * statistics can decide, those on partition columns that prune files ({@link PartitionFilter}),
- * a limit, and aggregates without grouping ({@link PushedAggregate}).
+ * a limit, and aggregates, grouped by data columns or not ({@link PushedAggregate}).
  */
 final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownV2Filters,
     SupportsPushDownLimit, SupportsPushDownAggregates {
@@ -96,7 +96,7 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
   }
 
   /**
-   * Takes an aggregation without grouping over data columns, when no predicate was pushed: Spark
+   * Takes an aggregation over data columns, grouped by them or not, when no predicate was pushed: Spark
    * offers one only when no filter remains after the scan, and every predicate of this scan does.
    * A verifying scan reads every row, as Spark's own aggregate then does.
    */

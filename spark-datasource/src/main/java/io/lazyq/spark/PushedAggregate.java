@@ -7,8 +7,11 @@ import io.lazyq.format.Field;
 import io.lazyq.format.Schema;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.NamedReference;
 import org.apache.spark.sql.connector.expressions.aggregate.AggregateFunc;
@@ -20,15 +23,18 @@ import org.apache.spark.sql.connector.expressions.aggregate.Min;
 import org.apache.spark.sql.connector.expressions.aggregate.Sum;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Aggregates without grouping that a scan answers itself, one row per input partition holding
- * each aggregate's partial value; Spark merges the rows. Understood: {@code COUNT(*)}, and
+ * Aggregates that a scan answers itself: without grouping, one row per input partition holding
+ * each aggregate's partial value; grouped, one row per distinct key in each input partition,
+ * the key's columns first. Spark merges the rows. Understood: {@code COUNT(*)}, and
  * {@code COUNT}, {@code MIN}, {@code MAX}, {@code SUM} of a scalar int, long, float or double
  * column, none distinct ({@code AVG} reaches a scan as {@code SUM} and {@code COUNT}, since
- * pushdown is partial). Each partial has the type Spark's own partial aggregate has.
+ * pushdown is partial), grouped by scalar string, int, long, timestamp or boolean columns of the
+ * files. Each partial has the type Spark's own partial aggregate has.
  */
 final class PushedAggregate implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -62,16 +68,39 @@ final class PushedAggregate implements Serializable {
     }
   }
 
+  /**
+   * One grouping column. Floating columns are not keys: Spark's own grouping makes -0.0 and 0.0,
+   * and every NaN, one key.
+   *
+   * @param column the column's ordinal in the files' schema
+   */
+  record Key(int column, String name, ColumnType.Kind kind) implements Serializable {
+    private static final Set<ColumnType.Kind> KINDS = EnumSet.of(ColumnType.Kind.UTF8,
+        ColumnType.Kind.INT32, ColumnType.Kind.INT64, ColumnType.Kind.TIMESTAMP_MICROS, ColumnType.Kind.BOOL);
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private final List<Key> keys;
   private final List<Term> terms;
 
-  private PushedAggregate(List<Term> terms) {
+  private PushedAggregate(List<Key> keys, List<Term> terms) {
+    this.keys = List.copyOf(keys);
     this.terms = List.copyOf(terms);
   }
 
-  /** The aggregation as terms over the schema's columns, or null when some part of it is not understood. */
+  /** The aggregation as keys and terms over the schema's columns, or null when some part of it is not understood. */
   static PushedAggregate of(Aggregation aggregation, Schema schema) {
-    if (aggregation.groupByExpressions().length > 0) {
-      return null;
+    List<Key> keys = new ArrayList<>();
+    for (Expression e : aggregation.groupByExpressions()) {
+      Key k = key(e, schema);
+      if (k == null) {
+        return null;
+      }
+      keys.add(k);
     }
     List<Term> terms = new ArrayList<>();
     for (AggregateFunc f : aggregation.aggregateExpressions()) {
@@ -81,7 +110,18 @@ final class PushedAggregate implements Serializable {
       }
       terms.add(t);
     }
-    return terms.isEmpty() ? null : new PushedAggregate(terms);
+    return terms.isEmpty() ? null : new PushedAggregate(keys, terms);
+  }
+
+  /** A grouping column of the files, or null for anything else (an expression, a partition column, a float). */
+  private static Key key(Expression input, Schema schema) {
+    int c = dataColumn(input, schema);
+    if (c < 0) {
+      return null;
+    }
+    Field field = schema.field(c);
+    return !field.type().isList() && Key.KINDS.contains(field.type().kind()) ? new Key(c, field.name(), field.type().kind())
+        : null;
   }
 
   private static Term term(AggregateFunc f, Schema schema) {
@@ -103,12 +143,12 @@ final class PushedAggregate implements Serializable {
     return null;
   }
 
-  /** A term over a scalar numeric column of the files, or null for anything else (an expression, a partition column). */
+  /**
+   * A term over a scalar column of the files, numeric but for {@code COUNT}, or null for anything
+   * else (an expression, a partition column).
+   */
   private static Term column(Function function, Expression input, Schema schema) {
-    if (!(input instanceof NamedReference ref) || ref.fieldNames().length != 1) {
-      return null;
-    }
-    int c = schema.indexOf(ref.fieldNames()[0]);
+    int c = dataColumn(input, schema);
     if (c < 0) {
       return null;
     }
@@ -116,11 +156,26 @@ final class PushedAggregate implements Serializable {
     ColumnType.Kind kind = field.type().kind();
     boolean numeric = kind == ColumnType.Kind.INT32 || kind == ColumnType.Kind.INT64
         || kind == ColumnType.Kind.FLOAT32 || kind == ColumnType.Kind.FLOAT64;
-    return numeric && !field.type().isList() ? new Term(function, c, field.name(), kind) : null;
+    return (numeric || function == Function.COUNT) && !field.type().isList() ? new Term(function, c, field.name(), kind)
+        : null;
+  }
+
+  /** The ordinal of the files' column that the expression names, or -1 (an expression, a partition column). */
+  private static int dataColumn(Expression input, Schema schema) {
+    return input instanceof NamedReference ref && ref.fieldNames().length == 1 ? schema.indexOf(ref.fieldNames()[0]) : -1;
   }
 
   List<Term> terms() {
     return terms;
+  }
+
+  /** The grouping columns, in the aggregation's order; empty without grouping. */
+  List<Key> keys() {
+    return keys;
+  }
+
+  boolean grouped() {
+    return !keys.isEmpty();
   }
 
   /**
@@ -158,23 +213,32 @@ final class PushedAggregate implements Serializable {
     return true;
   }
 
-  /** The scan's output: one partial value per term, in the aggregation's order. */
+  /** The scan's output, as Spark expects it: the keys' values, then one partial value per term, in the aggregation's order. */
   StructType schema() {
-    StructField[] fields = new StructField[terms.size()];
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = new StructField(terms.get(i).toString(), terms.get(i).type(), true,
-          org.apache.spark.sql.types.Metadata.empty());
+    List<StructField> fields = new ArrayList<>();
+    for (Key k : keys) {
+      fields.add(new StructField(k.name(), SparkSchemas.type(ColumnType.of(k.kind())), true, Metadata.empty()));
     }
-    return new StructType(fields);
+    for (Term t : terms) {
+      fields.add(new StructField(t.toString(), t.type(), true, Metadata.empty()));
+    }
+    return new StructType(fields.toArray(new StructField[0]));
   }
 
-  /** The columns the terms read, each once, in schema order. */
+  /** The columns the keys and terms read, each once, in schema order. */
   int[] columns() {
-    return terms.stream().mapToInt(Term::column).filter(c -> c >= 0).distinct().sorted().toArray();
+    return IntStream.concat(keys.stream().mapToInt(Key::column), terms.stream().mapToInt(Term::column))
+        .filter(c -> c >= 0).distinct().sorted().toArray();
   }
 
+  /** As Spark's Parquet scan says it: {@code [SUM(x), COUNT(*)]}. */
   @Override
   public String toString() {
     return terms.stream().map(Term::toString).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** The grouping columns as a plan shows them: {@code [sensor]}. */
+  String groupBy() {
+    return keys.stream().map(Key::toString).collect(Collectors.joining(", ", "[", "]"));
   }
 }
