@@ -109,6 +109,36 @@ abstract class ClusterSuite {
     }
   }
 
+  /**
+   * The group-by answered in the scans on the executors (the scan's reader factory and its groups
+   * travel to other JVMs): one row per sensor and task, merged by Spark, as the independent
+   * computation says; the same query with the pushdown off agrees with it.
+   */
+  @Test
+  @Order(3)
+  void groupedAggregatesAreAnsweredInTheScans() throws Exception {
+    String query = "SELECT sensor, count(*), sum(temperature), max(pressure), min(vibration) FROM %s GROUP BY sensor"
+        + " ORDER BY sensor";
+    spark.read().format("lazyq").load(SensorTables.plain().toString()).createOrReplaceTempView("pushed");
+    spark.read().format("lazyq").option("aggregatePushdown", "false").load(SensorTables.plain().toString())
+        .createOrReplaceTempView("unpushed");
+    String plan = spark.sql(String.format(query, "pushed")).queryExecution().executedPlan().toString();
+    assertTrue(plan.contains("PushedGroupBy: [sensor]"), plan);
+    List<Row> pushed = spark.sql(String.format(query, "pushed")).collectAsList();
+    List<Object[]> independent = Expected.aggregate(SensorTables.DAY);
+    assertEquals(independent.size(), pushed.size());
+    for (int s = 0; s < independent.size(); s++) {
+      Object[] e = independent.get(s);
+      Row a = pushed.get(s);
+      assertEquals(e[0], a.getString(0));
+      assertEquals(e[1], a.getLong(1));
+      assertEquals((double) e[2], a.getDouble(2), 1e-12 * Math.abs((double) e[2]), "sum of temperature of " + e[0]);
+      assertEquals((float) e[3], a.getFloat(3), 0f, "max pressure of " + e[0]);
+      assertEquals((float) e[4], a.getFloat(4), 0f, "min vibration of " + e[0]);
+    }
+    Rows.assertClose(pushed, spark.sql(String.format(query, "unpushed")).collectAsList(), 1e-12);
+  }
+
   @Test
   @Order(3)
   void filtersSensorTables() throws Exception {
