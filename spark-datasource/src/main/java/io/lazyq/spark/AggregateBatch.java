@@ -28,16 +28,19 @@ final class AggregateBatch implements Batch {
   private final PushedAggregate aggregate;
   private final LazyQReadConf conf;
   private final Schema schema;
+  private final PartitionColumns partitions;
   /** The planned files by location, for their chunks' statistics. */
   private final Map<String, DataFile> files = new HashMap<>();
   /** Per term, whether the tasks read it from decoded values. */
   private final boolean[] decoded;
 
-  AggregateBatch(ScanPlan plan, PushedAggregate aggregate, LazyQReadConf conf, Schema schema) {
+  AggregateBatch(ScanPlan plan, PushedAggregate aggregate, LazyQReadConf conf, Schema schema,
+      PartitionColumns partitions) {
     this.plan = plan;
     this.aggregate = aggregate;
     this.conf = conf;
     this.schema = schema;
+    this.partitions = partitions;
     for (DataFile f : plan.files()) {
       files.put(f.location(), f);
     }
@@ -93,15 +96,25 @@ final class AggregateBatch implements Batch {
     List<Term> terms = aggregate.terms();
     List<Integer> columns = new ArrayList<>();
     int[] decodedTerms = IntStream.range(0, decoded.length).filter(t -> decoded[t]).toArray();
-    int[] keySlots = aggregate.keys().stream().mapToInt(k -> slot(columns, k.column())).toArray();
+    for (PushedAggregate.Key k : aggregate.keys()) {
+      if (!k.partition()) {
+        slot(columns, k.column());
+      }
+    }
     int[] slots = new int[decodedTerms.length];
     for (int i = 0; i < decodedTerms.length; i++) {
       int column = terms.get(decodedTerms[i]).column();
       slots[i] = column < 0 ? -1 : slot(columns, column); // -1: COUNT(*), which a grouped aggregate reads
     }
-    ReaderFactory read = columns.isEmpty() ? null
+    // a batch holds the data columns, then the selected partition columns' constants
+    int[] selected = aggregate.partitionColumns();
+    int[] keySlots = aggregate.keys().stream().mapToInt(k -> k.partition()
+        ? columns.size() + IntStream.of(selected).boxed().toList().indexOf(k.column()) : columns.indexOf(k.column()))
+        .toArray();
+    ReaderFactory read = columns.isEmpty() && selected.length == 0 ? null
         : new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema,
-            columns.stream().mapToInt(Integer::intValue).toArray(), false);
+            columns.stream().mapToInt(Integer::intValue).toArray(), false)
+            .withPartitions(selected.length == 0 ? null : new PartitionConstants(partitions, selected));
     return new AggregateReaderFactory(read, aggregate, keySlots, decodedTerms, slots);
   }
 

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.execution.vectorized.ConstantColumnVector;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -21,7 +24,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Spark.
  *
  * <p>A string key in a dictionary-encoded chunk is looked up once per dictionary entry rather than
- * per row: each row then finds its group through its dictionary id. Other keys are looked up per
+ * per row: each row then finds its group through its dictionary id. Keys that are all partition
+ * columns are looked up once per batch (a batch lies in one file). Other keys are looked up per
  * row, strings copied out of the batch.
  *
  * <p>At most {@link #MAX_GROUPS} groups are held: past that the reader hands out the groups'
@@ -122,7 +126,16 @@ final class AggregateGroups {
       }
       return;
     }
+    boolean constant = true;
+    for (int slot : keySlots) {
+      constant &= batch.column(slot) instanceof ConstantColumnVector;
+    }
+    // Keys that are all partition columns hold one value for the whole batch: one lookup.
     for (int r = 0; r < rows; r++) {
+      if (constant && r > 0) {
+        rowGroups[r] = rowGroups[0];
+        continue;
+      }
       Object key;
       if (keySlots.length == 1) {
         key = value(keys.get(0), batch.column(keySlots[0]), r);
@@ -142,13 +155,17 @@ final class AggregateGroups {
     if (v.isNullAt(r)) {
       return null;
     }
-    return switch (key.kind()) {
-      case UTF8 -> v.getUTF8String(r).copy();
-      case INT32 -> v.getInt(r);
-      case INT64, TIMESTAMP_MICROS -> v.getLong(r);
-      case BOOL -> v.getBoolean(r);
-      default -> throw new IllegalStateException("not a key: " + key.kind());
-    };
+    DataType t = key.type();
+    if (t.equals(DataTypes.StringType)) {
+      return v.getUTF8String(r).copy();
+    } else if (t.equals(DataTypes.IntegerType) || t.equals(DataTypes.DateType)) {
+      return v.getInt(r);
+    } else if (t.equals(DataTypes.LongType) || t.equals(DataTypes.TimestampType)) {
+      return v.getLong(r);
+    } else if (t.equals(DataTypes.BooleanType)) {
+      return v.getBoolean(r);
+    }
+    throw new IllegalStateException("not a key: " + t);
   }
 
   private AggregateState state(Object key) {

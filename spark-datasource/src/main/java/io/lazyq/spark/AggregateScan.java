@@ -18,13 +18,19 @@ final class AggregateScan implements Scan {
   private final PushedAggregate aggregate;
   private final LazyQReadConf conf;
   private final Schema schema;
+  private final PartitionColumns partitions;
 
-  /** @param columns the scan of the columns that the aggregate reads, which plans the chunks */
-  AggregateScan(LazyQScan columns, PushedAggregate aggregate, LazyQReadConf conf, Schema schema) {
+  /**
+   * @param columns the scan of the columns that the aggregate reads, which plans the chunks
+   * @param partitions the table's partition columns, which keys may name
+   */
+  AggregateScan(LazyQScan columns, PushedAggregate aggregate, LazyQReadConf conf, Schema schema,
+      PartitionColumns partitions) {
     this.columns = columns;
     this.aggregate = aggregate;
     this.conf = conf;
     this.schema = schema;
+    this.partitions = partitions;
   }
 
   @Override
@@ -35,7 +41,7 @@ final class AggregateScan implements Scan {
   @Override
   public Batch toBatch() {
     ScanPlan plan = columns.checkedPlan();
-    return new AggregateBatch(plan, aggregate, conf, schema);
+    return new AggregateBatch(plan, aggregate, conf, schema, partitions);
   }
 
   @Override

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Takes the columns Spark needs (the others are never mapped), the predicates that chunk
  * statistics can decide, those on partition columns that prune files ({@link PartitionFilter}),
- * a limit, and aggregates, grouped by data columns or not ({@link PushedAggregate}).
+ * a limit, and aggregates, grouped or not ({@link PushedAggregate}).
  */
 final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownV2Filters,
     SupportsPushDownLimit, SupportsPushDownAggregates {
@@ -96,8 +96,9 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
   }
 
   /**
-   * Takes an aggregation over data columns, grouped by them or not, when no predicate was pushed: Spark
-   * offers one only when no filter remains after the scan, and every predicate of this scan does.
+   * Takes an aggregation over data columns, grouped by data or partition columns or not, when no
+   * predicate was pushed: Spark offers one only when no filter remains after the scan, and every
+   * predicate of this scan does.
    * A verifying scan reads every row, as Spark's own aggregate then does.
    */
   @Override
@@ -106,9 +107,15 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
         || !pruning.isEmpty()) {
       return false;
     }
-    aggregate = PushedAggregate.of(aggregation, schema);
-    if (aggregate != null && !aggregate.integralSumsFit(files)) {
-      aggregate = null;
+    aggregate = PushedAggregate.of(aggregation, schema, partitions);
+    if (aggregate != null && aggregate.hasIntegralSum()) {
+      // A partitioned table's builder holds one file's footer (a scan reads the others once pruning
+      // has dropped files, none here): the sums' bound needs every file's statistics.
+      List<DataFile> all = partitioned == null ? files
+          : TableFiles.read(partitioned.files(), conf.storageConf().storage());
+      if (!aggregate.integralSumsFit(all)) {
+        aggregate = null;
+      }
     }
     return aggregate != null;
   }
@@ -123,7 +130,7 @@ final class LazyQScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
       }
       LazyQScan scan = new LazyQScan(files, new LazyQScan.Pruning(partitioned, pruning, new int[0]), conf,
           new StructType(read), columns, filter, limit);
-      return new AggregateScan(scan, aggregate, conf, schema);
+      return new AggregateScan(scan, aggregate, conf, schema, partitions);
     }
     // partition columns come last in the table's schema, so last in the read schema
     List<Integer> data = new ArrayList<>();

@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code COUNT}, {@code MIN}, {@code MAX}, {@code SUM} of a scalar int, long, float or double
  * column, none distinct ({@code AVG} reaches a scan as {@code SUM} and {@code COUNT}, since
  * pushdown is partial), grouped by scalar string, int, long, timestamp or boolean columns of the
- * files. Each partial has the type Spark's own partial aggregate has.
+ * files, or by partition columns of those types or dates. Each partial has the type Spark's own
+ * partial aggregate has.
  */
 final class PushedAggregate implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -69,14 +70,17 @@ final class PushedAggregate implements Serializable {
   }
 
   /**
-   * One grouping column. Floating columns are not keys: Spark's own grouping makes -0.0 and 0.0,
-   * and every NaN, one key.
+   * One grouping column, of the files or a partition column. Floating columns are not keys: Spark's
+   * own grouping makes -0.0 and 0.0, and every NaN, one key.
    *
-   * @param column the column's ordinal in the files' schema
+   * @param column the column's ordinal in the files' schema, or in the table's partition columns
+   * @param type the Spark type of the key's values
    */
-  record Key(int column, String name, ColumnType.Kind kind) implements Serializable {
+  record Key(int column, String name, DataType type, boolean partition) implements Serializable {
     private static final Set<ColumnType.Kind> KINDS = EnumSet.of(ColumnType.Kind.UTF8,
         ColumnType.Kind.INT32, ColumnType.Kind.INT64, ColumnType.Kind.TIMESTAMP_MICROS, ColumnType.Kind.BOOL);
+    private static final Set<DataType> PARTITION_TYPES = Set.of(DataTypes.StringType, DataTypes.IntegerType,
+        DataTypes.LongType, DataTypes.DateType, DataTypes.TimestampType, DataTypes.BooleanType);
 
     @Override
     public String toString() {
@@ -92,11 +96,14 @@ final class PushedAggregate implements Serializable {
     this.terms = List.copyOf(terms);
   }
 
-  /** The aggregation as keys and terms over the schema's columns, or null when some part of it is not understood. */
-  static PushedAggregate of(Aggregation aggregation, Schema schema) {
+  /**
+   * The aggregation as keys and terms over the schema's columns (keys also over the partition
+   * columns), or null when some part of it is not understood.
+   */
+  static PushedAggregate of(Aggregation aggregation, Schema schema, PartitionColumns partitions) {
     List<Key> keys = new ArrayList<>();
     for (Expression e : aggregation.groupByExpressions()) {
-      Key k = key(e, schema);
+      Key k = key(e, schema, partitions);
       if (k == null) {
         return null;
       }
@@ -113,15 +120,23 @@ final class PushedAggregate implements Serializable {
     return terms.isEmpty() ? null : new PushedAggregate(keys, terms);
   }
 
-  /** A grouping column of the files, or null for anything else (an expression, a partition column, a float). */
-  private static Key key(Expression input, Schema schema) {
+  /** A grouping column of the files or a partition column, or null for anything else (an expression, a float). */
+  private static Key key(Expression input, Schema schema, PartitionColumns partitions) {
     int c = dataColumn(input, schema);
-    if (c < 0) {
+    if (c >= 0) {
+      Field field = schema.field(c);
+      return !field.type().isList() && Key.KINDS.contains(field.type().kind())
+          ? new Key(c, field.name(), SparkSchemas.type(field.type()), false) : null;
+    }
+    if (!(input instanceof NamedReference ref) || ref.fieldNames().length != 1) {
       return null;
     }
-    Field field = schema.field(c);
-    return !field.type().isList() && Key.KINDS.contains(field.type().kind()) ? new Key(c, field.name(), field.type().kind())
-        : null;
+    int p = partitions.names().indexOf(ref.fieldNames()[0]);
+    if (p < 0) {
+      return null;
+    }
+    StructField field = partitions.schema().fields()[p];
+    return Key.PARTITION_TYPES.contains(field.dataType()) ? new Key(p, field.name(), field.dataType(), true) : null;
   }
 
   private static Term term(AggregateFunc f, Schema schema) {
@@ -178,6 +193,11 @@ final class PushedAggregate implements Serializable {
     return !keys.isEmpty();
   }
 
+  /** Whether some term is a {@code SUM} of ints or longs. */
+  boolean hasIntegralSum() {
+    return terms.stream().anyMatch(t -> t.function() == Function.SUM && !t.floating());
+  }
+
   /**
    * Whether the chunks' statistics prove that no integral sum can overflow a long, in any order
    * of adding values and partials. Only then is an integral {@code SUM} answered in the scan:
@@ -217,7 +237,7 @@ final class PushedAggregate implements Serializable {
   StructType schema() {
     List<StructField> fields = new ArrayList<>();
     for (Key k : keys) {
-      fields.add(new StructField(k.name(), SparkSchemas.type(ColumnType.of(k.kind())), true, Metadata.empty()));
+      fields.add(new StructField(k.name(), k.type(), true, Metadata.empty()));
     }
     for (Term t : terms) {
       fields.add(new StructField(t.toString(), t.type(), true, Metadata.empty()));
@@ -225,10 +245,15 @@ final class PushedAggregate implements Serializable {
     return new StructType(fields.toArray(new StructField[0]));
   }
 
-  /** The columns the keys and terms read, each once, in schema order. */
+  /** The files' columns the keys and terms read, each once, in schema order. */
   int[] columns() {
-    return IntStream.concat(keys.stream().mapToInt(Key::column), terms.stream().mapToInt(Term::column))
-        .filter(c -> c >= 0).distinct().sorted().toArray();
+    return IntStream.concat(keys.stream().filter(k -> !k.partition()).mapToInt(Key::column),
+        terms.stream().mapToInt(Term::column)).filter(c -> c >= 0).distinct().sorted().toArray();
+  }
+
+  /** The partition columns the keys read, each once, by index in the table's partition columns. */
+  int[] partitionColumns() {
+    return keys.stream().filter(Key::partition).mapToInt(Key::column).distinct().toArray();
   }
 
   /** As Spark's Parquet scan says it: {@code [SUM(x), COUNT(*)]}. */

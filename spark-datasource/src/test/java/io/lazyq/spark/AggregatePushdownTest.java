@@ -232,15 +232,36 @@ class AggregatePushdownTest extends SparkTestBase {
     assertEquals(RowFactory.create(6L, 6L).toString(), fits.first().toString());
   }
 
-  /** Pushdown off, a verifying scan, an expression over a column and a partition key leave the aggregate to Spark. */
+  /**
+   * The same over a partitioned table, where the builder has read one file's footer: the large
+   * value is in another partition's file, and the sum still stays in Spark, grouped or not.
+   */
+  @Test
+  void integralSumsOverEveryPartitionAreBounded() {
+    Path table = dir.resolve("overflow-partitioned");
+    StructType schema = new StructType().add("big", DataTypes.LongType, true).add("k", DataTypes.IntegerType, true)
+        .add("part", DataTypes.IntegerType, false);
+    spark.createDataFrame(List.of(RowFactory.create(1L, 1, 0), RowFactory.create(Long.MAX_VALUE, 1, 1),
+        RowFactory.create(1L, 1, 1)), schema).write().format("lazyq").partitionBy("part").save(table.toString());
+    for (String q : new String[] {"try_sum(big)", "k, try_sum(big)"}) {
+      Dataset<Row> df = q.startsWith("k") ? lazyq(table).groupBy("k").agg(org.apache.spark.sql.functions.expr("try_sum(big)"))
+          : lazyq(table).selectExpr(q);
+      assertFalse(plan(df).contains("PushedAggregation"), q + ": " + plan(df));
+      assertNull(df.first().get(q.startsWith("k") ? 1 : 0), q);
+    }
+    Dataset<Row> fits = lazyq(table).groupBy("part").agg(org.apache.spark.sql.functions.sum("k"));
+    assertTrue(plan(fits).contains("PushedAggregation: [SUM(k)], PushedGroupBy: [part]"), plan(fits));
+  }
+
+  /** Pushdown off, a verifying scan, an expression over a column and a float key leave the aggregate to Spark. */
   @Test
   void whatIsNotPushed() {
     assertFalse(plan(lazyq(flat, "aggregatePushdown", "false").selectExpr("sum(q8)")).contains("PushedAggregation"));
     assertFalse(plan(lazyq(flat, "verify", "true").selectExpr("sum(q8)")).contains("PushedAggregation"));
     assertFalse(plan(lazyq(flat).selectExpr("sum(q8 + 1)")).contains("PushedAggregation"));
     assertFalse(plan(lazyq(flat).selectExpr("count(distinct i)")).contains("PushedAggregation"));
-    // grouped by a partition column (GroupedAggregatePushdownTest groups by data columns)
-    assertFalse(plan(lazyq(partitioned).groupBy("p").agg(org.apache.spark.sql.functions.sum("q8")))
+    // grouped by a float (GroupedAggregatePushdownTest groups by other columns)
+    assertFalse(plan(lazyq(partitioned).groupBy("f").agg(org.apache.spark.sql.functions.sum("q8")))
         .contains("PushedAggregation"));
     String pushed = plan(lazyq(flat).selectExpr("sum(q8)", "count(*)"));
     assertTrue(pushed.contains("PushedAggregation: [SUM(q8), COUNT(*)]"), pushed);

@@ -49,6 +49,7 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
   private static List<Row> rows;
   private static Path flat;
   private static Path partitioned;
+  private static Path byDay;
 
   @BeforeAll
   static void write() {
@@ -58,6 +59,9 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
     frame(rows).coalesce(1).write().format("lazyq").options(encodings()).save(flat.toString());
     frame(rows).repartition(3).write().format("lazyq").options(encodings()).partitionBy("p")
         .save(partitioned.toString());
+    byDay = dir.resolve("by-day");
+    frame(rows).withColumn("day", org.apache.spark.sql.functions.expr("date_add(DATE'2026-03-01', CAST(id % 4 AS INT))"))
+        .repartition(2).write().format("lazyq").options(encodings()).partitionBy("day").save(byDay.toString());
   }
 
   @AfterEach
@@ -126,33 +130,92 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
   }
 
   /**
-   * More distinct keys than a reader holds: the reader hands its groups out and starts again, and
-   * Spark merges a key's rows; every key's count and sum still come out right.
+   * Partition columns as keys, alone (one lookup per batch: the value is the file's) or with data
+   * columns, an int and a date; with {@code count(*)} alone no data column is read.
+   */
+  @Test
+  void partitionColumnsAsKeysAgreeWithSpark() {
+    spark.conf().set("spark.sql.files.minPartitionNum", "1");
+    pushedAndCompared(partitioned, new String[] {"p"}, false);
+    pushedAndCompared(partitioned, new String[] {"s", "p"}, false);
+    pushedAndCompared(byDay, new String[] {"day"}, false);
+    pushedAndCompared(byDay, new String[] {"day", "b"}, false);
+    Dataset<Row> counts = lazyq(byDay).groupBy("day").count();
+    assertTrue(plan(counts).contains("PushedGroupBy: [day]"), plan(counts));
+    Map<String, Long> expected = new java.util.TreeMap<>();
+    for (Row r : rows) {
+      expected.merge(java.time.LocalDate.of(2026, 3, 1).plusDays(r.getLong(0) % 4).toString(), 1L, Long::sum);
+    }
+    Map<String, Long> got = new java.util.TreeMap<>();
+    for (Row r : counts.collectAsList()) {
+      got.put(r.get(0).toString(), r.getLong(1));
+    }
+    assertEquals(expected, got);
+  }
+
+  /**
+   * More distinct keys than a reader holds, each in both halves of its file: as strings in
+   * dictionary-encoded chunks (8 rows a key in each half, 10,000 keys a chunk) and as strings stored
+   * plain (one row a key in each half, 4,096-row batches whose bytes the next batch reuses): the reader hands its groups out and starts again,
+   * its dictionary's entries found anew, and Spark merges a key's partials. Every key's count and
+   * sum come out right, and the scan returned more rows than there are keys.
    */
   @Test
   void moreKeysThanAReaderHoldsAreHandedOutAndMerged() {
     spark.conf().set("spark.sql.files.minPartitionNum", "1");
-    int n = AggregateGroups.MAX_GROUPS + 5000;
-    Path table = dir.resolve("many");
-    StructType schema = new StructType().add("k", DataTypes.LongType, false).add("v", DataTypes.FloatType, false);
-    List<Row> in = new ArrayList<>();
-    for (int k = 0; k < n; k++) {
-      // each key twice, once in each half of the file, so that the halves' partials must merge
-      in.add(RowFactory.create((long) (k % (n / 2)), (float) k));
+    // 7 chunks of 80,000 rows a half, each cycling 8 times through 10,000 keys of its own, so that
+    // rows after a hand-out in the middle of a chunk meet its earlier keys again
+    assertTrue(70_000 > AggregateGroups.MAX_GROUPS);
+    manyKeys("dictionary", 70_000, 16, r -> r % 560_000 / 80_000 * 10_000 + r % 10_000, "80000", true);
+    int keys = AggregateGroups.MAX_GROUPS + 5000;
+    manyKeys("plain", keys, 2, k -> k % keys, "400000", false);
+  }
+
+  /** {@code keys * perKey} rows, row {@code r} of key {@code key.applyAsInt(r)} and value {@code r}. */
+  private static void manyKeys(String name, int keys, int perKey, java.util.function.IntUnaryOperator key,
+      String chunkRows, boolean dictionary) {
+    Path table = dir.resolve("many-" + name);
+    int n = keys * perKey;
+    StructType schema = new StructType().add("k", DataTypes.StringType, false).add("v", DataTypes.FloatType, false);
+    List<Row> in = new ArrayList<>(n);
+    long[] sums = new long[keys];
+    for (int r = 0; r < n; r++) {
+      int k = key.applyAsInt(r);
+      in.add(RowFactory.create("key-" + k, (float) r));
+      sums[k] += r;
     }
-    spark.createDataFrame(in, schema).coalesce(1).write().format("lazyq").save(table.toString());
-    Dataset<Row> df = lazyq(table).groupBy("k").agg(org.apache.spark.sql.functions.count("*"),
-        org.apache.spark.sql.functions.sum("v"));
-    assertTrue(plan(df).contains("PushedGroupBy: [k]"), plan(df));
-    List<Row> got = df.collectAsList();
-    assertEquals(n / 2, got.size());
-    for (Row r : got) {
-      long k = r.getLong(0);
-      assertEquals(2L, r.getLong(1), "key " + k);
-      assertEquals((double) k + (double) (k + n / 2), r.getDouble(2), "key " + k);
+    spark.createDataFrame(in, schema).coalesce(1).write().format("lazyq").option("chunkRows", chunkRows)
+        .save(table.toString());
+    try (LzqFile file = LzqFile.open(files(table).get(0)); ColumnView k = file.column(0, 0)) {
+      assertEquals(dictionary, k.hasDictionary(), name);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String previous = spark.conf().get("spark.sql.adaptive.enabled");
+    spark.conf().set("spark.sql.adaptive.enabled", "false"); // so that the executed plan holds the scan's metrics
+    try {
+      Dataset<Row> df = lazyq(table).groupBy("k").agg(org.apache.spark.sql.functions.count("*"),
+          org.apache.spark.sql.functions.sum("v"));
+      assertTrue(plan(df).contains("PushedGroupBy: [k]"), plan(df));
+      List<Row> got = df.collectAsList();
+      assertEquals(keys, got.size(), name);
+      for (Row r : got) {
+        int k = Integer.parseInt(r.getString(0).substring(4));
+        assertEquals((long) perKey, r.getLong(1), name + " key " + k);
+        assertEquals((double) sums[k], r.getDouble(2), name + " key " + k);
+      }
+      long scanRows = 0;
+      for (org.apache.spark.sql.execution.SparkPlan leaf
+          : scala.jdk.javaapi.CollectionConverters.asJava(df.queryExecution().executedPlan().collectLeaves())) {
+        scanRows += leaf.metrics().apply("numOutputRows").value();
+      }
+      assertTrue(scanRows > keys, name + ": the scan handed out " + scanRows + " rows for " + keys + " keys");
+    } finally {
+      spark.conf().set("spark.sql.adaptive.enabled", previous);
     }
   }
 
+  /** An empty table has no file: Spark plans LazyQ's empty scan, which takes no aggregate, and no group comes out. */
   @Test
   void anEmptyTableHasNoGroups() {
     Path table = dir.resolve("empty");
@@ -164,11 +227,11 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
     }
   }
 
-  /** Floating keys (Spark makes -0.0 and 0.0 one key), partition columns and expressions stay in Spark. */
+  /** Floating keys (Spark makes -0.0 and 0.0 one key), expressions, filters and distinct stay in Spark. */
   @Test
   void whatIsNotPushed() {
     String[] notPushed = {"SELECT f, count(*) FROM t GROUP BY f", "SELECT d, sum(q8) FROM t GROUP BY d",
-        "SELECT p, sum(q8) FROM t GROUP BY p", "SELECT i + 1, sum(q8) FROM t GROUP BY i + 1",
+        "SELECT i + 1, sum(q8) FROM t GROUP BY i + 1",
         "SELECT s, sum(q8) FROM t WHERE q8 > 0 GROUP BY s", "SELECT s, count(DISTINCT i) FROM t GROUP BY s"};
     lazyq(partitioned).createOrReplaceTempView("t");
     for (String q : notPushed) {
