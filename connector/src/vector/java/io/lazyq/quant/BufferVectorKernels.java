@@ -45,6 +45,32 @@ final class BufferVectorKernels extends VectorKernels {
     }
   }
 
+  /** Values per call of the f16 kernel when a caller asks for more at once. */
+  static final int F16_SLICE = 4096;
+
+  /**
+   * f16 from a heap array in slices of {@link #F16_SLICE} values, each through the same kernel.
+   * On JDK 17, with the kernel inlined into a caller that decodes 2^18 values per call (JMH's
+   * {@code DecodeBench}), C2 kept a loop value in an XMM register and moved it back every
+   * iteration ({@code UseFPUForSpilling}; docs/BENCHMARKS.md has the loop): 19-35 GB/s, where
+   * 4096 values per call ran at about 50. Sliced, 2^18 per call ran at 33-53 GB/s (46-53 in five
+   * runs of seven); slices of 1024 and 2048 measured alike, of 16384 as slow as before. Later JDKs
+   * do not load this class.
+   */
+  @Override
+  void decodeF16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
+    for (;;) {
+      int m = Math.min(n, F16_SLICE);
+      super.decodeF16(src, srcOff, m, dst, dstOff);
+      if (m == n) {
+        return;
+      }
+      srcOff += 2 * m;
+      dstOff += m;
+      n -= m;
+    }
+  }
+
   private static ByteVector load(VectorSpecies<Byte> species, ByteBuffer src, int off) {
     return ByteVector.fromByteBuffer(species, src, off, LE);
   }
