@@ -205,9 +205,9 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
         assertEquals((double) sums[k], r.getDouble(2), name + " key " + k);
       }
       long scanRows = 0;
-      for (org.apache.spark.sql.execution.SparkPlan leaf
-          : scala.jdk.javaapi.CollectionConverters.asJava(df.queryExecution().executedPlan().collectLeaves())) {
-        scanRows += leaf.metrics().apply("numOutputRows").value();
+      var leaves = df.queryExecution().executedPlan().collectLeaves();
+      for (int i = 0; i < leaves.length(); i++) {
+        scanRows += leaves.apply(i).metrics().apply("numOutputRows").value();
       }
       assertTrue(scanRows > keys, name + ": the scan handed out " + scanRows + " rows for " + keys + " keys");
     } finally {
