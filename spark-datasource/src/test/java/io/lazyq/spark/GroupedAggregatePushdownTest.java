@@ -100,6 +100,8 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
   void onePartitionIsBitExactWithSparkAndTheDecodedFile() throws IOException {
     spark.conf().set("spark.sql.files.minPartitionNum", "1");
     List<Row> pushed = pushedAndCompared(flat, new String[] {"s"}, true);
+    // the same over the file read as a stream (no mapping: the strings are copies in the task's memory)
+    assertEquals(pushed.toString(), pushedAndCompared(flat, new String[] {"s"}, true, "stream", "true").toString());
     Map<String, Row> expected = decodedByString(files(flat));
     try (LzqFile file = LzqFile.open(files(flat).get(0)); ColumnView s = file.column(0, file.schema().indexOf("s"))) {
       assertTrue(s.hasDictionary(), "the strings' chunks are dictionary-encoded: their keys are found per entry");
@@ -247,11 +249,13 @@ class GroupedAggregatePushdownTest extends SparkTestBase {
    * bit-exact in one partition, else within {@code 2^-40} of the key's sum of magnitudes (the merge
    * order of partials).
    */
-  private static List<Row> pushedAndCompared(Path table, String[] keys, boolean bitExact) {
+  private static List<Row> pushedAndCompared(Path table, String[] keys, boolean bitExact, String... options) {
     String groupBy = String.join(", ", keys);
     String query = "SELECT " + groupBy + ", " + String.join(", ", AGGREGATES) + " FROM %s GROUP BY " + groupBy;
-    lazyq(table, "aggregatePushdown", "true").createOrReplaceTempView("pushed");
-    lazyq(table, "aggregatePushdown", "false").createOrReplaceTempView("spark");
+    lazyq(table, Stream.concat(Stream.of(options), Stream.of("aggregatePushdown", "true")).toArray(String[]::new))
+        .createOrReplaceTempView("pushed");
+    lazyq(table, Stream.concat(Stream.of(options), Stream.of("aggregatePushdown", "false")).toArray(String[]::new))
+        .createOrReplaceTempView("spark");
     Dataset<Row> pushedDf = spark.sql(String.format(query, "pushed"));
     Dataset<Row> sparkDf = spark.sql(String.format(query, "spark"));
     assertTrue(plan(pushedDf).contains("PushedGroupBy: [" + groupBy + "]"), plan(pushedDf));
