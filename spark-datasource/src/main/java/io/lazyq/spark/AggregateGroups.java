@@ -78,10 +78,6 @@ final class AggregateGroups {
     return groups.size() >= MAX_GROUPS;
   }
 
-  boolean isEmpty() {
-    return groups.isEmpty();
-  }
-
   /** The groups' rows, keys first, in the order their keys first appeared; the groups are then empty. */
   List<InternalRow> drain() {
     List<InternalRow> out = new ArrayList<>(groups.size());
