@@ -108,14 +108,25 @@ final class AggregateBatch implements Batch {
     }
     // a batch holds the data columns, then the selected partition columns' constants
     int[] selected = aggregate.partitionColumns();
-    int[] keySlots = aggregate.keys().stream().mapToInt(k -> k.partition()
-        ? columns.size() + IntStream.of(selected).boxed().toList().indexOf(k.column()) : columns.indexOf(k.column()))
-        .toArray();
+    List<PushedAggregate.Key> keys = aggregate.keys();
+    int[] keySlots = new int[keys.size()];
+    for (int k = 0; k < keySlots.length; k++) {
+      PushedAggregate.Key key = keys.get(k);
+      keySlots[k] = key.partition() ? columns.size() + indexOf(selected, key.column()) : columns.indexOf(key.column());
+    }
     ReaderFactory read = columns.isEmpty() && selected.length == 0 ? null
         : new ReaderFactory(conf, StorageConf.broadcast(conf.storageConf()), schema,
             columns.stream().mapToInt(Integer::intValue).toArray(), false)
             .withPartitions(selected.length == 0 ? null : new PartitionConstants(partitions, selected));
     return new AggregateReaderFactory(read, aggregate, keySlots, decodedTerms, slots);
+  }
+
+  private static int indexOf(int[] values, int value) {
+    int i = 0;
+    while (values[i] != value) {
+      i++;
+    }
+    return i;
   }
 
   /** The column's position among those read, added if new. */

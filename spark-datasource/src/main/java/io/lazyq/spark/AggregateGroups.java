@@ -196,14 +196,8 @@ final class AggregateGroups {
       return;
     }
     for (int r = 0; r < rows; r++) {
-      if (nulls && v.isNullAt(r)) {
-        continue;
-      }
-      switch (term.kind()) {
-        case INT32 -> g[r].accept(t, (long) v.getInt(r));
-        case INT64 -> g[r].accept(t, v.getLong(r));
-        case FLOAT32 -> g[r].accept(t, (double) v.getFloat(r));
-        default -> g[r].accept(t, v.getDouble(r));
+      if (!nulls || !v.isNullAt(r)) {
+        g[r].acceptValue(t, v, r);
       }
     }
   }

@@ -88,15 +88,19 @@ final class AggregateState implements Serializable {
       return;
     }
     for (int r = 0; r < rows; r++) {
-      if (nulls && vector.isNullAt(r)) {
-        continue;
+      if (!nulls || !vector.isNullAt(r)) {
+        acceptValue(term, vector, r);
       }
-      switch (t.kind()) {
-        case INT32 -> accept(term, vector.getInt(r));
-        case INT64 -> accept(term, vector.getLong(r));
-        case FLOAT32 -> accept(term, (double) vector.getFloat(r));
-        default -> accept(term, vector.getDouble(r));
-      }
+    }
+  }
+
+  /** Adds row {@code r} of a column, not null there, to a {@code SUM}, {@code MIN} or {@code MAX} term. */
+  void acceptValue(int term, ColumnVector vector, int r) {
+    switch (terms.get(term).kind()) {
+      case INT32 -> accept(term, vector.getInt(r));
+      case INT64 -> accept(term, vector.getLong(r));
+      case FLOAT32 -> accept(term, (double) vector.getFloat(r));
+      default -> accept(term, vector.getDouble(r));
     }
   }
 
@@ -113,8 +117,7 @@ final class AggregateState implements Serializable {
     seen[term] = true;
   }
 
-  /** Adds a non-null integral value to a {@code SUM}, {@code MIN} or {@code MAX} term. */
-  void accept(int term, long v) {
+  private void accept(int term, long v) {
     Function f = terms.get(term).function();
     if (f == Function.SUM) {
       longs[term] += v; // cannot overflow: PushedAggregate.integralSumsFit

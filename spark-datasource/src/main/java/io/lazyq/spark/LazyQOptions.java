@@ -74,15 +74,15 @@ public final class LazyQOptions {
           Scope.READ, Scope.STREAM));
 
   /**
-   * Answers COUNT, MIN, MAX, SUM and AVG in the scan, grouped by data columns or not: one row per
+   * Answers COUNT, MIN, MAX, SUM and AVG in the scan, grouped by columns or not: one row per
    * task, or per key and task, instead of every row (a Q8_0 column's sum: Spark's per-row work was
    * 62% of its CPU; a group-by on a string: Spark's hashing of each row's key was 82%).
    */
   public static final LazyQOption<Boolean> AGGREGATE_PUSHDOWN = define(
       LazyQOption.bool("aggregatePushdown", true,
           "Computes COUNT, MIN, MAX, SUM and AVG without WHERE in the scan, from chunk statistics where they are"
-              + " exact, else from the decoded values: one row per task, or with GROUP BY on data columns one"
-              + " row per key and task.",
+              + " exact, else from the decoded values: one row per task, or with GROUP BY on data or partition"
+              + " columns one row per key and task.",
           Scope.READ));
 
   /** 0: no limit. */

@@ -125,7 +125,7 @@ public final class LazyQReadConf implements Serializable {
     return values.get(LazyQOptions.VERIFY);
   }
 
-  /** Whether aggregates, grouped by data columns or not, are computed in the scan. */
+  /** Whether aggregates, grouped or not, are computed in the scan. */
   public boolean aggregatePushdown() {
     return values.get(LazyQOptions.AGGREGATE_PUSHDOWN);
   }

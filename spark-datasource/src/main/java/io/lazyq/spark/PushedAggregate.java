@@ -128,10 +128,8 @@ final class PushedAggregate implements Serializable {
       return !field.type().isList() && Key.KINDS.contains(field.type().kind())
           ? new Key(c, field.name(), SparkSchemas.type(field.type()), false) : null;
     }
-    if (!(input instanceof NamedReference ref) || ref.fieldNames().length != 1) {
-      return null;
-    }
-    int p = partitions.names().indexOf(ref.fieldNames()[0]);
+    String name = name(input);
+    int p = name == null ? -1 : partitions.names().indexOf(name);
     if (p < 0) {
       return null;
     }
@@ -177,7 +175,13 @@ final class PushedAggregate implements Serializable {
 
   /** The ordinal of the files' column that the expression names, or -1 (an expression, a partition column). */
   private static int dataColumn(Expression input, Schema schema) {
-    return input instanceof NamedReference ref && ref.fieldNames().length == 1 ? schema.indexOf(ref.fieldNames()[0]) : -1;
+    String name = name(input);
+    return name == null ? -1 : schema.indexOf(name);
+  }
+
+  /** The top-level column the expression names, or null for any other expression. */
+  private static String name(Expression input) {
+    return input instanceof NamedReference ref && ref.fieldNames().length == 1 ? ref.fieldNames()[0] : null;
   }
 
   List<Term> terms() {
